@@ -1,0 +1,1 @@
+"""Rejon: field log for community police officers (dzielnicowi)."""
