@@ -1,1 +1,61 @@
+"""The domain model: SQLModel tables and their validated input shapes.
 
+Importing this package registers every table on ``SQLModel.metadata``.
+"""
+
+from app.model.entries import MAX_COUNT, Entry, EntryContent, EntryIn, EntryRevision
+from app.model.enums import (
+    COUNT_FIELDS,
+    CriterionKind,
+    EntryKind,
+    FrequencyUnit,
+    Measure,
+    PlanStatus,
+    Role,
+)
+from app.model.local import LocalSetting, OutboxItem
+from app.model.org import Officer, OfficerArea, OfficerBase, ServiceArea, ServiceAreaBase, Unit
+from app.model.places import Place, PlaceIn
+from app.model.plans import (
+    Action,
+    ActionIn,
+    Channel,
+    ChannelIn,
+    Partner,
+    PartnerIn,
+    Plan,
+    PlanIn,
+)
+
+__all__ = [
+    "COUNT_FIELDS",
+    "MAX_COUNT",
+    "Action",
+    "ActionIn",
+    "Channel",
+    "ChannelIn",
+    "CriterionKind",
+    "Entry",
+    "EntryContent",
+    "EntryIn",
+    "EntryKind",
+    "EntryRevision",
+    "FrequencyUnit",
+    "LocalSetting",
+    "Measure",
+    "Officer",
+    "OfficerArea",
+    "OfficerBase",
+    "OutboxItem",
+    "Partner",
+    "PartnerIn",
+    "Place",
+    "PlaceIn",
+    "Plan",
+    "PlanIn",
+    "PlanStatus",
+    "Role",
+    "ServiceArea",
+    "ServiceAreaBase",
+    "Unit",
+]

@@ -1,1 +1,1 @@
-
+"""Persistence: engines, migrations and plain data-access functions over the model."""

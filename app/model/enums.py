@@ -1,0 +1,82 @@
+"""Closed vocabularies of the domain. Codes are English; the UI translates them."""
+
+from enum import StrEnum
+
+from sqlalchemy import Enum as SAEnum
+
+
+class Role(StrEnum):
+    officer = "officer"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+class PlanStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    returned = "returned"
+    approved = "approved"
+    closed = "closed"
+
+
+class CriterionKind(StrEnum):
+    at_least = "at_least"
+    reduce_by_percent = "reduce_by_percent"
+    qualitative = "qualitative"
+
+
+class Measure(StrEnum):
+    """What a criterion counts; all but ``kmzb_reports`` are entry counters."""
+
+    persons_legitimised = "persons_legitimised"
+    leaflets = "leaflets"
+    residents_spoken = "residents_spoken"
+    interventions = "interventions"
+    offences = "offences"
+    fines = "fines"
+    cautions = "cautions"
+    kmzb_reports = "kmzb_reports"
+
+
+class EntryKind(StrEnum):
+    """What the officer did; also the kind of a planned action."""
+
+    place_check = "place_check"
+    foot_patrol = "foot_patrol"
+    talk = "talk"
+    meeting = "meeting"
+    leaflets = "leaflets"
+    intervention = "intervention"
+    partner_contact = "partner_contact"
+    announcement = "announcement"
+    request_letter = "request_letter"
+    other = "other"
+
+
+class FrequencyUnit(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+COUNT_FIELDS: tuple[str, ...] = (
+    "persons_legitimised",
+    "leaflets",
+    "residents_spoken",
+    "interventions",
+    "offences",
+    "fines",
+    "cautions",
+)
+"""Entry counters, in the order the field app shows them."""
+
+
+def enum_type(enum_cls: type[StrEnum]) -> SAEnum:
+    """Store an enum as a short string, not a PostgreSQL enum type that every change must migrate."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )

@@ -1,0 +1,34 @@
+"""Device-side tables: the outbox of changes waiting to be sent, and small settings."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from app.model.clock import utcnow
+
+
+class OutboxItem(SQLModel, table=True):
+    """A change made on this device, written in the same transaction as the change itself.
+
+    ``mutation_id`` increases per device and is what the server uses to skip replays.
+    """
+
+    __tablename__ = "outbox"
+
+    mutation_id: int | None = Field(default=None, primary_key=True)
+    object_type: str = Field(max_length=20, description="'entry' or 'plan'")
+    object_id: str = Field(max_length=36, index=True)
+    revision_id: str | None = Field(default=None, max_length=36)
+    created_at: datetime = Field(default_factory=utcnow)
+    acked_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+
+
+class LocalSetting(SQLModel, table=True):
+    """Key/value settings of this device: signed-in officer, server address, language…"""
+
+    __tablename__ = "local_setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="", max_length=4000)

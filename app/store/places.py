@@ -1,0 +1,28 @@
+"""Named places."""
+
+from sqlmodel import Session, col, select
+
+from app.model import Place, PlaceIn
+from app.model.ids import new_id
+
+
+def save_place(session: Session, place_in: PlaceIn) -> Place:
+    """Insert, or update the place with the same id."""
+    place_in = PlaceIn.model_validate(place_in.model_dump())
+    data = place_in.model_dump(exclude={"id"})
+    place = session.get(Place, place_in.id) if place_in.id else None
+    if place is None:
+        place = Place(id=place_in.id or new_id(), **data)
+    else:
+        for key, value in data.items():
+            setattr(place, key, value)
+    session.add(place)
+    session.flush()
+    return place
+
+
+def list_places(session: Session, area_ids: list[str] | None = None) -> list[Place]:
+    query = select(Place).order_by(Place.name)
+    if area_ids is not None:
+        query = query.where(col(Place.area_id).in_(area_ids))
+    return list(session.exec(query))
