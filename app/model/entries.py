@@ -51,7 +51,7 @@ class EntryContent(SQLModel):
     @classmethod
     def _whole_numbers_only(cls, value: Any) -> Any:
         """Counts are people and leaflets: 2.5 or True is a mistake, not a number to round."""
-        if isinstance(value, bool) or isinstance(value, float):
+        if isinstance(value, (bool, float)):
             raise ValueError(f"a count must be a whole number, got {value!r}")
         if isinstance(value, str) and not value.strip().isdigit():
             raise ValueError(f"a count must be a whole number, got {value!r}")

@@ -72,7 +72,7 @@ COUNT_FIELDS: tuple[str, ...] = (
 
 
 def enum_type(enum_cls: type[StrEnum]) -> SAEnum:
-    """Store an enum as a short string, not a PostgreSQL enum type that every change must migrate."""
+    """A short string column: no PostgreSQL enum type that every new value must migrate."""
     return SAEnum(
         enum_cls,
         native_enum=False,

@@ -168,7 +168,7 @@ def current_entries(
     until: datetime | None = None,
     include_deleted: bool = False,
 ) -> list[EntryRevision]:
-    """The revisions in force, newest first; ``since``/``until`` bound ``occurred_at`` [since, until)."""
+    """The revisions in force, newest first; ``occurred_at`` within [since, until)."""
     query = select(EntryRevision).join(Entry, col(Entry.current_revision_id) == EntryRevision.id)
     if not include_deleted:
         query = query.where(col(Entry.deleted).is_(False))
