@@ -1,5 +1,6 @@
 """The ``rejon`` command line (Typer). Each command is a thin shell over a service."""
 
+import importlib
 from typing import Annotated
 
 import typer
@@ -72,6 +73,19 @@ def plan_show(
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from None
         typer.echo(plan_as_text(session, read_plan(session, plan.id)))
+
+
+_COMMAND_MODULES: tuple[str, ...] = (
+    # each module defines ``register(cli: typer.Typer, plan_cli: typer.Typer) -> None``
+)
+
+
+def _register_commands() -> None:
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name).register(cli, plan_cli)
+
+
+_register_commands()
 
 
 def main() -> None:
