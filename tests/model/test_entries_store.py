@@ -1,0 +1,134 @@
+"""Entries on both databases: revisions, tombstones, the outbox, and nothing half-stored."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.model import Entry, EntryIn, EntryRevision, OfficerBase, OutboxItem, ServiceAreaBase, Unit
+from app.store import entries, org
+from app.store.db import session_scope
+from app.store.errors import Conflict, NotFound
+
+T0 = datetime(2024, 3, 1, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def officer(engine: Engine) -> str:
+    with session_scope(engine) as s:
+        org.upsert_unit(s, Unit(id="u1", name="KPP w Lubartowie"))
+        org.upsert_area(s, ServiceAreaBase(unit_id="u1", number_text="3"), "a1")
+        org.upsert_officer(
+            s, OfficerBase(badge="100301", name="Jan Nowak", unit_id="u1"), "o1", ["a1"]
+        )
+    return "o1"
+
+
+def check(**counts: int) -> EntryIn:
+    return EntryIn(kind="place_check", occurred_at=T0, **counts)
+
+
+def test_an_edit_appends_a_revision_and_keeps_the_old_one(engine: Engine, officer: str) -> None:
+    with session_scope(engine) as s:
+        first = entries.log_entry(
+            s, check(persons_legitimised=3), officer_id=officer, device_id="d1"
+        )
+        second = entries.revise_entry(
+            s, first.entry_id, check(persons_legitimised=4), officer_id=officer, device_id="d1"
+        )
+    with Session(engine) as s:
+        history = entries.entry_history(s, first.entry_id)
+        assert [(r.seq, r.persons_legitimised) for r in history] == [(1, 3), (2, 4)]
+        assert history[1].base_revision_id == first.id
+        [current] = entries.current_entries(s)
+        assert current.id == second.id
+        assert s.get(Entry, first.entry_id).current_seq == 2
+
+
+def test_a_delete_is_a_tombstone(engine: Engine, officer: str) -> None:
+    with session_scope(engine) as s:
+        first = entries.log_entry(s, check(leaflets=20), officer_id=officer, device_id="d1")
+        entries.delete_entry(s, first.entry_id, officer_id=officer, device_id="d1")
+    with session_scope(engine) as s:
+        assert entries.current_entries(s) == []
+        [tomb] = entries.current_entries(s, include_deleted=True)
+        assert tomb.deleted and tomb.leaflets == 20
+        assert len(entries.entry_history(s, first.entry_id)) == 2
+        with pytest.raises(Conflict, match="was deleted"):
+            entries.revise_entry(s, first.entry_id, check(), officer_id=officer, device_id="d1")
+
+
+def test_every_change_is_queued_in_the_same_transaction(engine: Engine, officer: str) -> None:
+    with session_scope(engine) as s:
+        rev = entries.log_entry(s, check(), officer_id=officer, device_id="d1")
+        entries.revise_entry(s, rev.entry_id, check(fines=1), officer_id=officer, device_id="d1")
+    with pytest.raises(RuntimeError), session_scope(engine) as s:
+        entries.log_entry(s, check(), officer_id=officer, device_id="d1")
+        raise RuntimeError("app killed before commit")
+    with Session(engine) as s:
+        queued = entries.pending_outbox(s)
+        assert [q.mutation_id for q in queued] == sorted(q.mutation_id for q in queued)
+        assert len(queued) == 2
+        assert len(list(s.exec(select(Entry)))) == 1
+        assert len(list(s.exec(select(EntryRevision)))) == 2
+
+
+def test_filters_by_plan_time_and_officer(demo_engine: Engine) -> None:
+    from app.model.ids import stable_id
+
+    officer_id = stable_id("officer", "100301")
+    plan_id = stable_id("plan", "lubartow", "2024-01-01")
+    with session_scope(demo_engine) as s:
+        for day in range(3):
+            entries.log_entry(
+                s,
+                EntryIn(kind="place_check", occurred_at=T0 + timedelta(days=day), plan_id=plan_id),
+                officer_id=officer_id,
+                device_id="d1",
+            )
+    with Session(demo_engine) as s:
+        found = entries.current_entries(
+            s, plan_id=plan_id, since=T0 + timedelta(days=1), until=T0 + timedelta(days=2)
+        )
+        assert [e.occurred_at for e in found] == [T0 + timedelta(days=1)]
+        assert len(entries.current_entries(s, officer_id=officer_id)) == 3
+        assert entries.current_entries(s, officer_id="someone-else") == []
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_bad_input_stores_nothing(engine: Engine, officer: str) -> None:
+    with pytest.raises(ValueError, match="whole number"), session_scope(engine) as s:
+        entries.log_entry(
+            s,
+            EntryIn.model_construct(kind="place_check", occurred_at=T0, leaflets=2.5),
+            officer_id=officer,
+            device_id="d1",
+        )
+    with Session(engine) as s:
+        assert list(s.exec(select(EntryRevision))) == []
+        assert list(s.exec(select(OutboxItem))) == []
+
+
+def test_the_database_itself_refuses_negative_counts(engine: Engine, officer: str) -> None:
+    """Defence in depth: a row that bypasses validation still cannot hold a negative count."""
+    with session_scope(engine) as s:
+        rev = entries.log_entry(s, check(), officer_id=officer, device_id="d1")
+    row = rev.model_dump()
+    row.update(id="bad", seq=2, persons_legitimised=-5)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(EntryRevision.__table__).values(**row))
+
+
+def test_unknown_entries_are_not_found(engine: Engine, officer: str) -> None:
+    with session_scope(engine) as s, pytest.raises(NotFound):
+        entries.revise_entry(s, "nope", check(), officer_id=officer, device_id="d1")
+
+
+def test_an_entry_id_cannot_be_reused(engine: Engine, officer: str) -> None:
+    with session_scope(engine) as s:
+        rev = entries.log_entry(s, check(), officer_id=officer, device_id="d1")
+        with pytest.raises(Conflict):
+            entries.log_entry(s, check(), officer_id=officer, device_id="d1", entry_id=rev.entry_id)
