@@ -1,13 +1,18 @@
 """The ``rejon`` command line (Typer). Each command is a thin shell over a service."""
 
 import importlib
-from typing import Annotated
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.engine import Engine
 
 from app.config import get_settings
 from app.store.db import open_store, session_scope
+
+if TYPE_CHECKING:
+    from app.plans.importer import ImportedPlan
 
 cli = typer.Typer(
     help="Rejon — plany działań priorytetowych dzielnicowych: dziennik, synchronizacja, raporty.",
@@ -73,6 +78,65 @@ def plan_show(
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from None
         typer.echo(plan_as_text(session, read_plan(session, plan.id)))
+
+
+@plan_cli.command("import")
+def plan_import(
+    file: Annotated[Path, typer.Argument(help="A plan document: .txt or .docx")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was read as JSON.")] = False,
+    save: Annotated[bool, typer.Option("--save", help="Store it as a draft plan.")] = False,
+    officer: Annotated[
+        str | None,
+        typer.Option("--officer", help="Badge of the plan's officer (default: the area's)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Read a plan document in the official five-section layout; optionally save it as a draft."""
+    from app.plans.drafts import DraftError, save_draft
+    from app.plans.importer import DocumentError, import_file
+    from app.store.errors import NotFound
+
+    try:
+        imported = import_file(file)
+    except (DocumentError, OSError) as exc:
+        typer.echo(f"Nie można odczytać {file}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(imported.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(import_summary(imported))
+    if not save:
+        return
+    try:
+        with session_scope(store(db)) as session:
+            plan = save_draft(session, imported, officer_badge=officer)
+    except (DraftError, NotFound, ValueError) as exc:
+        typer.echo(f"Nie zapisano planu: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Zapisano projekt planu {plan.id[:8]} ({plan.id}).", err=as_json)
+
+
+def import_summary(imported: "ImportedPlan") -> str:
+    """What the importer read, line by line, and its warnings."""
+    criterion = imported.criterion
+    lines = [
+        f"Rejon: {imported.area or '?'}   Jednostka: {imported.unit or '?'}",
+        f"Okres: {imported.period_start or '?'} – {imported.period_end or '?'}",
+        f"Kryterium: {criterion.kind.value if criterion else '?'}"
+        + (
+            f" {criterion.target} {'+'.join(criterion.measure)}"
+            if criterion and criterion.target
+            else ""
+        ),
+        f"Działania: {len(imported.actions)}   Partnerzy: {len(imported.partners)}   "
+        f"Kanały informowania: {len(imported.channels)}",
+    ]
+    for number, action in enumerate(imported.actions, start=1):
+        when = f"{action.start or ''}–{action.end or ''}" + (" (termin)" if action.deadline else "")
+        hours = f" {action.time_from}–{action.time_to}" if action.time_from else ""
+        lines.append(f"  {number}) [{action.kind.value}] {when}{hours}: {action.text[:70]}")
+    lines += [f"Uwaga: {warning}" for warning in imported.warnings]
+    return "\n".join(lines)
 
 
 _COMMAND_MODULES: tuple[str, ...] = (

@@ -1,0 +1,1 @@
+"""``rejon bench``: figures an officer and a unit feel. Printed, never asserted by tests."""

@@ -1,0 +1,60 @@
+"""Documents: importing the sample plans, and the report of a plan with many entries."""
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.bench.timing import Figure, sample
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "plans"
+
+
+def import_samples(repeat: int = 50) -> list[Figure]:
+    from app.plans.importer import import_file
+
+    figures = []
+    for path in sorted(SAMPLES.glob("0*.txt")):
+        stats = sample(lambda path=path: import_file(path), repeat)
+        figures.append(
+            Figure(f"import {path.name}", stats, target="< 50 ms", met=stats.p99 < 0.050)
+        )
+    return figures
+
+
+def report(entries: int = 10_000, repeat: int = 3) -> list[Figure]:
+    from app.bench.data import bulk_insert_entries, entry_rows
+    from app.bench.local import OFFICER
+    from app.model.ids import stable_id
+    from app.plans.demo import load_demo
+    from app.reports.docx import write_docx
+    from app.store.db import open_store, session_scope
+
+    plan_id = stable_id("plan", "lubartow", "2024-01-01")
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_store(f"sqlite:///{Path(folder) / 'report.db'}")
+        with session_scope(engine) as session:
+            load_demo(session)
+        heads, revisions = entry_rows(
+            entries,
+            officer_id=OFFICER,
+            plan_id=plan_id,
+            start=datetime(2024, 1, 1, tzinfo=UTC),
+            end=datetime(2024, 6, 30, 20, tzinfo=UTC),
+        )
+        bulk_insert_entries(engine, heads, revisions)
+        out = Path(folder) / "report.docx"
+
+        def build() -> None:
+            with session_scope(engine) as session:
+                write_docx(session, plan_id, out)
+
+        stats = sample(build, repeat, warmup=1)
+        engine.dispose()
+    return [
+        Figure(
+            f"realization report (DOCX) for a plan with {entries:,} entries",
+            stats,
+            target="< 2 s",
+            met=stats.p99 < 2.0,
+        )
+    ]

@@ -1,0 +1,65 @@
+"""Timing helpers: many samples, reported as min / median / p99."""
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Durations in seconds."""
+
+    samples: int
+    min: float
+    median: float
+    p99: float
+
+    @classmethod
+    def of(cls, durations: list[float]) -> "Stats":
+        if not durations:
+            raise ValueError("no samples")
+        ordered = sorted(durations)
+        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+        return cls(len(ordered), ordered[0], statistics.median(ordered), p99)
+
+    def ms(self) -> str:
+        return f"min {self.min * 1e3:8.2f} ms  median {self.median * 1e3:8.2f} ms  p99 {self.p99 * 1e3:8.2f} ms"
+
+
+def sample(fn: Callable[[], object], repeat: int, warmup: int = 2) -> Stats:
+    """Run ``fn`` ``warmup`` + ``repeat`` times; time each of the last ``repeat`` runs."""
+    for _ in range(warmup):
+        fn()
+    durations = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        durations.append(time.perf_counter() - start)
+    return Stats.of(durations)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One printed line: what, its stats, and its reference measured in the same run."""
+
+    name: str
+    stats: Stats | None = None
+    value: str = ""
+    ratio: float | None = None
+    ratio_label: str = ""
+    target: str = ""
+    met: bool | None = None
+
+    def line(self) -> str:
+        parts = [f"{self.name:<58}"]
+        if self.stats is not None:
+            parts.append(self.stats.ms())
+        if self.value:
+            parts.append(self.value)
+        if self.ratio is not None:
+            parts.append(f"{self.ratio:,.1f}× {self.ratio_label}".strip())
+        if self.target:
+            verdict = "" if self.met is None else (" ✓" if self.met else " ✗ MISSED")
+            parts.append(f"[target {self.target}{verdict}]")
+        return "  ".join(parts)

@@ -1,0 +1,1043 @@
+"""Import a priority action plan (or its realisation report) from a .txt or .docx file.
+
+Pure parsing, no database: the text is cut into the official five sections and each is read
+with the helpers in ``polish``. Whatever cannot be read stays empty with a Polish warning, so
+the officer is told what to fill in by hand instead of being shown a guess as a fact.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from pydantic import BaseModel, Field
+
+from app.model.enums import CriterionKind, EntryKind, FrequencyUnit, Measure
+from app.plans import polish
+from app.plans.polish import Period, fold, split_sentences, squash
+
+# =========================================================================== output model
+
+
+class ImportedFrequency(BaseModel):
+    """How often an action repeats; only ``text`` when the plan says just 'cyklicznie'."""
+
+    times: int | None = None
+    per: FrequencyUnit | None = None
+    text: str
+
+
+class ImportedCriterion(BaseModel):
+    """Section 2's measurable criterion ("kryterium oceny" / "miernik")."""
+
+    kind: CriterionKind
+    measure: list[Measure] = Field(default_factory=list)
+    target: int | None = None
+    baseline: int | None = None
+    text: str = ""
+
+
+class ImportedAction(BaseModel):
+    """One planned action with its dates; ``deadline`` means only an end date (due by then)."""
+
+    text: str
+    kind: EntryKind = EntryKind.other
+    start: date | None = None
+    end: date | None = None
+    deadline: bool = False
+    whole_period: bool = False
+    time_from: str | None = None
+    time_to: str | None = None
+    weekdays: list[int] | None = None
+    frequency: ImportedFrequency | None = None
+
+
+class ImportedPartner(BaseModel):
+    name: str
+    tasks: str = ""
+
+
+class ImportedPlan(BaseModel):
+    """What could be read from a plan document; ``warnings`` say what could not (in Polish)."""
+
+    area: str | None = None
+    area_number: int | None = None
+    unit: str | None = None
+    title: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    threat: str | None = None
+    diagnosis: str | None = None
+    goal: str | None = None
+    criterion: ImportedCriterion | None = None
+    actions: list[ImportedAction] = Field(default_factory=list)
+    partners: list[ImportedPartner] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def is_valid_plan(self) -> tuple[bool, list[str]]:
+        """Enough to save as a draft plan? The list names what is missing, in Polish."""
+        checks = (
+            (self.area is not None, "brak numeru rejonu"),
+            (self.period_start is not None, "brak daty początku okresu planu"),
+            (self.period_end is not None, "brak daty końca okresu planu"),
+            (bool(self.threat), "brak charakterystyki zagrożenia"),
+            (bool(self.goal), "brak zakładanego celu"),
+            (bool(self.actions), "brak proponowanych działań"),
+        )
+        missing = [message for ok, message in checks if not ok]
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            missing.append("koniec okresu planu jest wcześniejszy niż jego początek")
+        return not missing, missing
+
+
+# =========================================================================== reading files
+
+
+class DocumentError(ValueError):
+    """A file that cannot be read as a plan document: its format, encoding or contents."""
+
+
+_TEXT_SUFFIXES = frozenset({".txt", ".text"})
+_POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+_DOCX_ERRORS = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError)
+
+
+def read_document(path: Path) -> str:
+    """The plain text of a .txt (UTF-8, cp1250 or ISO-8859-2) or .docx (with tables) file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in _TEXT_SUFFIXES:
+        return _decode(_read_bytes(path), path.name)
+    if suffix == ".docx":
+        return _read_docx(path)
+    if suffix == ".doc":
+        raise DocumentError(
+            f"Plik {path.name} ma stary format .doc — zapisz go jako .docx lub .txt"
+        )
+    raise DocumentError(f"Nieobsługiwany format pliku {path.name}: obsługiwane są .txt i .docx")
+
+
+def import_file(path: Path) -> ImportedPlan:
+    """Read and parse a plan document in one step."""
+    return parse_plan(read_document(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"Nie można odczytać pliku {path.name}: {exc.strerror or exc}") from exc
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 first; Windows editors still save Polish text as cp1250 (or ISO-8859-2)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise DocumentError(f"Plik {name} nie jest plikiem tekstowym")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    candidates = [data.decode("cp1250", errors="replace"), data.decode("iso-8859-2")]
+    return max(candidates, key=lambda text: sum(ch in _POLISH_LETTERS for ch in text))
+
+
+def _read_docx(path: Path) -> str:
+    try:
+        document = docx.Document(str(path))
+    except _DOCX_ERRORS as exc:
+        raise DocumentError(f"Plik {path.name} nie jest poprawnym dokumentem .docx") from exc
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        lines.extend(_block_lines(block))
+    return "\n".join(lines)
+
+
+def _block_lines(block: Paragraph | Table) -> list[str]:
+    if isinstance(block, Table):
+        return _table_lines(block)
+    text = block.text
+    if text.strip() and _is_list_item(block) and not _BULLET_RE.match(text):
+        return [f"• {text}"]
+    return [text]
+
+
+def _is_list_item(paragraph: Paragraph) -> bool:
+    """Word keeps list bullets and numbers out of the text: restore one as a bullet."""
+    p_pr = paragraph._p.pPr
+    if p_pr is not None and p_pr.numPr is not None:
+        return True
+    style = paragraph.style
+    return style is not None and (style.name or "").lower().startswith("list")
+
+
+def _cell_text(cell: _Cell) -> str:
+    lines: list[str] = []
+    for block in cell.iter_inner_content():
+        lines.extend(_block_lines(block))
+    return "\n".join(lines).strip()
+
+
+_COLUMN_HEADER_RE = re.compile(
+    r"^(?:l\.?\s*p\.?|nazwa|termin\w*|dzialani\w*|zadani\w*|podmiot\w*|sposob\w*|opis|uwagi)\b"
+)
+_ENUMERATOR_ONLY_RE = re.compile(r"^\s*\d{1,2}\s*[.)]?\s*$")
+
+
+def _is_column_header(texts: list[str]) -> bool:
+    return all(len(t.split()) <= 4 and _COLUMN_HEADER_RE.match(fold(t)) for t in texts)
+
+
+def _table_lines(table: Table) -> list[str]:
+    """Layout tables give their cells line by line; list tables give one bullet per row."""
+    lines: list[str] = []
+    for row in table.rows:
+        seen: set[int] = set()
+        texts: list[str] = []
+        for cell in row.cells:  # a merged cell repeats: read it once
+            if id(cell._tc) not in seen and (text := _cell_text(cell)):
+                seen.add(id(cell._tc))
+                texts.append(text)
+        if not texts or _is_column_header(texts):
+            continue
+        if len(texts) == 1 or _heading(texts[0].splitlines()[0]) is not None:
+            lines.extend(line for text in texts for line in text.splitlines())
+            continue
+        cells = [squash(t) for t in texts if not _ENUMERATOR_ONLY_RE.match(t)]
+        lines.append("• " + " – ".join(cells))
+    return lines
+
+
+# =========================================================================== layout
+
+SECTIONS = ("threat", "goal", "actions", "partners", "channels")
+SECTION_NAMES = {
+    "threat": "charakterystyka zagrożenia",
+    "goal": "zakładany cel",
+    "actions": "proponowane działania",
+    "partners": "podmioty współpracujące",
+    "channels": "sposób przekazania informacji społeczności",
+}
+_HEADING_PHRASES: dict[str, tuple[str, ...]] = {
+    "threat": (
+        "charakterystyka zdiagnozowanego zagrozenia",
+        "charakterystyka zdiagnozowanych zagrozen",
+        "charakterystyka zagrozenia",
+        "zdiagnozowane zagrozenie",
+        "zidentyfikowane zagrozenie",
+        "diagnoza zagrozenia",
+        "opis zagrozenia",
+        "charakterystyka problemu",
+        "opis problemu",
+    ),
+    "goal": (
+        "zakladany cel do osiagniecia",
+        "cel dzialania priorytetowego",
+        "zakladany cel",
+        "cel do osiagniecia",
+        "cel dzialania",
+        "cel dzialan",
+        "cel planu",
+    ),
+    "actions": (
+        "proponowane dzialania wraz z terminami",
+        "dzialania wraz z terminami",
+        "proponowane dzialania",
+        "planowane dzialania",
+        "podjete dzialania",
+        "zrealizowane dzialania",
+        "harmonogram dzialan",
+    ),
+    "partners": (
+        "podmioty wspolpracujace",
+        "podmioty wspoldzialajace",
+        "podmioty zaangazowane",
+        "instytucje wspolpracujace",
+        "partnerzy",
+    ),
+    "channels": (
+        "proponowany sposob przekazania spolecznosci",
+        "sposob przekazania spolecznosci",
+        "sposob przekazania informacji",
+        "przekazanie informacji spolecznosci",
+        "sposob informowania",
+        "sposob poinformowania",
+        "informowanie spolecznosci",
+    ),
+}
+_PHRASES_LONGEST_FIRST = sorted(
+    ((key, phrase.split()) for key, phrases in _HEADING_PHRASES.items() for phrase in phrases),
+    key=lambda item: -len(" ".join(item[1])),
+)
+_HEADING_ALIASES = {
+    "zagrozenie": "threat",
+    "diagnoza": "threat",
+    "cel": "goal",
+    "cele": "goal",
+    "dzialania": "actions",
+    "harmonogram": "actions",
+    "podmioty": "partners",
+    "informowanie": "channels",
+}
+_ENUM_RE = re.compile(
+    r"^\s*(?:(?:rozdzia\w*|punkt|pkt\.?|sekcja|ad\.?)\s*)?"
+    r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-eA-E])(?:[.)]|\s)\s*)?[·•*▪●■►➢–—-]?\s*"
+)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_BULLET_RE = re.compile(
+    r"^\s*(?:[·•▪◦●■□►➢➤✓✔*]+|[-–—]+(?!\d)|\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z]\))\s*"
+)
+_SIGNATURE_RE = re.compile(
+    r"^(?:sporzadzil\w*|sporz\.|opracowal\w*|oprac\.|zatwierdzam|zatwierdzil\w*|akceptuje\b"
+    r"|uzgodniono\b|\(?podpis\w*\)?\s*:?\s*$|podpis\w*\s*:|wykonano\s+w\b|wyk\.|otrzymuja\s*:"
+    r"|egz\.)"
+)
+_PAGE_NOISE_RE = re.compile(
+    r"^\s*(?:(?:strona|str\.)\s*\d+(?:\s*(?:z|ze|/)\s*\d+)?|[-–—]\s*\d{1,3}\s*[-–—]"
+    r"|\d{1,3}\s*/\s*\d{1,3})\s*$",
+    re.IGNORECASE,
+)
+_BARE_NUMBER_RE = re.compile(r"^\s*\d{1,3}\s*$")
+_FUZZY_AT_START = 0.85
+_FUZZY_INSIDE = 0.9
+_FUZZY_WORD = 0.75
+
+
+@dataclass(frozen=True)
+class _Heading:
+    keys: tuple[str, ...]
+    inline: str
+
+
+@dataclass
+class _Layout:
+    header: list[str] = field(default_factory=list)
+    blocks: list[tuple[tuple[str, ...], list[str]]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=8192)
+def _ratio(a: str, b: str, threshold: float) -> bool:
+    """difflib similarity at or above threshold, with its cheap upper bounds tried first."""
+    matcher = SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
+        and matcher.ratio() >= threshold
+    )
+
+
+def _similar(words: list[str], phrase: list[str], threshold: float) -> bool:
+    """Typo-tolerant, but word by word: 'plan działania' must not pass for 'cel działania'."""
+    if len(words) != len(phrase):
+        return False
+    if not all(_ratio(a, b, _FUZZY_WORD) for a, b in zip(words, phrase, strict=True)):
+        return False
+    return _ratio(" ".join(words), " ".join(phrase), threshold)
+
+
+def _phrase_inside(words: list[str], key: str) -> bool:
+    """Another section's phrase later in a merged heading ('… i zakładany cel …')."""
+    for phrase in (p.split() for p in _HEADING_PHRASES[key]):
+        if len(phrase) < 2:
+            continue
+        for start in range(len(words) - len(phrase) + 1):
+            if _similar(words[start : start + len(phrase)], phrase, _FUZZY_INSIDE):
+                return True
+    return False
+
+
+def _heading_keys(words: list[str]) -> tuple[str, ...]:
+    """Sections a heading names: the phrase at its start, then any merged-in later ones."""
+    if " ".join(words) in _HEADING_ALIASES:
+        return (_HEADING_ALIASES[" ".join(words)],)
+    for key, phrase in _PHRASES_LONGEST_FIRST:
+        if len(words) >= len(phrase) and _similar(words[: len(phrase)], phrase, _FUZZY_AT_START):
+            rest = words[len(phrase) :]
+            later = SECTIONS[SECTIONS.index(key) + 1 :]
+            return (key, *(k for k in later if _phrase_inside(rest, k)))
+    return ()
+
+
+def _heading(line: str) -> _Heading | None:
+    """A section heading, whatever its numbering, case, typos or trailing punctuation."""
+    raw = line.strip()
+    if not raw or len(raw) > 400:
+        return None
+    enum = _ENUM_RE.match(raw)
+    numbered = bool(enum and enum.group(0).strip())
+    content = raw[enum.end() :] if enum else raw
+    head, colon, inline = content.partition(":")
+    words = _WORD_RE.findall(fold(head))
+    if not words or len(words) > (22 if colon or numbered else 12):
+        return None
+    keys = _heading_keys(words)
+    return _Heading(keys, inline.strip()) if keys else None
+
+
+def _heading_tail(lines: list[str], index: int, heading: _Heading) -> int:
+    """Index of the heading's last line: a heading may wrap onto a short line ending in ':'."""
+    if heading.inline or lines[index].rstrip().endswith((":", ".")):
+        return index
+    nxt = index + 1
+    while nxt < len(lines) and not lines[nxt].strip():
+        nxt += 1
+    if nxt < len(lines):
+        tail = lines[nxt].strip()
+        if tail.endswith(":") and tail[0].islower() and len(tail.split()) <= 12:
+            return nxt
+    return index
+
+
+_TITLE_WORD_RE = re.compile(
+    r"\bplan(?:u|ie|em|y|ow|ach)?\b|\bpriorytet\w*|\binformacj\w*|\bdzialani\w*\s+priorytet"
+)
+_TITLE_LINE_WORDS = 15
+_AREA_RE = re.compile(
+    r"\brejon\w*(?:\s+sluzbow\w*)?\s*(?:nr|numer|no)\.?\s*(?P<n>\d{1,3}|[ivxlc]+)(?!\w)"
+    r"|\brejon\w*\s+sluzbow\w*\s+(?P<bare>\d{1,3}|[ivxlc]+)(?!\w)"
+    r"|\bdzielnicow\w*\s+(?:nr|numer)\.?\s*(?P<d>\d{1,3}|[ivxlc]+)(?!\w)"
+)
+
+
+def _looks_like_title(line: str) -> bool:
+    """Header lines of a next plan that ended up at the bottom of the previous one."""
+    folded = fold(line)
+    return bool(
+        _TITLE_WORD_RE.search(folded) or _AREA_RE.search(folded) or polish.parse_period(line)
+    )
+
+
+def _drop_trailing_title(body: list[str]) -> None:
+    """Remove the next plan's title lines (short, no final dot) from the end of a section."""
+    while body:
+        line = body[-1].strip()
+        is_title = (
+            len(line.split()) <= _TITLE_LINE_WORDS
+            and not line.endswith(".")
+            and _looks_like_title(line)
+        )
+        if line and not is_title:
+            break
+        body.pop()
+
+
+def _layout(lines: list[str]) -> _Layout:
+    """Cut the text into the header and the sections, in their official order.
+
+    A heading counts only when it comes after the previous section, so a body sentence that
+    happens to start like an earlier heading stays body text. A second threat heading means a
+    second plan on the page: only the first is imported. After a signature ("Sporządził…")
+    nothing more belongs to the plan.
+    """
+    layout = _Layout()
+    last_rank, closed, index = -1, False, 0
+    while index < len(lines):
+        line = lines[index]
+        heading = _heading(line)
+        rank = SECTIONS.index(heading.keys[0]) if heading else -1
+        if heading and rank > last_rank and not closed:
+            layout.blocks.append((heading.keys, [heading.inline] if heading.inline else []))
+            last_rank = SECTIONS.index(heading.keys[-1])
+            index = _heading_tail(lines, index, heading)
+        elif heading and rank == 0 and last_rank >= SECTIONS.index("actions"):
+            _drop_trailing_title(layout.blocks[-1][1])
+            layout.warnings.append(
+                "Dokument zawiera więcej niż jeden plan — zaimportowano tylko pierwszy"
+            )
+            break
+        elif layout.blocks and _SIGNATURE_RE.match(fold(line.strip())):
+            closed = True
+        elif not layout.blocks:
+            layout.header.append(line)
+        elif not closed and not _BARE_NUMBER_RE.match(line):
+            layout.blocks[-1][1].append(line)
+        index += 1
+    return layout
+
+
+# =========================================================================== text shapes
+
+_SENTENCE_CLOSE = (".", "!", "?", ":", ";")
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """Hard-wrapped lines back into one line, re-joining words split with a hyphen."""
+    text = ""
+    for line in (part.strip() for part in lines):
+        if not line:
+            continue
+        if re.search(r"[^\W\d_]-$", text) and line[0].islower():
+            text = text[:-1] + line
+        else:
+            text = f"{text} {line}" if text else line
+    return squash(text)
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Prose paragraphs: a blank line, a bullet or a line ending a sentence closes one."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        text = line.strip()
+        bullet = _BULLET_RE.match(text) if text else None
+        if current and (not text or bullet):
+            paragraphs.append(_join_wrapped(current))
+            current = []
+        if text:
+            current.append(text[bullet.end() :] if bullet else text)
+            if text.endswith(_SENTENCE_CLOSE):
+                paragraphs.append(_join_wrapped(current))
+                current = []
+    if current:
+        paragraphs.append(_join_wrapped(current))
+    return [p for p in paragraphs if p]
+
+
+def _clean_item(text: str) -> str:
+    return squash(text).strip(" ,;")
+
+
+def _items(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(prose before the list, list items); lines without a bullet continue the item above."""
+    intro: list[str] = []
+    items: list[list[str]] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        bullet = _BULLET_RE.match(line)
+        if bullet:
+            items.append([line[bullet.end() :]])
+        elif items:
+            items[-1].append(line)
+        else:
+            intro.append(line)
+    joined = [_clean_item(_join_wrapped(item)) for item in items]
+    return _paragraphs(intro), [item for item in joined if item]
+
+
+def _prose_items(paragraphs: list[str]) -> list[str]:
+    """Items of a section written as prose: one per clause ending in ';' or per sentence."""
+    items: list[str] = []
+    for paragraph in paragraphs:
+        for clause in re.split(r";\s+", paragraph):
+            items.extend(_clean_item(s) for s in split_sentences(clause))
+    return [item for item in items if item]
+
+
+def _list_or_prose(lines: list[str]) -> list[str]:
+    intro, items = _items(lines)
+    return items or _prose_items(intro)
+
+
+def _text(paragraphs: list[str]) -> str | None:
+    return "\n".join(paragraphs) or None
+
+
+# =========================================================================== header fields
+
+_UNIT_PATTERNS = (
+    ("PP", re.compile(r"\bposterun\w*\s+policji\s+w\s+")),
+    ("KP", re.compile(r"\bkomisariat\w*\s+policji\s+(?:(?P<roman>[ivx]{1,4})\s+)?w\s+")),
+    ("KMP", re.compile(r"\bkomend\w*\s+miejsk\w*\s+policji\s+w\s+")),
+    ("KPP", re.compile(r"\bkomend\w*\s+powiatow\w*\s+policji\s+w\s+")),
+)
+_UNIT_ABBREVIATION_RE = re.compile(r"\b(?P<abbr>KPP|KMP|KP|PP)\s+(?:(?P<roman>[IVX]{1,4})\s+)?")
+_SPECIFICITY = {"PP": 0, "KP": 1, "KMP": 2, "KPP": 3}
+_PLACE_LINKS = ("nad", "pod")
+_NAME_PUNCTUATION = '.,;:()„”"–—'
+
+
+def _town_at(text: str, position: int) -> str | None:
+    """The place name starting at position: capitalised words on that line, 'nad'/'pod' between."""
+    words: list[str] = []
+    for word in text[position:].split("\n", 1)[0].split():
+        bare = word.strip(_NAME_PUNCTUATION)
+        linked = bool(words) and bare in _PLACE_LINKS
+        if not bare or not (bare[0].isupper() or linked):
+            break
+        words.append(bare)
+        if word.rstrip(_NAME_PUNCTUATION) != word or sum(w[0].isupper() for w in words) == 3:
+            break
+    while words and words[-1] in _PLACE_LINKS:
+        words.pop()
+    town = " ".join(words)
+    return (town.title() if town.isupper() else town) or None
+
+
+def _unit_matches(text: str) -> list[tuple[int, str, str, bool]]:
+    """(position, abbreviation, unit, written in full) for every police unit named."""
+    folded = fold(text)
+    found: list[tuple[int, str, str, bool]] = []
+    for abbr, pattern in _UNIT_PATTERNS:
+        for match in pattern.finditer(folded):
+            town = _town_at(text, match.end())
+            if town:
+                roman = f" {match['roman'].upper()}" if match.groupdict().get("roman") else ""
+                found.append((match.start(), abbr, f"{abbr}{roman} w {town}", True))
+    for match in _UNIT_ABBREVIATION_RE.finditer(text):
+        rest = text[match.end() :]
+        link = "w " if rest.startswith("w ") else ""
+        town = _town_at(text, match.end() + len(link))
+        if town:
+            roman = f" {match['roman']}" if match["roman"] else ""
+            found.append(
+                (match.start(), match["abbr"], f"{match['abbr']}{roman} {link}{town}", False)
+            )
+    return found
+
+
+def _find_unit(header: str, full: str) -> str | None:
+    """The header's most specific unit (the officer's own), else the first named in full."""
+    in_header = _unit_matches(header)
+    if in_header:
+        return min(in_header, key=lambda m: (_SPECIFICITY[m[1]], m[0]))[2]
+    in_text = _unit_matches(full)
+    if not in_text:
+        return None
+    return min(in_text, key=lambda m: (not m[3], m[0]))[2]
+
+
+def _area_from_match(match: re.Match[str], text: str) -> tuple[str, int] | None:
+    group = next(g for g in ("n", "bare", "d") if match[g])
+    written = text[match.start(group) : match.end(group)]
+    if written.isdigit():
+        return (written, int(written)) if int(written) > 0 else None
+    if group == "bare":  # "rejonu służbowego i …" is a conjunction, not Roman one
+        after = text[match.end(group) :].split()
+        if not written.isupper() or (after and after[0].isupper() and after[0].isalpha()):
+            return None
+    number = polish.roman_number(written)
+    return (written, number) if number else None
+
+
+def _find_area(*texts: str) -> tuple[str, int] | None:
+    for text in texts:
+        for match in _AREA_RE.finditer(fold(text)):
+            area = _area_from_match(match, text)
+            if area:
+                return area
+    return None
+
+
+_UNIT_LINE_RE = re.compile(r"(?:komend|komisariat|posterun|rewir)\w*\s")
+_TITLE_STOP_RE = re.compile(
+    r"\brealizowan\w*|\bna\s+okres\b|\bokres\w*\s+(?:od|realizacji)\b|\bw\s+okresie\b|\bod\s+\d"
+    r"|\bna\s+(?:i{1,2}|1|2|pierwsze|drugie)\W*\w*\s*polrocz"
+)
+
+
+def _find_title(header: list[str]) -> str | None:
+    """The title as written, from its first line to where the period starts."""
+    start = next((i for i, line in enumerate(header) if _TITLE_WORD_RE.search(fold(line))), None)
+    if start is None or len(header[start].split()) > _TITLE_LINE_WORDS:
+        return None  # a title word inside prose (a press article) is no title
+    parts: list[str] = []
+    for line in header[start:]:
+        if not line.strip():
+            continue
+        stop = _TITLE_STOP_RE.search(fold(line))
+        if stop:
+            parts.append(line[: stop.start()])
+            break
+        if (
+            polish.parse_date(line)
+            or len(parts) == 5
+            or len(line.split()) > _TITLE_LINE_WORDS
+            or _UNIT_LINE_RE.match(fold(line.strip()))
+        ):
+            break
+        parts.append(line)
+    title = squash(" ".join(parts)).strip(" ,;:-–—")
+    return title or None
+
+
+_PERIOD_HINT_RE = re.compile(
+    r"\bna\s+okres\b|\bokres\w*\s+(?:realizacji|obowiazywania|trwania)\b|\bplan\w*\s+na\b"
+    r"|\brealizowan\w*\s+(?:od|w)\b"
+)
+
+
+def _find_period(header: str, full: str) -> Period | None:
+    """The plan's period from its header; elsewhere only where the text says it is the plan's."""
+    period = polish.parse_period(header)
+    if period:
+        return period
+    for hint in _PERIOD_HINT_RE.finditer(fold(full)):
+        period = polish.parse_period(full[hint.start() : hint.end() + 120])
+        if period:
+            return period
+    return None
+
+
+# =========================================================================== section 1 and 2
+
+_DIAGNOSIS_RE = re.compile(r"\bzdiagnozow\w*|\bdiagnoz\w*|\bna\s+podstawie\b")
+_GOAL_START_RE = re.compile(
+    r"^(?:zwiekszenie|poprawa|podniesienie|ograniczenie|zmniejszenie|wyeliminowanie|eliminacja"
+    r"|przeciwdzialanie|zapobieganie)\b|\bcelem\b|\bcel\s+(?:dzialan\w*|planu|do\s+osiagniecia)"
+    r"|\bzakladan\w*\s+cel\w*|\bkryteri\w*|\bmiernik\w*"
+)
+
+
+def _diagnosis(threat: str | None) -> str | None:
+    if not threat:
+        return None
+    found = [s for s in split_sentences(threat) if _DIAGNOSIS_RE.search(fold(s))]
+    return " ".join(found) or None
+
+
+def _split_threat_goal(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """A merged 'zagrożenie i cel' section: the goal starts at its first goal-like sentence."""
+    sentences = [(i, s) for i, p in enumerate(paragraphs) for s in split_sentences(p)]
+    cut = next(
+        (n for n, (_, s) in enumerate(sentences) if _GOAL_START_RE.search(fold(s))),
+        len(sentences),
+    )
+    return _regroup(sentences[:cut]), _regroup(sentences[cut:])
+
+
+def _regroup(sentences: list[tuple[int, str]]) -> list[str]:
+    """Sentences back into their paragraphs."""
+    paragraphs: dict[int, list[str]] = {}
+    for index, sentence in sentences:
+        paragraphs.setdefault(index, []).append(sentence)
+    return [" ".join(parts) for parts in paragraphs.values()]
+
+
+_CRITERION_MARK_RE = re.compile(r"\bkryteri\w*|\bmiernik\w*|\bwskaznik\w*|\bmierzaln\w*")
+_PERCENT_RE = re.compile(
+    r"\bo\s*(?P<n>\d{1,3})(?:[.,]\d+)?\s*(?:%|proc\w*\.?|procent\w*)|\bo\s+(?P<half>polowe)\b"
+)
+_REDUCE_RE = re.compile(r"\b(?:zmniejsz|ogranicz|spad|spadk|redukc|zreduk|obniz|mniej)\w*")
+_AT_LEAST_RE = re.compile(
+    r"\b(?:co\s*najmniej|nie\s+mniej\w*\s+niz|minimum|min\.|przynajmniej)\s*(?P<n>\d{1,6})\b"
+)
+_BASELINE_RE = re.compile(
+    r"\b(?:obecnie|aktualnie|dotychczas|w\s+ubieglym|w\s+(?:poprzednim|analogicznym)\s+"
+    r"(?:okresie|polroczu|roku)|w\s+okresie\s+poprzednim)\b"
+)
+_COUNTED_RE = re.compile(
+    r"(?<![\d.,])(?P<n>\d{1,6})\s+(?:[^\W\d_]+\s+)?"
+    r"(?:zglosz|interwencj|wykrocz|przestep|mandat|pouczen|legitym|wylegitym|ulot|mieszkanc"
+    r"|senior|obywatel|rozm)\w*"
+)
+_MEASURES = tuple(
+    (measure, re.compile(pattern))
+    for measure, pattern in (
+        (Measure.persons_legitimised, r"\blegitymow\w*|\bwylegitymow\w*"),
+        (Measure.leaflets, r"\bulot\w*"),
+        (Measure.residents_spoken, r"\brozmow\w*|\d+\s+(?:mieszkanc|senior|obywatel)\w*"),
+        (Measure.interventions, r"\binterwencj\w*"),
+        (Measure.offences, r"\bwykrocz\w*|\bprzestepstw\w*"),
+        (Measure.fines, r"\bmandat\w*"),
+        (Measure.cautions, r"\bpouczen\w*"),
+        (Measure.kmzb_reports, r"\bkmzb\b|\bkrajow\w*\s+map\w*\s+zagrozen\w*"),
+    )
+)
+
+
+def _measures(folded: str) -> list[Measure]:
+    """What the criterion counts, in the order the text names it."""
+    found = [(m.start(), measure) for measure, rx in _MEASURES if (m := rx.search(folded))]
+    return [measure for _, measure in sorted(found)]
+
+
+def _baseline(folded: str) -> int | None:
+    """'obecnie 12 zgłoszeń KMZB i 4 interwencje' → 16: the counts after the baseline word."""
+    marker = _BASELINE_RE.search(folded)
+    if not marker:
+        return None
+    counts = [int(m["n"]) for m in _COUNTED_RE.finditer(folded, marker.end())]
+    return sum(counts) if counts else None
+
+
+def _is_measurable(folded: str) -> bool:
+    has_reduction = _PERCENT_RE.search(folded) and _REDUCE_RE.search(folded)
+    return bool(has_reduction or _AT_LEAST_RE.search(folded))
+
+
+def _criterion_indices(sentences: list[str]) -> list[int]:
+    """The criterion sentence, plus a following sentence that only gives the baseline."""
+    folded = [fold(s) for s in sentences]
+    marked = [i for i, s in enumerate(folded) if _CRITERION_MARK_RE.search(s)]
+    marked = marked or [i for i, s in enumerate(folded) if _is_measurable(s)]
+    if not marked:
+        return []
+    first = marked[0]
+    picked = [first]
+    nxt = first + 1
+    if nxt < len(folded) and (
+        sentences[first].endswith(":")
+        or (_BASELINE_RE.search(folded[nxt]) and not _BASELINE_RE.search(folded[first]))
+    ):
+        picked.append(nxt)
+    return picked
+
+
+def _criterion(text: str, warnings: list[str]) -> ImportedCriterion:
+    """Kind, measures, target and baseline of one criterion text."""
+    folded = fold(text)
+    marker = _BASELINE_RE.search(folded)
+    main = folded[: marker.start()] if marker else folded
+    measures = _measures(folded)
+    kind, target = CriterionKind.qualitative, None
+    percent = _PERCENT_RE.search(main)
+    at_least = _AT_LEAST_RE.search(main) or _COUNTED_RE.search(main)
+    if percent and _REDUCE_RE.search(main) and (percent["half"] or 0 < int(percent["n"]) <= 100):
+        kind, target = CriterionKind.reduce_by_percent, 50 if percent["half"] else int(percent["n"])
+    elif percent:
+        warnings.append("Nie rozpoznano rodzaju kryterium procentowego — zapisano je opisowo")
+    elif at_least:
+        kind, target = CriterionKind.at_least, int(at_least["n"])
+    else:
+        warnings.append("Kryterium oceny nie podaje mierzalnej wartości — zapisano je opisowo")
+    if kind != CriterionKind.qualitative and not measures:
+        warnings.append("Nie rozpoznano, co mierzy kryterium oceny")
+    baseline = _baseline(folded) if kind == CriterionKind.reduce_by_percent else None
+    return ImportedCriterion(
+        kind=kind, measure=measures, target=target, baseline=baseline, text=text
+    )
+
+
+def _goal_and_criterion(
+    paragraphs: list[str], warnings: list[str]
+) -> tuple[str | None, ImportedCriterion | None]:
+    """The goal text without its criterion sentence, and the criterion read from that one."""
+    if not paragraphs:
+        return None, None
+    sentences = [(i, s) for i, p in enumerate(paragraphs) for s in split_sentences(p)]
+    picked = _criterion_indices([s for _, s in sentences])
+    if not picked:
+        warnings.append("Cel ma charakter jakościowy — brak mierzalnego kryterium oceny")
+        return _text(paragraphs), ImportedCriterion(kind=CriterionKind.qualitative)
+    criterion_text = " ".join(sentences[i][1] for i in picked)
+    rest = [pair for n, pair in enumerate(sentences) if n not in picked]
+    goal = _text(_regroup(rest)) or criterion_text
+    return goal, _criterion(criterion_text, warnings)
+
+
+# =========================================================================== section 3
+
+_KIND_PATTERNS = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            EntryKind.request_letter,
+            r"\bwnios(?:ek|ku|ki|kow|kiem|kach)\b|\bpism(?:o|a|em|ie)\b|\bwystapi\w*\s+do\b",
+        ),
+        (EntryKind.place_check, r"\bs?kontrol\w*|\bsprawdz\w*"),
+        (EntryKind.foot_patrol, r"\bobchod\w*|\bpatrol\w*"),
+        (EntryKind.talk, r"\brozmow\w*|\brozmawia\w*"),
+        (EntryKind.meeting, r"\bspotka\w*|\bdebat\w*|\bprelekcj\w*|\bpogadank\w*|\bzebrani\w*"),
+        (EntryKind.leaflets, r"\bulot\w*|\bkolporta\w*|\bbroszur\w*|\bplakat\w*"),
+        (EntryKind.intervention, r"\binterwen\w*"),
+        (
+            EntryKind.announcement,
+            r"\bkomunikat\w*|\bradi(?:o|a|u|em)\b|\bparafi\w*|\bogloszen\w*|\bmedi(?:a|ach|ow)\b"
+            r"|\bartykul\w*|\bpras(?:a|y|ie)\b",
+        ),
+        (EntryKind.partner_contact, r"\bwspolprac\w*|\bkontakt\w*|\bwymian\w*\s+informacj\w*"),
+    )
+)
+
+
+def action_kind(text: str) -> EntryKind:
+    """The entry kind named first in the action ('wniosek o … patrole' is a letter)."""
+    folded = fold(text)
+    found = [(m.start(), n) for n, (_, rx) in enumerate(_KIND_PATTERNS) if (m := rx.search(folded))]
+    return _KIND_PATTERNS[min(found)[1]][0] if found else EntryKind.other
+
+
+def _action(text: str, number: int, period: Period | None, warnings: list[str]) -> ImportedAction:
+    span = polish.parse_span(text, period)
+    if span is None and polish.mentions_date(text):
+        warnings.append(f"Działanie {number}: nie rozpoznano terminu")
+        span = polish.Span(None, None)
+    elif span is None:
+        warnings.append(f"Działanie {number}: brak terminu — przyjęto cały okres planu")
+        span = polish.Span(*(period or (None, None)), whole_period=True)
+    elif span.start is None and span.end is None:
+        warnings.append(f"Działanie {number}: nie rozpoznano dat (nieznany okres planu)")
+    if period and _outside(span, period):
+        warnings.append(f"Działanie {number}: termin wykracza poza okres planu")
+    hours = polish.parse_hours(text)
+    frequency = polish.parse_frequency(text)
+    return ImportedAction(
+        text=text,
+        kind=action_kind(text),
+        start=span.start,
+        end=span.end,
+        deadline=span.deadline,
+        whole_period=span.whole_period,
+        time_from=hours[0] if hours else None,
+        time_to=hours[1] if hours else None,
+        weekdays=polish.parse_weekdays(text),
+        frequency=ImportedFrequency(times=frequency.times, per=frequency.per, text=frequency.text)
+        if frequency
+        else None,
+    )
+
+
+def _outside(span: polish.Span, period: Period) -> bool:
+    days = [d for d in (span.start, span.end) if d is not None]
+    return any(not period[0] <= d <= period[1] for d in days)
+
+
+# =========================================================================== section 4 and 5
+
+_PARTNER_SPLIT_RE = re.compile(r"\s+-+\s+|\s*[–—]+\s*|:\s+")
+_NOTHING_RE = re.compile(r"^(?:brak|nie\s+dotyczy|nie\s+przewiduje\s+sie|[-–—]+)\W*$")
+_UNIT_WORDS = ("oddzial", "filia", "kolo", "sekcja", "wydzial", "delegatura", "zarzad")
+
+
+def _partner(item: str, warnings: list[str]) -> ImportedPartner:
+    """'Name – tasks': the first dash whose right side reads as tasks, not a branch name."""
+    splits = list(_PARTNER_SPLIT_RE.finditer(item))
+    if not splits:
+        warnings.append(f"Nie rozpoznano zadań partnera: {item}")
+        return ImportedPartner(name=item.strip(" .,;"))
+    chosen = next(
+        (
+            m
+            for m in splits
+            if (right := item[m.end() :].strip())
+            and not right[0].isupper()
+            and not fold(right).startswith(_UNIT_WORDS)
+        ),
+        splits[0],
+    )
+    name = item[: chosen.start()].strip(" .,;–—-")
+    tasks = _clean_item(item[chosen.end() :])
+    return ImportedPartner(name=name or item, tasks=tasks)
+
+
+def _partners(lines: list[str], warnings: list[str]) -> list[ImportedPartner]:
+    items = _list_or_prose(lines)
+    if len(items) == 1 and _NOTHING_RE.match(fold(items[0])):
+        return []
+    return [_partner(item, warnings) for item in items]
+
+
+def _channels(lines: list[str]) -> list[str]:
+    """One channel per sentence of each bullet (and of any prose not ending with ':')."""
+    intro, items = _items(lines)
+    texts = [p for p in intro if not p.endswith(":")] + items
+    return [c for text in texts for s in split_sentences(text) if (c := _clean_item(s))]
+
+
+# =========================================================================== the whole plan
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+_SPACES = {ord(ch): " " for ch in "\t\xa0\u2007\u2009\u202f\u3000"}
+
+
+def _clean_lines(text: str) -> list[str]:
+    """Lines without invisible characters, odd spaces and page-number noise."""
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = re.sub(r"\r\n?|[\f\v\u2028\u2029]", "\n", text)
+    return [line.rstrip() for line in text.split("\n") if not _PAGE_NOISE_RE.match(line)]
+
+
+def _sections(layout: _Layout, warnings: list[str]) -> dict[str, list[str]]:
+    """Body lines per section; a merged threat-and-goal block is split by its sentences."""
+    sections: dict[str, list[str]] = {}
+    for keys, body in layout.blocks:
+        if keys[:2] == ("threat", "goal"):
+            threat, goal = _split_threat_goal(_paragraphs(body))
+            sections.setdefault("threat", threat)
+            sections.setdefault("goal", goal)
+        else:
+            sections.setdefault(keys[0], body)
+        if len(keys) > 1 and keys[:2] != ("threat", "goal"):
+            names = ", ".join(SECTION_NAMES[k] for k in keys)
+            warnings.append(
+                f"Połączone sekcje ({names}) — treść przypisano do: {SECTION_NAMES[keys[0]]}"
+            )
+    if layout.blocks:
+        for key in SECTIONS:
+            if key not in sections:
+                warnings.append(f"Nie znaleziono sekcji: {SECTION_NAMES[key]}")
+            elif not any(line.strip() for line in sections[key]):
+                warnings.append(f"Pusta sekcja: {SECTION_NAMES[key]}")
+    else:
+        warnings.append("Nie rozpoznano układu planu — brak nagłówków sekcji")
+    return sections
+
+
+@dataclass(frozen=True)
+class _Header:
+    area: tuple[str, int] | None
+    unit: str | None
+    title: str | None
+    period: Period | None
+
+
+def _read_header(layout: _Layout, full: str, warnings: list[str]) -> _Header:
+    """Area, unit, title and period: from the header first, the rest of the text after."""
+    header = "\n".join(layout.header)
+    area = _find_area(header, full)
+    unit = _find_unit(header, full)
+    title = _find_title(layout.header)
+    period = _find_period(header, full)
+    for missing, message in (
+        (area is None, "Nie rozpoznano numeru rejonu"),
+        (unit is None, "Nie rozpoznano jednostki Policji"),
+        (title is None, "Nie rozpoznano tytułu planu"),
+        (period is None, "Nie rozpoznano okresu planu"),
+    ):
+        if missing:
+            warnings.append(message)
+    if period and period[1] < period[0]:
+        warnings.append("Koniec okresu planu jest wcześniejszy niż jego początek")
+    return _Header(area, unit, title, period)
+
+
+def parse_plan(text: str) -> ImportedPlan:
+    """Read a plan's text; never raises on content — unreadable parts become warnings."""
+    lines = _clean_lines(text)
+    if not any(line.strip() for line in lines):
+        return ImportedPlan(warnings=["Dokument jest pusty — nie znaleziono tekstu planu"])
+    layout = _layout(lines)
+    warnings = list(layout.warnings)
+    header = _read_header(layout, "\n".join(lines), warnings)
+    sections = _sections(layout, warnings)
+    period = header.period
+
+    threat = _text(_paragraphs(sections.get("threat", [])))
+    goal, criterion = _goal_and_criterion(_paragraphs(sections.get("goal", [])), warnings)
+    actions = [
+        _action(item, number, period, warnings)
+        for number, item in enumerate(_list_or_prose(sections.get("actions", [])), start=1)
+    ]
+    if "actions" in sections and not actions:
+        warnings.append("Nie znaleziono żadnych działań w sekcji działań")
+    partners = _partners(sections.get("partners", []), warnings)
+    return ImportedPlan(
+        area=header.area[0] if header.area else None,
+        area_number=header.area[1] if header.area else None,
+        unit=header.unit,
+        title=header.title,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+        threat=threat,
+        diagnosis=_diagnosis(threat),
+        goal=goal,
+        criterion=criterion,
+        actions=actions,
+        partners=partners,
+        channels=_channels(sections.get("channels", [])),
+        warnings=warnings,
+    )

@@ -1,0 +1,117 @@
+"""Imported documents become draft plans tied to the store's areas — or nothing is stored."""
+
+import json
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.model import Plan
+from app.plans.drafts import DraftError, save_draft
+from app.plans.importer import import_file, parse_plan
+from app.store.plans import read_plan
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "plans"
+LUBARTOW = SAMPLES / "000_22956f2d2e43d89d.txt"
+KRASNIK = SAMPLES / "002_476a843bdcb296a0.txt"
+
+
+def plan_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Plan)).one()
+
+
+def test_the_lubartow_document_becomes_a_draft(demo_engine: Engine) -> None:
+    with Session(demo_engine) as s:
+        plan = save_draft(s, import_file(LUBARTOW))
+        s.commit()
+        doc = read_plan(s, plan.id)
+    assert doc.plan.status == "draft"
+    assert (doc.plan.period_start, doc.plan.period_end) == (date(2024, 1, 1), date(2024, 6, 30))
+    assert doc.plan.criterion_kind == "reduce_by_percent" and doc.plan.criterion_target == 50
+    check, request, talks = doc.actions
+    assert (check.kind, check.start_date, check.end_date) == ("place_check", None, None)
+    assert (check.time_from, check.time_to) == (time(7), time(22))
+    assert (request.kind, request.start_date, request.end_date) == (
+        "request_letter",
+        date(2024, 3, 1),
+        date(2024, 6, 30),
+    )
+    assert talks.kind == "talk"
+    assert [p.name for p in doc.partners] == ["Spółdzielnia Mieszkaniowa w Lubartowie"]
+    assert len(doc.channels) == 2
+
+
+def test_the_krasnik_document_becomes_a_draft(demo_engine: Engine) -> None:
+    with Session(demo_engine) as s:
+        plan = save_draft(s, import_file(KRASNIK), officer_badge="200301")
+        s.commit()
+        doc = read_plan(s, plan.id)
+    assert doc.plan.criterion_kind == "at_least" and doc.plan.criterion_measures == [
+        "residents_spoken"
+    ]
+    deadlines = [a for a in doc.actions if a.deadline]
+    assert len(deadlines) == 4 and {a.end_date for a in deadlines} == {date(2024, 12, 31)}
+    patrols = doc.actions[1]
+    assert (patrols.kind, patrols.start_date, patrols.end_date) == ("foot_patrol", None, None)
+    assert len(doc.partners) == 5 and len(doc.channels) == 3
+
+
+def test_an_incomplete_document_stores_nothing(demo_engine: Engine) -> None:
+    with Session(demo_engine) as s:
+        before = plan_count(s)
+        with pytest.raises(DraftError, match="brak"):
+            save_draft(s, parse_plan("Notatka służbowa bez planu."))
+        s.rollback()
+        assert plan_count(s) == before
+
+
+def test_an_area_that_is_not_in_the_store_is_refused(engine: Engine) -> None:
+    with Session(engine) as s, pytest.raises(DraftError, match="nie ma rejonu nr 3"):
+        save_draft(s, import_file(LUBARTOW))
+
+
+def test_cli_import_json_and_save(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'import.db'}"
+    runner = CliRunner()
+    printed = runner.invoke(cli, ["plan", "import", str(KRASNIK), "--json"])
+    assert printed.exit_code == 0, printed.output
+    data = json.loads(printed.stdout)
+    assert set(data) >= {
+        "area",
+        "unit",
+        "period_start",
+        "period_end",
+        "threat",
+        "goal",
+        "criterion",
+        "actions",
+        "partners",
+        "channels",
+        "warnings",
+    }
+    assert data["criterion"] == {
+        "kind": "at_least",
+        "measure": ["residents_spoken"],
+        "target": 80,
+        "baseline": None,
+        "text": data["criterion"]["text"],
+    }
+    refused = runner.invoke(cli, ["plan", "import", str(KRASNIK), "--save", "--db", db])
+    assert refused.exit_code == 1 and "nie ma rejonu nr 3" in refused.output
+    runner.invoke(cli, ["demo", "--db", db])
+    saved = runner.invoke(cli, ["plan", "import", str(KRASNIK), "--save", "--db", db])
+    assert saved.exit_code == 0 and "Zapisano projekt planu" in saved.output
+    listed = runner.invoke(cli, ["plan", "list", "--db", db]).output
+    assert "draft" in listed and "(z dokumentu)" in listed
+
+
+def test_cli_import_of_an_unreadable_file(tmp_path: Path) -> None:
+    bad = tmp_path / "plan.pdf"
+    bad.write_bytes(b"%PDF-1.4")
+    result = CliRunner().invoke(cli, ["plan", "import", str(bad)])
+    assert result.exit_code == 1 and "Nie można odczytać" in result.output
