@@ -141,6 +141,8 @@ def import_summary(imported: "ImportedPlan") -> str:
 
 _COMMAND_MODULES: tuple[str, ...] = (
     # each module defines ``register(cli: typer.Typer, plan_cli: typer.Typer) -> None``
+    "app.schedule.commands",
+    "app.reports.commands",
 )
 
 

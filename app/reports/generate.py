@@ -1,0 +1,312 @@
+"""A seeded, realistic half-year of entries for a plan: demo data, tests and benchmarks.
+
+The plan's own actions drive it — daily checks on most due days within their hours,
+n-times-a-week tasks about n times a week, deadline tasks a few times before their date —
+plus contacts with the plan's partners and, for a reduction criterion, the odd intervention
+at the criterion place. The same plan, seed, count and cut-off give the same entries with
+the same ids, so a second run with the same arguments is refused instead of doubling them.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from math import cos, radians
+
+from sqlmodel import Session
+
+from app.model import Action, EntryIn, EntryKind, Place, Plan
+from app.model.clock import LOCAL_TZ, local_day_bounds, to_local, to_utc, utcnow
+from app.model.ids import stable_id
+from app.plans.progress import frequency_units
+from app.schedule.service import TaskMode, due_days
+from app.schedule.windows import action_mode, action_window
+from app.store.entries import log_entry
+from app.store.errors import Conflict
+from app.store.plans import read_plan
+
+DEVICE_ID = "generator"
+CHECK_RATE = 0.85
+"""Share of due days on which a daily check is logged."""
+SECOND_CHECK_RATE = 0.15
+PARTNER_EVERY_DAYS = 30
+INTERVENTION_EVERY_DAYS = 16
+POOR_GPS_RATE = 0.08
+
+_DEADLINE_TIMES: dict[EntryKind, tuple[int, int]] = {
+    EntryKind.meeting: (3, 5),
+    EntryKind.talk: (6, 12),
+    EntryKind.leaflets: (3, 6),
+    EntryKind.announcement: (2, 4),
+    EntryKind.request_letter: (1, 1),
+}
+
+_NOTES: dict[EntryKind, tuple[str, ...]] = {
+    EntryKind.place_check: (
+        "",
+        "",
+        "Spokój, brak osób spożywających alkohol.",
+        "Grupa młodzieży, przeprowadzono rozmowę.",
+        "Zaśmiecony teren przy ławkach — zgłoszono do administracji.",
+    ),
+    EntryKind.foot_patrol: ("", "Obchód rejonu, rozmowy z mieszkańcami.", "Bez uwag."),
+    EntryKind.talk: (
+        "Rozmowy o bezpiecznych zachowaniach i reagowaniu na wykroczenia.",
+        "Informowanie o metodach działania oszustów.",
+        "",
+    ),
+    EntryKind.meeting: (
+        "Spotkanie w sali PZERiI — prelekcja o oszustwach „na wnuczka”.",
+        "Debata z mieszkańcami o bezpieczeństwie w rejonie.",
+    ),
+    EntryKind.leaflets: ("Kolportaż ulotek informacyjnych.", "Ulotki w klatkach schodowych."),
+    EntryKind.announcement: (
+        "Komunikat w lokalnym radiu.",
+        "Ogłoszenie parafialne po mszy.",
+        "Informacja na stronie internetowej komendy.",
+    ),
+    EntryKind.request_letter: ("Wniosek o dyslokację patroli prewencyjnych przekazany.",),
+    EntryKind.intervention: (
+        "Interwencja — zakłócanie porządku.",
+        "Interwencja — spożywanie alkoholu w miejscu niedozwolonym.",
+    ),
+    EntryKind.other: ("",),
+}
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One entry to store, before it gets its id."""
+
+    kind: EntryKind
+    occurred_at: datetime
+    action_id: str | None = None
+    place_id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    note: str = ""
+
+
+def _chance(rng: random.Random, p: float, low: int, high: int) -> int:
+    return rng.randint(low, high) if rng.random() < p else 0
+
+
+def _counts(kind: EntryKind, rng: random.Random, leaflets_too: bool) -> dict[str, int]:
+    """Plausible counters for one entry of a kind (counts only, never identities)."""
+    if kind == EntryKind.place_check:
+        offences = _chance(rng, 0.08, 1, 2)
+        fines = rng.randint(0, offences)
+        return {
+            "persons_legitimised": _chance(rng, 0.3, 1, 4),
+            "offences": offences,
+            "fines": fines,
+            "cautions": offences - fines,
+            "interventions": _chance(rng, 0.04, 1, 1),
+        }
+    if kind == EntryKind.foot_patrol:
+        return {
+            "persons_legitimised": _chance(rng, 0.2, 1, 3),
+            "residents_spoken": _chance(rng, 0.2, 1, 2),
+            "cautions": _chance(rng, 0.05, 1, 1),
+        }
+    if kind == EntryKind.talk:
+        spoken = rng.randint(2, 8)
+        return {"residents_spoken": spoken, "leaflets": rng.randint(0, spoken) * leaflets_too}
+    if kind == EntryKind.meeting:
+        spoken = rng.randint(8, 20)
+        return {"residents_spoken": spoken, "leaflets": spoken * leaflets_too}
+    if kind == EntryKind.leaflets:
+        return {"leaflets": rng.randint(15, 50)}
+    if kind == EntryKind.intervention:
+        offences = rng.randint(0, 2)
+        fines = rng.randint(0, offences)
+        return {
+            "interventions": 1,
+            "offences": offences,
+            "fines": fines,
+            "cautions": offences - fines,
+            "persons_legitimised": rng.randint(1, 4),
+        }
+    return {}
+
+
+class _Builder:
+    """Collects entry specs for one plan with one random stream."""
+
+    def __init__(self, plan: Plan, rng: random.Random, cutoff: datetime) -> None:
+        self.plan, self.rng, self.cutoff = plan, rng, cutoff
+        self.specs: list[_Spec] = []
+        self.last_day = min(plan.period_end, to_local(cutoff).date())
+
+    def at(self, day: date, start: time = time(8), end: time = time(20)) -> datetime:
+        """A random local instant on ``day`` between ``start`` and ``end`` (may pass midnight)."""
+        first = datetime.combine(day, start)
+        span = (datetime.combine(day, end) - first) % timedelta(days=1) or timedelta(hours=12)
+        moment = first + timedelta(minutes=self.rng.randrange(int(span.total_seconds() // 60)))
+        return to_utc(moment.replace(tzinfo=LOCAL_TZ))
+
+    def add(
+        self,
+        kind: EntryKind,
+        when: datetime,
+        *,
+        action_id: str | None = None,
+        place_id: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        if when > self.cutoff:
+            return
+        leaflets_too = "leaflets" in self.plan.criterion_measures or kind == EntryKind.meeting
+        spec = _Spec(
+            kind=kind,
+            occurred_at=when,
+            action_id=action_id,
+            place_id=place_id,
+            counts=_counts(kind, self.rng, leaflets_too),
+            note=self.rng.choice(_NOTES.get(kind, ("",))) if note is None else note,
+        )
+        self.specs.append(spec)
+
+    def days(self, first: date, last: date) -> list[date]:
+        last = min(last, self.last_day)
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def action(self, action: Action) -> None:
+        first, last = action_window(action, self.plan)
+        hours = (action.time_from, action.time_to) if action.time_from and action.time_to else ()
+        kind, link = EntryKind(action.kind), {"action_id": action.id, "place_id": action.place_id}
+        mode = action_mode(action)
+        if mode is TaskMode.daily:
+            last = min(last, self.last_day)
+            for day in due_days(action, self.plan, first, last) if last >= first else []:
+                for _ in range(1 + (self.rng.random() < SECOND_CHECK_RATE)):
+                    if self.rng.random() < CHECK_RATE:
+                        self.add(kind, self.at(day, *hours), **link)
+        elif mode is TaskMode.frequency:
+            assert action.freq_per is not None and action.freq_times is not None
+            for start, end in frequency_units(action.freq_per, first, min(last, self.last_day)):
+                days = self.days(start, end)
+                if action.weekdays:
+                    days = [d for d in days if d.weekday() in action.weekdays] or days
+                times = max(0, action.freq_times + self.rng.choice((-1, 0, 0, 0, 1)))
+                for day in sorted(self.rng.choices(days, k=times)):
+                    self.add(kind, self.at(day, *hours), **link)
+        else:
+            low, high = _DEADLINE_TIMES.get(EntryKind(action.kind), (1, 2))
+            days = self.days(first, last)
+            for day in sorted(self.rng.sample(days, k=min(len(days), self.rng.randint(low, high)))):
+                self.add(kind, self.at(day, *hours), **link)
+
+    def every(self, days: int, make: Callable[[date], None]) -> None:
+        """Roughly every ``days`` days over the period (gaps of half to one and a half)."""
+
+        def gap() -> timedelta:
+            return timedelta(days=max(1, round(self.rng.uniform(0.5, 1.5) * days)))
+
+        day = self.plan.period_start + timedelta(days=gap().days // 2)
+        while day <= self.last_day:
+            make(day)
+            day += gap()
+
+
+def _with_position(spec: _Spec, place: Place | None, rng: random.Random) -> EntryIn:
+    """The spec as an entry, with a GPS fix near its place (sometimes a poor one)."""
+    position: dict[str, object] = {}
+    if place is not None:
+        reach = place.radius_m * 0.6
+        north, east = rng.uniform(-reach, reach), rng.uniform(-reach, reach)
+        poor = rng.random() < POOR_GPS_RATE
+        position = {
+            "lat": round(place.lat + north / 111_320, 6),
+            "lon": round(place.lon + east / (111_320 * cos(radians(place.lat))), 6),
+            "accuracy_m": round(rng.uniform(120, 300) if poor else rng.uniform(4, 35), 1),
+            "gps_poor": poor,
+        }
+    return EntryIn(
+        kind=spec.kind,
+        occurred_at=spec.occurred_at,
+        action_id=spec.action_id,
+        place_id=spec.place_id,
+        note=spec.note,
+        **spec.counts,
+        **position,  # type: ignore[arg-type]
+    )
+
+
+def _resample(
+    specs: list[_Spec], count: int, rng: random.Random, first: datetime, last: datetime
+) -> list[_Spec]:
+    """``count`` entries with the natural mix: a sample of it, or it repeated with jitter
+    (kept within the period and before the cut-off)."""
+    if count <= len(specs):
+        return sorted(rng.sample(specs, k=count), key=lambda s: s.occurred_at)
+    extra = []
+    for template in rng.choices(specs, k=count - len(specs)):
+        moved = template.occurred_at + timedelta(minutes=rng.randint(-180, 180))
+        extra.append(replace(template, occurred_at=min(max(moved, first), last)))
+    return sorted(specs + extra, key=lambda s: s.occurred_at)
+
+
+def generate_entries(
+    session: Session,
+    plan_id: str,
+    *,
+    seed: int = 0,
+    count: int | None = None,
+    until: datetime | None = None,
+) -> int:
+    """Store a generated half-year of entries for a plan; returns how many were stored.
+
+    ``until`` (default: now) cuts the period off, so a current plan gets no future entries.
+    ``count`` asks for exactly that many entries with the same mix (benchmarks).
+    """
+    if count is not None and count < 0:
+        raise ValueError(f"count must not be negative, got {count}")
+    doc = read_plan(session, plan_id)
+    plan = doc.plan
+    cutoff = until or utcnow()
+    rng = random.Random(f"{plan.id}/{seed}")
+    builder = _Builder(plan, rng, cutoff)
+    for action in doc.actions:
+        builder.action(action)
+    for partner in doc.partners:
+        note = f"Kontakt z partnerem: {partner.name} — bieżąca współpraca."
+        builder.every(
+            PARTNER_EVERY_DAYS,
+            lambda day, note=note: builder.add(
+                EntryKind.partner_contact, builder.at(day), note=note
+            ),
+        )
+    if plan.criterion_kind == "reduce_by_percent" and plan.criterion_place_id:
+        place_id = plan.criterion_place_id
+        builder.every(
+            INTERVENTION_EVERY_DAYS,
+            lambda day: builder.add(
+                EntryKind.intervention, builder.at(day, time(17), time(23)), place_id=place_id
+            ),
+        )
+    specs = sorted(builder.specs, key=lambda s: s.occurred_at)
+    if count is not None:
+        first = local_day_bounds(plan.period_start)[0]
+        last = min(cutoff, local_day_bounds(plan.period_end)[1] - timedelta(minutes=1))
+        specs = _resample(specs, count, rng, first, last) if specs else []
+    places = {p: session.get(Place, p) for p in {s.place_id for s in specs} if p}
+    for number, spec in enumerate(specs):
+        entry_id = stable_id("generated", plan.id, str(seed), str(count), str(number))
+        entry_in = _with_position(spec, places.get(spec.place_id or ""), rng)
+        entry_in.plan_id = plan.id
+        try:
+            log_entry(
+                session,
+                entry_in,
+                officer_id=plan.officer_id,
+                device_id=DEVICE_ID,
+                entry_id=entry_id,
+                recorded_at=min(spec.occurred_at + timedelta(minutes=rng.randint(0, 20)), cutoff),
+                queue=False,
+            )
+        except Conflict:
+            raise Conflict(
+                f"entries with seed {seed} were already generated for plan {plan.id[:8]}; "
+                "use another --seed"
+            ) from None
+    return len(specs)

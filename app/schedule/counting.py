@@ -1,0 +1,138 @@
+"""Which entries count for an action, and counting them for many tasks in one query.
+
+The Today screen needs, per task, only "how many, up to the number required" in a few time
+ranges. Each range becomes a capped count (``LIMIT required``) and all of them travel in one
+SELECT: one round trip, and the database stops at the first entries it needs.
+
+Entries are counted within their plan: an entry linked to an action is filed under that
+action's plan (the app sets both), so the rule below and the query agree, and the
+(plan_id, occurred_at) index bounds every scan.
+
+Two shapes of the count, chosen by the indexes the database has:
+
+- *combined* (the initial schema): one scan of the plan's entries in the range that stops at
+  the first entries counting either way;
+- *split*, when entry_revision also has indexes leading with (plan_id, action_id) and
+  (plan_id, kind): linked and unlinked entries are counted by two index seeks, so even a
+  deadline never met costs nothing however many entries the plan holds.
+"""
+
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import Integer, Select, and_, bindparam, func, inspect, literal, or_, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from app.model import Action, Entry, EntryKind, EntryRevision, Plan
+
+
+def entry_counts_for_action(entry: EntryRevision, action: Action, plan: Plan) -> bool:
+    """An entry logged from the task counts; so does an unlinked entry of the plan and kind.
+
+    An entry linked to another action of the plan does not count, even of the same kind.
+    """
+    if entry.action_id is not None:
+        return entry.action_id == action.id
+    return entry.plan_id == plan.id and entry.kind == action.kind
+
+
+@dataclass(frozen=True)
+class CountRange:
+    """Count the entries for one action that occurred in [since, until), at most ``cap``."""
+
+    plan_id: str
+    action_id: str
+    kind: EntryKind
+    since: datetime
+    until: datetime
+    cap: int
+
+
+_LINKED = "linked"
+_UNLINKED = "unlinked"
+_EITHER = "either"
+
+
+def _capped_count(n: int, match: str):  # noqa: ANN202 (a SQLAlchemy scalar subquery)
+    """Range ``n``'s entries in force (not deleted) of the plan that count for its action
+    (linked to it, unlinked of its kind, or either), at most its cap."""
+    rev = EntryRevision
+    linked = col(rev.action_id) == bindparam(f"a{n}")
+    unlinked = and_(col(rev.action_id).is_(None), col(rev.kind) == bindparam(f"k{n}"))
+    condition = {_LINKED: linked, _UNLINKED: unlinked, _EITHER: or_(linked, unlinked)}[match]
+    hits = (
+        select(literal(1).label("hit"))
+        .select_from(rev)
+        .join(Entry, col(Entry.current_revision_id) == col(rev.id))
+        .where(
+            col(Entry.deleted).is_(False),
+            col(rev.plan_id) == bindparam(f"p{n}"),
+            condition,
+            col(rev.occurred_at) >= bindparam(f"s{n}"),
+            col(rev.occurred_at) < bindparam(f"u{n}"),
+        )
+        .limit(bindparam(f"c{n}", type_=Integer))
+        .subquery()
+    )
+    return select(func.count()).select_from(hits).scalar_subquery()
+
+
+@lru_cache(maxsize=128)
+def _counting_query(size: int, split: bool) -> Select:
+    """One SELECT of ``size`` capped counts, built once per shape (the Today screen asks the
+    same shape at every refresh, so it is neither rebuilt nor recompiled)."""
+
+    def count(n: int):  # noqa: ANN202
+        if split:
+            return _capped_count(n, _LINKED) + _capped_count(n, _UNLINKED)
+        return _capped_count(n, _EITHER)
+
+    return select(*(count(n).label(f"n{n}") for n in range(size)))
+
+
+_SPLIT_BY_ENGINE: "weakref.WeakKeyDictionary[Engine, bool]" = weakref.WeakKeyDictionary()
+
+
+def has_action_indexes(session: Session) -> bool:
+    """Whether entry_revision has indexes for the split counts (looked up once per engine)."""
+    engine = session.get_bind()
+    if not isinstance(engine, Engine):
+        engine = engine.engine
+    if engine not in _SPLIT_BY_ENGINE:
+        leads = {
+            tuple(index["column_names"][:2])
+            for index in inspect(session.connection()).get_indexes(EntryRevision.__tablename__)
+        }
+        _SPLIT_BY_ENGINE[engine] = {("plan_id", "action_id"), ("plan_id", "kind")} <= leads
+    return _SPLIT_BY_ENGINE[engine]
+
+
+def count_ranges(
+    session: Session, ranges: Sequence[CountRange], *, split: bool | None = None
+) -> list[int]:
+    """The capped count of every range, in order, from a single query.
+
+    ``split`` forces a shape (tests compare them); by default it follows the indexes.
+    """
+    if not ranges:
+        return []
+    if split is None:
+        split = has_action_indexes(session)
+    params: dict[str, object] = {}
+    for n, wanted in enumerate(ranges):
+        params.update(
+            {
+                f"p{n}": wanted.plan_id,
+                f"a{n}": wanted.action_id,
+                f"k{n}": wanted.kind,
+                f"s{n}": wanted.since,
+                f"u{n}": wanted.until,
+                f"c{n}": wanted.cap,
+            }
+        )
+    row = session.execute(_counting_query(len(ranges), split), params).one()
+    return [min(int(value), wanted.cap) for value, wanted in zip(row, ranges, strict=True)]
