@@ -37,7 +37,7 @@ def test_today_for_an_officer(db: str) -> None:
     result = today(db, "--date", "2025-03-12", "--officer", "100301")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "Zadania na środa, 12 marca 2025:"
+    assert lines[0] == "Zadania — środa, 12 marca 2025:"
     assert "Plac zabaw Nivea — grupowanie się młodzieży i spożywanie alkoholu" in lines
     tasks = [line for line in lines if line.startswith("  ")]
     assert len(tasks) == 3
