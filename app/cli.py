@@ -143,6 +143,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     # each module defines ``register(cli: typer.Typer, plan_cli: typer.Typer) -> None``
     "app.schedule.commands",
     "app.reports.commands",
+    "app.ui.commands",
+    "app.sync.cli",
 )
 
 

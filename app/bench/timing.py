@@ -24,7 +24,8 @@ class Stats:
         return cls(len(ordered), ordered[0], statistics.median(ordered), p99)
 
     def ms(self) -> str:
-        return f"min {self.min * 1e3:8.2f} ms  median {self.median * 1e3:8.2f} ms  p99 {self.p99 * 1e3:8.2f} ms"
+        values = (("min", self.min), ("median", self.median), ("p99", self.p99))
+        return "  ".join(f"{name} {seconds * 1e3:8.2f} ms" for name, seconds in values)
 
 
 def sample(fn: Callable[[], object], repeat: int, warmup: int = 2) -> Stats:

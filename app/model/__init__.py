@@ -26,12 +26,14 @@ from app.model.plans import (
     Plan,
     PlanIn,
 )
+from app.model.sync import ApiToken, LoginAttempt, SyncDevice, VersionCounter
 
 __all__ = [
     "COUNT_FIELDS",
     "MAX_COUNT",
     "Action",
     "ActionIn",
+    "ApiToken",
     "Channel",
     "ChannelIn",
     "CriterionKind",
@@ -42,6 +44,7 @@ __all__ = [
     "EntryRevision",
     "FrequencyUnit",
     "LocalSetting",
+    "LoginAttempt",
     "Measure",
     "Officer",
     "OfficerArea",
@@ -57,5 +60,7 @@ __all__ = [
     "Role",
     "ServiceArea",
     "ServiceAreaBase",
+    "SyncDevice",
     "Unit",
+    "VersionCounter",
 ]

@@ -99,6 +99,9 @@ class EntryRevision(EntryContent, table=True):
         CheckConstraint("lat IS NULL OR (lat >= -90 AND lat <= 90)", name="ck_rev_lat"),
         CheckConstraint("lon IS NULL OR (lon >= -180 AND lon <= 180)", name="ck_rev_lon"),
         Index("ix_rev_plan_time", "plan_id", "occurred_at"),
+        # the Today screen counts an action's linked and unlinked entries by index seeks
+        Index("ix_rev_plan_action_time", "plan_id", "action_id", "occurred_at"),
+        Index("ix_rev_plan_kind_action_time", "plan_id", "kind", "action_id", "occurred_at"),
         Index("ix_rev_place_time", "place_id", "occurred_at"),
         Index("ix_rev_officer_time", "officer_id", "occurred_at"),
     )

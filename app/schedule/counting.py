@@ -8,23 +8,17 @@ Entries are counted within their plan: an entry linked to an action is filed und
 action's plan (the app sets both), so the rule below and the query agree, and the
 (plan_id, occurred_at) index bounds every scan.
 
-Two shapes of the count, chosen by the indexes the database has:
-
-- *combined* (the initial schema): one scan of the plan's entries in the range that stops at
-  the first entries counting either way;
-- *split*, when entry_revision also has indexes leading with (plan_id, action_id) and
-  (plan_id, kind): linked and unlinked entries are counted by two index seeks, so even a
-  deadline never met costs nothing however many entries the plan holds.
+Linked and unlinked entries are counted separately, each by a seek on its own index
+((plan_id, action_id, occurred_at) and (plan_id, kind, action_id, occurred_at)), so even a
+deadline never met costs next to nothing however many entries the plan holds.
 """
 
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, inspect, literal, or_, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Integer, Select, and_, bindparam, func, literal, select
 from sqlmodel import Session, col
 
 from app.model import Action, Entry, EntryKind, EntryRevision, Plan
@@ -52,18 +46,14 @@ class CountRange:
     cap: int
 
 
-_LINKED = "linked"
-_UNLINKED = "unlinked"
-_EITHER = "either"
-
-
-def _capped_count(n: int, match: str):  # noqa: ANN202 (a SQLAlchemy scalar subquery)
-    """Range ``n``'s entries in force (not deleted) of the plan that count for its action
-    (linked to it, unlinked of its kind, or either), at most its cap."""
+def _capped_count(n: int, linked: bool):  # noqa: ANN202 (a SQLAlchemy scalar subquery)
+    """Range ``n``'s entries in force (not deleted) of the plan that count for its action —
+    those linked to it, or unlinked ones of its kind — at most its cap."""
     rev = EntryRevision
-    linked = col(rev.action_id) == bindparam(f"a{n}")
-    unlinked = and_(col(rev.action_id).is_(None), col(rev.kind) == bindparam(f"k{n}"))
-    condition = {_LINKED: linked, _UNLINKED: unlinked, _EITHER: or_(linked, unlinked)}[match]
+    if linked:
+        condition = col(rev.action_id) == bindparam(f"a{n}")
+    else:
+        condition = and_(col(rev.action_id).is_(None), col(rev.kind) == bindparam(f"k{n}"))
     hits = (
         select(literal(1).label("hit"))
         .select_from(rev)
@@ -82,46 +72,21 @@ def _capped_count(n: int, match: str):  # noqa: ANN202 (a SQLAlchemy scalar subq
 
 
 @lru_cache(maxsize=128)
-def _counting_query(size: int, split: bool) -> Select:
-    """One SELECT of ``size`` capped counts, built once per shape (the Today screen asks the
+def _counting_query(size: int) -> Select:
+    """One SELECT of ``size`` capped counts, built once per size (the Today screen asks the
     same shape at every refresh, so it is neither rebuilt nor recompiled)."""
-
-    def count(n: int):  # noqa: ANN202
-        if split:
-            return _capped_count(n, _LINKED) + _capped_count(n, _UNLINKED)
-        return _capped_count(n, _EITHER)
-
-    return select(*(count(n).label(f"n{n}") for n in range(size)))
-
-
-_SPLIT_BY_ENGINE: "weakref.WeakKeyDictionary[Engine, bool]" = weakref.WeakKeyDictionary()
+    return select(
+        *(
+            (_capped_count(n, linked=True) + _capped_count(n, linked=False)).label(f"n{n}")
+            for n in range(size)
+        )
+    )
 
 
-def has_action_indexes(session: Session) -> bool:
-    """Whether entry_revision has indexes for the split counts (looked up once per engine)."""
-    engine = session.get_bind()
-    if not isinstance(engine, Engine):
-        engine = engine.engine
-    if engine not in _SPLIT_BY_ENGINE:
-        leads = {
-            tuple(index["column_names"][:2])
-            for index in inspect(session.connection()).get_indexes(EntryRevision.__tablename__)
-        }
-        _SPLIT_BY_ENGINE[engine] = {("plan_id", "action_id"), ("plan_id", "kind")} <= leads
-    return _SPLIT_BY_ENGINE[engine]
-
-
-def count_ranges(
-    session: Session, ranges: Sequence[CountRange], *, split: bool | None = None
-) -> list[int]:
-    """The capped count of every range, in order, from a single query.
-
-    ``split`` forces a shape (tests compare them); by default it follows the indexes.
-    """
+def count_ranges(session: Session, ranges: Sequence[CountRange]) -> list[int]:
+    """The capped count of every range, in order, from a single query."""
     if not ranges:
         return []
-    if split is None:
-        split = has_action_indexes(session)
     params: dict[str, object] = {}
     for n, wanted in enumerate(ranges):
         params.update(
@@ -134,5 +99,5 @@ def count_ranges(
                 f"c{n}": wanted.cap,
             }
         )
-    row = session.execute(_counting_query(len(ranges), split), params).one()
+    row = session.execute(_counting_query(len(ranges)), params).one()
     return [min(int(value), wanted.cap) for value, wanted in zip(row, ranges, strict=True)]

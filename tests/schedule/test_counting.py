@@ -3,12 +3,10 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.model import Action, EntryKind, EntryRevision, Plan
-from app.schedule.counting import CountRange, count_ranges, has_action_indexes
+from app.schedule.counting import CountRange, count_ranges
 from app.schedule.service import entry_counts_for_action
 from app.schedule.windows import day_times
 from tests.schedule.conftest import (
@@ -57,7 +55,7 @@ def test_which_entries_count(fields: dict, counts: bool) -> None:
 
 
 @pytest.mark.db
-def test_both_query_shapes_count_alike(demo: Session) -> None:
+def test_linked_and_unlinked_entries_are_counted_per_action(demo: Session) -> None:
     monday = date(2025, 3, 10)
     log(demo, EntryKind.place_check, at(monday, 9), plan_id=LUBARTOW, action_id=CHECK)
     log(demo, EntryKind.intervention, at(monday, 10), plan_id=LUBARTOW, action_id=CHECK)
@@ -78,25 +76,5 @@ def test_both_query_shapes_count_alike(demo: Session) -> None:
         CountRange(LUBARTOW, CHECK, EntryKind.place_check, day.span_start, at(monday, 10), 10),
     ]
     expected = [3, 2, 1, 1, 1]
-    assert count_ranges(demo, ranges, split=False) == expected
-    assert count_ranges(demo, ranges, split=True) == expected
+    assert count_ranges(demo, ranges) == expected
     assert count_ranges(demo, []) == []
-
-
-@pytest.mark.db
-def test_the_split_shape_is_chosen_once_the_indexes_exist(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "CREATE INDEX IF NOT EXISTS ix_test_plan_action "
-                "ON entry_revision (plan_id, action_id, occurred_at)"
-            )
-        )
-        conn.execute(
-            text(
-                "CREATE INDEX IF NOT EXISTS ix_test_plan_kind "
-                "ON entry_revision (plan_id, kind, action_id, occurred_at)"
-            )
-        )
-    with Session(engine) as session:
-        assert has_action_indexes(session)

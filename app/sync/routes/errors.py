@@ -1,0 +1,9 @@
+"""The error responses routes declare, so the OpenAPI document says what a client may get."""
+
+from typing import Any
+
+from app.sync.schemas import ErrorOut
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorOut} for code in codes}

@@ -1,0 +1,21 @@
+"""Opening the device's store for the app: migrate it, and give an empty one the demo."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.engine import Engine
+
+from app.plans.demo import load_demo
+from app.store.db import open_store, session_scope
+from app.store.plans import list_plans
+
+
+def open_local_store(url: str, *, today: date | None = None, demo: bool = True) -> Engine:
+    """The migrated store at ``url``; the demo is loaded when it holds no plan yet."""
+    engine = open_store(url)
+    if demo:
+        with session_scope(engine) as session:
+            if not list_plans(session):
+                load_demo(session, today=today)
+    return engine

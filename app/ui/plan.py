@@ -1,0 +1,323 @@
+"""Plan: the five sections, the actions with their windows and status, progress and its chart."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import date
+from typing import Any
+
+import flet as ft
+import flet_charts as fch
+
+from app.i18n import fmt_date, fmt_number, fmt_percent, translator
+from app.i18n.labels import kind_label, status_label
+from app.model import CriterionKind, Plan, PlanStatus
+from app.plans.render import action_when, criterion_summary
+from app.ui import controls, services
+from app.ui.controls import N_
+from app.ui.shell import Shell, route_for
+
+_ = translator("ui")
+
+STATUS_COLORS = {
+    PlanStatus.draft: controls.MUTED,
+    PlanStatus.submitted: controls.WARN_COLOR,
+    PlanStatus.returned: controls.ALERT_COLOR,
+    PlanStatus.approved: controls.OK_COLOR,
+    PlanStatus.closed: controls.PRIMARY,
+}
+SECTION_TITLES = (
+    N_("1. The diagnosed threat"),
+    N_("2. The goal to achieve"),
+    N_("3. Actions with their dates"),
+    N_("4. Partners and their tasks"),
+    N_("5. How residents are informed"),
+)
+
+
+def plan_option_text(plan: Plan) -> str:
+    period = f"{fmt_date(plan.period_start, 'short')}–{fmt_date(plan.period_end, 'short')}"
+    return f"{plan.title or _('Untitled plan')} · {period} · {status_label(plan.status)}"
+
+
+def axis_step(top: float, lines: int = 5) -> int:
+    """A whole 1, 2 or 5 × 10ⁿ step giving about ``lines`` grid lines up to ``top`` (counts)."""
+    rough = max(top / lines, 1)
+    scale = 10 ** math.floor(math.log10(rough))
+    return int(next(s * scale for s in (1, 2, 5, 10) if s * scale >= rough))
+
+
+def progress_chart(progress: Any, plan: Plan) -> ft.Control:
+    """Cumulative value by day against the target line (the pace, or the allowed ceiling)."""
+    start = plan.period_start
+    length = max(1, (plan.period_end - start).days)
+    criterion = progress.criterion
+    points = [fch.LineChartDataPoint((day - start).days, value) for day, value in progress.series]
+    if not points:
+        points = [fch.LineChartDataPoint(0, 0)]
+    series = [
+        fch.LineChartData(points=points, color=controls.PRIMARY, stroke_width=3, curved=False)
+    ]
+    limit = criterion.limit
+    if limit is None and criterion.kind == CriterionKind.at_least:
+        limit = criterion.target
+    top = max([p.y for p in points] + [4])
+    if limit is not None:
+        if criterion.kind == CriterionKind.at_least:
+            target_points = [fch.LineChartDataPoint(0, 0), fch.LineChartDataPoint(length, limit)]
+        else:
+            target_points = [
+                fch.LineChartDataPoint(0, limit),
+                fch.LineChartDataPoint(length, limit),
+            ]
+        series.append(
+            fch.LineChartData(
+                points=target_points,
+                color=controls.ALERT_COLOR,
+                stroke_width=2,
+                dash_pattern=[6, 4],
+            )
+        )
+        top = max(top, float(limit))
+    step = axis_step(top * 1.05)
+    top_y = step * math.ceil(top * 1.05 / step)
+    months = []
+    day = date(start.year, start.month, 1)
+    while day <= plan.period_end:
+        if day >= start:
+            months.append(
+                fch.ChartAxisLabel(
+                    value=(day - start).days, label=ft.Text(f"{day:%m}.{day:%y}", size=11)
+                )
+            )
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    chart = fch.LineChart(
+        data_series=series,
+        min_x=0,
+        max_x=length,
+        min_y=0,
+        max_y=top_y,
+        height=200,
+        interactive=False,
+        left_axis=fch.ChartAxis(label_size=36, label_spacing=step),
+        bottom_axis=fch.ChartAxis(labels=months, label_size=22, label_spacing=1),
+        horizontal_grid_lines=fch.ChartGridLines(color="#D6DCE8", width=1),
+    )
+    return ft.Semantics(
+        content=ft.Container(chart, padding=ft.Padding.only(right=12, top=8)),
+        label=_("Chart: progress so far against the target line"),
+        identifier="progress-chart",
+    )
+
+
+def progress_card(screen: services.PlanScreen) -> ft.Control:
+    plan = screen.doc.plan
+    progress = screen.progress
+    rows: list[ft.Control] = [
+        controls.heading(_("Progress"), 17),
+        controls.muted(criterion_summary(plan)),
+    ]
+    if progress is None:
+        rows.append(controls.muted(_("Progress is counted once the plan is approved.")))
+        return controls.card(*rows)
+    criterion = progress.criterion
+    rows.append(ft.Text(criterion.summary, size=16, key="progress-summary"))
+    if criterion.value is not None:
+        figure = fmt_number(criterion.value)
+        if criterion.limit is not None:
+            figure = f"{figure} / {fmt_number(round(criterion.limit))}"
+        rows.append(ft.Text(figure, size=30, weight=ft.FontWeight.BOLD, key="progress-value"))
+    if criterion.share_done is not None:
+        rows.append(
+            ft.ProgressBar(
+                value=max(0.0, min(1.0, criterion.share_done)),
+                bar_height=10,
+                color=controls.PRIMARY,
+                bgcolor="#D6DCE8",
+                semantics_label=_("Share of the goal"),
+                semantics_value=round(max(0.0, criterion.share_done) * 100),
+            )
+        )
+    rows.append(
+        controls.muted(_("Time elapsed: {share}", share=fmt_percent(criterion.elapsed_share)))
+    )
+    rows.append(progress_chart(progress, plan))
+    return controls.card(*rows, identifier="plan-progress")
+
+
+def actions_section(screen: services.PlanScreen) -> list[ft.Control]:
+    plan = screen.doc.plan
+    by_action = {a.action_id: a for a in screen.progress.actions} if screen.progress else {}
+    rows: list[ft.Control] = []
+    for number, action in enumerate(screen.doc.actions, start=1):
+        lines: list[ft.Control] = [
+            ft.Text(f"{number}. {action.text}", size=15, weight=ft.FontWeight.W_600),
+            controls.muted(f"{kind_label(action.kind)} · {action_when(action, plan)}", size=14),
+        ]
+        if action.place_id and action.place_id in screen.places:
+            lines.append(controls.muted(screen.places[action.place_id].name, size=14))
+        done = by_action.get(action.id)
+        if done is not None:
+            lines.append(
+                ft.Text(
+                    _("Done {done} of {due} so far", done=done.done, due=done.due),
+                    size=15,
+                    color=controls.OK_COLOR if done.done >= done.due else controls.WARN_COLOR,
+                    key=f"action-progress-{action.id}",
+                )
+            )
+        rows.append(ft.Container(ft.Column(lines, spacing=2), padding=ft.Padding.only(bottom=8)))
+    return rows
+
+
+def sections(screen: services.PlanScreen) -> list[ft.Control]:
+    plan = screen.doc.plan
+    threat = [ft.Text(plan.threat, size=15)]
+    if plan.diagnosis:
+        threat.append(controls.muted(_("How diagnosed: {text}", text=plan.diagnosis), size=14))
+    goal = [ft.Text(plan.goal, size=15)]
+    if plan.criterion_text:
+        goal.append(controls.muted(plan.criterion_text, size=14))
+    partners = [
+        ft.Text(f"{p.name} — {p.tasks}" if p.tasks else p.name, size=15)
+        for p in screen.doc.partners
+    ]
+    channels = [ft.Text(f"• {c.text}", size=15) for c in screen.doc.channels]
+    bodies = [threat, goal, actions_section(screen), partners, channels]
+    return [
+        controls.card(
+            controls.heading(_(title), 17),
+            *(body or [controls.muted(_("(empty)"))]),
+            identifier=f"section-{number}",
+        )
+        for number, (title, body) in enumerate(zip(SECTION_TITLES, bodies, strict=True), start=1)
+    ]
+
+
+def header_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
+    plan = screen.doc.plan
+
+    async def chosen(event: ft.ControlEvent) -> None:
+        await shell.go(route_for("/plan", id=event.control.value))
+
+    rows: list[ft.Control] = []
+    if len(screen.plans) > 1:
+        rows.append(
+            ft.Dropdown(
+                key="plan-choice",
+                label=_("Plan"),
+                value=plan.id,
+                options=[
+                    ft.DropdownOption(key=p.id, text=plan_option_text(p)) for p in screen.plans
+                ],
+                on_select=chosen,
+                expand=True,
+            )
+        )
+    rows += [
+        ft.Text(
+            plan.title or _("Untitled plan"), size=18, weight=ft.FontWeight.BOLD, key="plan-title"
+        ),
+        controls.muted(
+            _("Area no. {area} · {officer}", area=screen.area_label, officer=screen.officer_name)
+        ),
+        controls.muted(
+            _(
+                "{start} – {end}",
+                start=fmt_date(plan.period_start, "long"),
+                end=fmt_date(plan.period_end, "long"),
+            )
+        ),
+        controls.status_chip(
+            status_label(plan.status), STATUS_COLORS[plan.status], key="plan-status"
+        ),
+    ]
+    if plan.review_note:
+        rows.append(
+            ft.Text(
+                _("Supervisor's note: {note}", note=plan.review_note),
+                color=controls.ALERT_COLOR,
+                key="review-note",
+            )
+        )
+    return controls.card(*rows, identifier="plan-header")
+
+
+def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Control]:
+    state = shell.state
+    officer = state.officer
+    assert officer is not None
+    buttons: list[ft.Control] = []
+
+    async def new_plan(_event: ft.ControlEvent) -> None:
+        await shell.go(route_for("/plan/edit", new="1"))
+
+    async def reviews(_event: ft.ControlEvent) -> None:
+        await shell.go("/approvals")
+
+    if screen is not None and screen.to_review:
+        buttons.append(
+            controls.action_button(
+                _("To approve ({count})", count=screen.to_review),
+                reviews,
+                key="open-approvals",
+                icon=ft.Icons.FACT_CHECK,
+            )
+        )
+    if screen is not None and screen.doc is not None and screen.can_edit:
+        plan_id = screen.doc.plan.id
+
+        async def edit(_event: ft.ControlEvent) -> None:
+            await shell.go(route_for("/plan/edit", id=plan_id))
+
+        async def submit(_event: ft.ControlEvent) -> None:
+            try:
+                await asyncio.to_thread(services.submit_plan, state.engine, officer, plan_id)
+            except (PermissionError, ValueError) as exc:
+                shell.error(_("Not submitted: {reason}", reason=str(exc).splitlines()[0]))
+                shell.page.update()
+                return
+            await shell.refresh()
+            shell.toast(_("Submitted for approval."), key="submitted")
+            shell.page.update()
+
+        buttons.append(
+            controls.action_button(_("Edit plan"), edit, key="edit-plan", icon=ft.Icons.EDIT)
+        )
+        buttons.append(
+            controls.action_button(
+                _("Submit for approval"),
+                submit,
+                key="submit-plan",
+                icon=ft.Icons.SEND,
+                kind="tonal",
+            )
+        )
+    buttons.append(
+        controls.action_button(
+            _("New plan"), new_plan, key="new-plan", icon=ft.Icons.NOTE_ADD, kind="outlined"
+        )
+    )
+    for button in buttons:
+        button.expand = True
+    return [ft.Row([button]) for button in buttons]
+
+
+async def view(shell: Shell, query: dict[str, str]) -> ft.View:
+    state = shell.state
+    officer = state.officer
+    assert officer is not None
+    screen = await asyncio.to_thread(
+        services.plan_screen, state.engine, officer, query.get("id"), state.today()
+    )
+    if screen is None or screen.doc is None:
+        body = [controls.muted(_("No plans yet."), key="no-plans"), *plan_buttons(shell, screen)]
+        return shell.tab_view("/plan", _("Plan"), body)
+    body = [
+        header_card(shell, screen),
+        *plan_buttons(shell, screen),
+        progress_card(screen),
+        *sections(screen),
+    ]
+    return shell.tab_view("/plan", _("Plan"), body)

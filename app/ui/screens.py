@@ -1,0 +1,21 @@
+"""Which screen draws which route (the shell imports this lazily to avoid a cycle)."""
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import flet as ft
+
+from app.ui import approvals, history, log, plan, plan_edit, settings, today
+
+if TYPE_CHECKING:
+    from app.ui.shell import Shell
+
+BUILDERS: dict[str, Callable[["Shell", dict[str, str]], Awaitable[ft.View]]] = {
+    "/": today.view,
+    "/log": log.view,
+    "/history": history.view,
+    "/plan": plan.view,
+    "/plan/edit": plan_edit.view,
+    "/approvals": approvals.view,
+    "/settings": settings.view,
+}

@@ -1,0 +1,399 @@
+"""The screens' one door to the services: each function opens a transaction, calls the
+store / schedule / places / progress services and returns plain data.
+
+These functions block (database, Argon2): views call them through ``asyncio.to_thread``
+so the event loop keeps drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.config import get_settings
+from app.model import (
+    Action,
+    EntryIn,
+    EntryRevision,
+    Officer,
+    Place,
+    PlaceIn,
+    Plan,
+    PlanIn,
+    PlanStatus,
+    Role,
+    ServiceArea,
+)
+from app.model.clock import local_day_bounds, to_local
+from app.places.nearest import PlaceIndex
+from app.plans import workflow
+from app.plans.progress import PlanProgress, plan_progress
+from app.schedule.service import Task, tasks_for_day
+from app.security import verify_password
+from app.store import entries as entry_store
+from app.store.db import session_scope
+from app.store.org import list_officers, officer_area_ids
+from app.store.places import list_places, save_place
+from app.store.plans import PlanDocument, list_plans, read_plan
+from app.store.settings import get_setting, set_setting
+from app.sync.local import device_id as sync_device_id
+from app.ui import state as keys
+
+
+@dataclass(frozen=True)
+class DeviceSettings:
+    device_id: str
+    officer: Officer | None
+    language: str
+    gps_threshold_m: float
+    server_url: str
+
+
+def load_device(engine: Engine, default_server_url: str | None = None) -> DeviceSettings:
+    """This device's settings; a device id is made on first start and kept."""
+    defaults = get_settings()
+    device = sync_device_id(engine)
+    with session_scope(engine) as session:
+        officer_id = get_setting(session, keys.SETTING_OFFICER)
+        officer = session.get(Officer, officer_id) if officer_id else None
+        if officer is not None and not officer.active:
+            officer = None
+        threshold = get_setting(session, keys.SETTING_GPS_THRESHOLD)
+        return DeviceSettings(
+            device_id=device,
+            officer=officer,
+            language=get_setting(session, keys.SETTING_LANGUAGE, "pl"),
+            gps_threshold_m=float(threshold) if threshold else defaults.gps_poor_threshold_m,
+            server_url=get_setting(
+                session, keys.SETTING_SERVER_URL, default_server_url or defaults.server_url
+            ),
+        )
+
+
+def set_preference(engine: Engine, key: str, value: str) -> None:
+    with session_scope(engine) as session:
+        set_setting(session, key, value)
+
+
+def local_officers(engine: Engine) -> list[Officer]:
+    """Accounts known to this device (for signing in without the server)."""
+    with session_scope(engine) as session:
+        return [o for o in list_officers(session) if o.active]
+
+
+def sign_in_local(engine: Engine, badge: str, password: str) -> Officer | None:
+    """The officer if the password matches the hash stored on this device; else None."""
+    with session_scope(engine) as session:
+        officer = next((o for o in list_officers(session) if o.badge == badge.strip()), None)
+        if officer is None or not officer.active:
+            return None
+        if not verify_password(officer.password_hash, password):
+            return None
+        set_setting(session, keys.SETTING_OFFICER, officer.id)
+        return officer
+
+
+def remember_officer(engine: Engine, badge: str) -> Officer | None:
+    """After a server sign-in: the local account of that badge becomes the device's user."""
+    with session_scope(engine) as session:
+        officer = next((o for o in list_officers(session) if o.badge == badge.strip()), None)
+        if officer is not None:
+            set_setting(session, keys.SETTING_OFFICER, officer.id)
+        return officer
+
+
+def sign_out(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        set_setting(session, keys.SETTING_OFFICER, "")
+
+
+# ---- places ---------------------------------------------------------------------------------
+
+
+def officer_places(engine: Engine, officer: Officer) -> list[Place]:
+    """Places of the officer's areas (all places for an admin)."""
+    with session_scope(engine) as session:
+        if officer.role == Role.admin:
+            return list_places(session)
+        return list_places(session, area_ids=officer_area_ids(session, officer.id))
+
+
+def place_index(places: list[Place]) -> PlaceIndex:
+    """Finds the named place for a GPS fix among the officer's places."""
+    return PlaceIndex(places)
+
+
+def add_place(engine: Engine, officer: Officer, name: str, lat: float, lon: float) -> Place:
+    """A new named place at the current position, in the officer's (first) area."""
+    with session_scope(engine) as session:
+        areas = officer_area_ids(session, officer.id)
+        place_in = PlaceIn(
+            name=name.strip(), lat=lat, lon=lon, radius_m=50, area_id=areas[0] if areas else None
+        )
+        return save_place(session, place_in)
+
+
+# ---- today ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One plan's progress in a line for the Today screen."""
+
+    plan_id: str
+    title: str
+    summary: str
+    share: float | None
+    on_track: bool | None
+
+
+@dataclass(frozen=True)
+class TodayData:
+    tasks: list[Task]
+    headlines: list[Headline]
+    places: dict[str, Place]
+    pending: int
+
+
+def active_plans(engine: Engine, officer: Officer, day: date) -> list[Plan]:
+    """The officer's approved plans whose period contains ``day``."""
+    with session_scope(engine) as session:
+        return _active_plans(session, officer, day)
+
+
+def _active_plans(session: Session, officer: Officer, day: date) -> list[Plan]:
+    return [
+        p
+        for p in list_plans(session, officer_id=officer.id)
+        if p.status == PlanStatus.approved and p.period_start <= day <= p.period_end
+    ]
+
+
+def _headline(session: Session, plan: Plan, day: date) -> Headline:
+    progress = plan_progress(session, plan.id, today=day)
+    criterion = progress.criterion
+    return Headline(
+        plan_id=plan.id,
+        title=plan.title,
+        summary=criterion.summary,
+        share=criterion.share_done,
+        on_track=criterion.on_track,
+    )
+
+
+def today_data(engine: Engine, officer: Officer, day: date, now: datetime) -> TodayData:
+    """Everything the Today screen shows, read in one transaction."""
+    with session_scope(engine) as session:
+        tasks = tasks_for_day(session, day, officer_id=officer.id, now=now)
+        headlines = [_headline(session, p, day) for p in _active_plans(session, officer, day)]
+        places = {p.id: p for p in list_places(session)}
+        pending = len(entry_store.pending_outbox(session, limit=100_000))
+    return TodayData(tasks=tasks, headlines=headlines, places=places, pending=pending)
+
+
+def pending_count(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return len(entry_store.pending_outbox(session, limit=100_000))
+
+
+def sync_status(engine: Engine, client: object | None) -> tuple[int, bool | None]:
+    """Waiting changes and whether the server answered lately (None: no sync configured)."""
+    if client is None:
+        return pending_count(engine), None
+    sync_state = client.state()  # type: ignore[attr-defined]
+    return sync_state.pending, sync_state.online
+
+
+# ---- entries --------------------------------------------------------------------------------
+
+
+def log(engine: Engine, officer_id: str, device_id: str, entry_in: EntryIn) -> str:
+    """Store a new entry at once (queued for sync); returns its id."""
+    with session_scope(engine) as session:
+        revision = entry_store.log_entry(
+            session, entry_in, officer_id=officer_id, device_id=device_id
+        )
+        return revision.entry_id
+
+
+def revise(
+    engine: Engine, officer_id: str, device_id: str, entry_id: str, entry_in: EntryIn
+) -> None:
+    with session_scope(engine) as session:
+        entry_store.revise_entry(
+            session, entry_id, entry_in, officer_id=officer_id, device_id=device_id
+        )
+
+
+def delete(engine: Engine, officer_id: str, device_id: str, entry_id: str) -> None:
+    with session_scope(engine) as session:
+        entry_store.delete_entry(session, entry_id, officer_id=officer_id, device_id=device_id)
+
+
+def action(engine: Engine, action_id: str) -> Action | None:
+    with session_scope(engine) as session:
+        return session.get(Action, action_id)
+
+
+def entry(engine: Engine, entry_id: str) -> EntryRevision:
+    with session_scope(engine) as session:
+        return entry_store.current_revision(session, entry_id)
+
+
+def revisions(engine: Engine, entry_id: str) -> list[EntryRevision]:
+    with session_scope(engine) as session:
+        return entry_store.entry_history(session, entry_id)
+
+
+@dataclass(frozen=True)
+class HistoryData:
+    days: list[tuple[date, list[EntryRevision]]]
+    places: dict[str, Place]
+    actions: dict[str, str]
+
+
+def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) -> HistoryData:
+    """The officer's entries in force, grouped by local day, newest first."""
+    since, _ = local_day_bounds(until_day - timedelta(days=days - 1))
+    _, until = local_day_bounds(until_day)
+    with session_scope(engine) as session:
+        rows = entry_store.current_entries(session, officer_id=officer_id, since=since, until=until)
+        places = {p.id: p for p in list_places(session)}
+        action_ids = {r.action_id for r in rows if r.action_id}
+        actions = {a: session.get(Action, a) for a in action_ids}
+    grouped: dict[date, list[EntryRevision]] = {}
+    for row in rows:
+        grouped.setdefault(to_local(row.occurred_at).date(), []).append(row)
+    return HistoryData(
+        days=sorted(grouped.items(), reverse=True),
+        places=places,
+        actions={k: v.text for k, v in actions.items() if v is not None},
+    )
+
+
+# ---- plans ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanScreen:
+    """One plan with its progress and what the signed-in officer may do with it."""
+
+    doc: PlanDocument | None
+    progress: PlanProgress | None
+    plans: list[Plan]
+    places: dict[str, Place]
+    area_label: str
+    officer_name: str
+    can_edit: bool
+    to_review: int
+
+
+def plan_screen(engine: Engine, officer: Officer, plan_id: str | None, day: date) -> PlanScreen:
+    """The chosen plan, or the officer's plan in force today, or their newest visible one."""
+    with session_scope(engine) as session:
+        plans = workflow.visible_plans(session, officer)
+        to_review = len(workflow.plans_to_review(session, officer))
+        chosen = next((p for p in plans if p.id == plan_id), None)
+        if chosen is None:
+            active = _active_plans(session, officer, day)
+            own = [p for p in plans if p.officer_id == officer.id]
+            chosen = (active or own or plans or [None])[0]
+        if chosen is None:
+            return PlanScreen(
+                doc=None,
+                progress=None,
+                plans=plans,
+                places={},
+                area_label="",
+                officer_name="",
+                can_edit=False,
+                to_review=to_review,
+            )
+        doc = read_plan(session, chosen.id)
+        progress = (
+            plan_progress(session, chosen.id, today=day)
+            if chosen.status in (PlanStatus.approved, PlanStatus.closed)
+            else None
+        )
+        area = session.get(ServiceArea, chosen.area_id)
+        owner = session.get(Officer, chosen.officer_id)
+        return PlanScreen(
+            doc=doc,
+            progress=progress,
+            plans=plans,
+            places={p.id: p for p in list_places(session)},
+            area_label=area.number_text if area else "",
+            officer_name=owner.name if owner else "",
+            can_edit=workflow.may_edit(session, officer, chosen),
+            to_review=to_review,
+        )
+
+
+def plan_document(engine: Engine, plan_id: str) -> PlanDocument:
+    with session_scope(engine) as session:
+        return read_plan(session, plan_id)
+
+
+def officer_areas(engine: Engine, officer: Officer) -> list[ServiceArea]:
+    with session_scope(engine) as session:
+        ids = officer_area_ids(session, officer.id)
+        areas = [session.get(ServiceArea, a) for a in ids]
+        return [a for a in areas if a is not None]
+
+
+def save_plan_draft(engine: Engine, officer: Officer, plan_in: PlanIn) -> Plan:
+    """Each plan change is queued for sync in the transaction that makes it."""
+    with session_scope(engine) as session:
+        plan = workflow.save_draft(session, officer, plan_in)
+        workflow.queue_for_sync(session, plan.id)
+        return plan
+
+
+def submit_plan(engine: Engine, officer: Officer, plan_id: str) -> Plan:
+    with session_scope(engine) as session:
+        plan = workflow.submit(session, officer, plan_id)
+        workflow.queue_for_sync(session, plan.id)
+        return plan
+
+
+def approve_plan(engine: Engine, officer: Officer, plan_id: str, note: str = "") -> Plan:
+    with session_scope(engine) as session:
+        plan = workflow.approve(session, officer, plan_id, note)
+        workflow.queue_for_sync(session, plan.id)
+        return plan
+
+
+def return_plan(engine: Engine, officer: Officer, plan_id: str, note: str) -> Plan:
+    with session_scope(engine) as session:
+        plan = workflow.return_plan(session, officer, plan_id, note)
+        workflow.queue_for_sync(session, plan.id)
+        return plan
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    plan: Plan
+    officer_name: str
+    area_label: str
+    actions: Sequence[Action]
+
+
+def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
+    with session_scope(engine) as session:
+        items = []
+        for plan in workflow.plans_to_review(session, officer):
+            owner = session.get(Officer, plan.officer_id)
+            area = session.get(ServiceArea, plan.area_id)
+            items.append(
+                ReviewItem(
+                    plan=plan,
+                    officer_name=owner.name if owner else "",
+                    area_label=area.number_text if area else "",
+                    actions=read_plan(session, plan.id).actions,
+                )
+            )
+        return items

@@ -1,0 +1,78 @@
+"""History: entries by day; edit makes a revision, delete a tombstone, repeat a new entry."""
+
+from conftest import CHECK_ACTION, NIVEA_ID
+
+from app.store.db import session_scope
+from app.store.entries import current_entries, entry_history
+
+
+def stored(engine):
+    with session_scope(engine) as session:
+        return current_entries(session)
+
+
+async def log_check(app, offences: int = 0):
+    await app.click(f"log-{CHECK_ACTION}")
+    for _ in range(offences):
+        await app.click("count-offences-plus")
+    await app.click("save")
+
+
+async def test_history_lists_entries_by_day(app, ui_engine):
+    await log_check(app)
+    await app.go("/history")
+    [entry] = stored(ui_engine)
+    text = app.text()
+    assert "środa, 18 listopada 2026" in text
+    assert "10:00 · Kontrola miejsca" in text
+    assert "Plac zabaw Nivea" in text
+    assert app.find(f"edit-{entry.entry_id}")
+
+
+async def test_edit_keeps_the_old_revision(app, ui_engine):
+    await log_check(app)
+    [entry] = stored(ui_engine)
+    await app.go("/history")
+    await app.click(f"edit-{entry.entry_id}")
+    assert app.get("count-offences").value == "0"
+    await app.click("count-offences-plus")
+    await app.type_into("note", "Poprawka")
+    await app.click("save")
+    assert app.view_routes() == ["/history"]
+    [edited] = stored(ui_engine)
+    assert edited.entry_id == entry.entry_id and edited.offences == 1 and edited.seq == 2
+    assert edited.lat == entry.lat and edited.place_id == NIVEA_ID
+    with session_scope(ui_engine) as session:
+        assert [r.offences for r in entry_history(session, entry.entry_id)] == [0, 1]
+    assert "poprawiony" in app.text()
+
+
+async def test_delete_asks_then_leaves_a_tombstone(app, ui_engine):
+    await log_check(app)
+    [entry] = stored(ui_engine)
+    await app.go("/history")
+    await app.click(f"delete-{entry.entry_id}")
+    await app.click("cancel-delete")
+    assert len(stored(ui_engine)) == 1
+    await app.click(f"delete-{entry.entry_id}")
+    await app.click("confirm-delete")
+    assert stored(ui_engine) == []
+    with session_scope(ui_engine) as session:
+        assert entry_history(session, entry.entry_id)[-1].deleted
+    assert app.find("no-entries")
+
+
+async def test_repeat_makes_a_new_entry_like_the_old(app, ui_engine):
+    await app.click(f"log-{CHECK_ACTION}")
+    await app.click("count-offences-plus")
+    await app.type_into("note", "Wieczorna kontrola")
+    await app.click("save")
+    [first] = stored(ui_engine)
+    await app.go("/history")
+    await app.click(f"repeat-{first.entry_id}")
+    assert app.get("note").value == "Wieczorna kontrola"
+    assert app.get("count-offences").value == "1"
+    await app.click("save")
+    entries = stored(ui_engine)
+    assert len(entries) == 2 and len({e.entry_id for e in entries}) == 2
+    assert all(e.action_id == CHECK_ACTION and e.offences == 1 for e in entries)

@@ -1,0 +1,159 @@
+"""Quick log: two taps from Today, GPS never blocking, poor fixes marked, Undo."""
+
+import flet as ft
+from conftest import CHECK_ACTION, LUBARTOW_PLAN, NIVEA, NIVEA_ID, geo_denied, geo_fakes
+
+from app.plans.demo import place_id
+from app.store.db import session_scope
+from app.store.entries import current_entries, entry_history
+from app.store.places import list_places
+
+
+def stored(engine):
+    with session_scope(engine) as session:
+        return current_entries(session)
+
+
+async def test_a_nivea_check_takes_two_taps(app, ui_engine):
+    await app.click(f"log-{CHECK_ACTION}")  # tap 1
+    assert app.view_routes() == ["/", "/log"]
+    assert app.page.route == f"/log?action={CHECK_ACTION}&plan={LUBARTOW_PLAN}"
+    await app.wait_for(lambda: "Dokładność GPS ±8 m" in app.get("gps-status").value)
+    await app.click("save")  # tap 2
+    [entry] = stored(ui_engine)
+    assert entry.kind == "place_check"
+    assert (entry.action_id, entry.plan_id, entry.place_id) == (
+        CHECK_ACTION,
+        LUBARTOW_PLAN,
+        NIVEA_ID,
+    )
+    assert (entry.lat, entry.lon, entry.accuracy_m, entry.gps_poor) == (
+        NIVEA.lat,
+        NIVEA.lon,
+        8.0,
+        False,
+    )
+    assert app.view_routes() == ["/"]
+    assert app.get(f"status-{CHECK_ACTION}").content.value == "Zrobione"
+    [snack] = app.find("saved")
+    assert snack.open and snack.action == "Cofnij"
+    assert "Zapisano: Kontrola miejsca" in snack.content.value
+    assert app.get("sync-badge").content.controls[1].value == "Czeka: 1"
+
+
+async def test_undo_removes_the_entry_with_a_tombstone(app, ui_engine):
+    await app.click(f"log-{CHECK_ACTION}")
+    await app.click("save")
+    [entry] = stored(ui_engine)
+    await app.trigger(app.get("saved"), "action")
+    assert stored(ui_engine) == []
+    with session_scope(ui_engine) as session:
+        history = entry_history(session, entry.entry_id)
+    assert [r.deleted for r in history] == [False, True]
+    assert app.get(f"status-{CHECK_ACTION}").content.value == "Do zrobienia"
+    assert app.find("undone")
+
+
+async def test_saving_never_waits_for_gps(app_factory, ui_engine):
+    never = {"Geolocator.get_permission_status": lambda c, a: _forever()}
+    async with app_factory(geo=never) as h:
+        await h.click(f"log-{CHECK_ACTION}")
+        assert h.get("gps-status").value == "Ustalanie położenia…"
+        await h.click("save")
+        [entry] = stored(ui_engine)
+        assert entry.place_id == NIVEA_ID and entry.lat is None and not entry.gps_poor
+
+
+async def _forever():
+    import asyncio
+
+    await asyncio.sleep(3600)
+
+
+async def test_gps_denied_then_pick_a_place_and_save(app_factory, ui_engine):
+    async with app_factory(geo=geo_denied()) as h:
+        await h.click("new-entry")
+        await h.wait_for(lambda: "Brak zgody na GPS" in h.get("gps-status").value)
+        assert h.get("add-place").disabled, "a new place needs a position"
+        osiedle = place_id("osiedle")
+        await h.click(f"place-{osiedle}")
+        await h.click("save")
+        [entry] = stored(ui_engine)
+        assert entry.place_id == osiedle and entry.lat is None and entry.accuracy_m is None
+        assert entry.kind == "foot_patrol" and entry.plan_id == LUBARTOW_PLAN
+        assert entry.action_id is None
+
+
+async def test_fix_picks_the_nearest_place_for_a_free_entry(app_factory, ui_engine):
+    async with app_factory(geo=geo_fakes(NIVEA.lat + 0.0002, NIVEA.lon, 12)) as h:
+        await h.click("new-entry")
+        await h.wait_for(lambda: "±12 m" in h.get("gps-status").value)
+        # the nearest place whose radius holds the fix, chosen without a tap
+        assert isinstance(h.get(f"place-{NIVEA_ID}"), ft.FilledButton)
+        await h.click("save")
+        [entry] = stored(ui_engine)
+        assert entry.place_id == NIVEA_ID
+
+
+async def test_poor_accuracy_is_shown_and_marked(app_factory, ui_engine):
+    async with app_factory(geo=geo_fakes(accuracy=250)) as h:
+        await h.click(f"log-{CHECK_ACTION}")
+        await h.wait_for(lambda: "Słaba dokładność GPS (±250 m)" in h.get("gps-status").value)
+        await h.click("save")
+        [entry] = stored(ui_engine)
+        assert entry.gps_poor and entry.accuracy_m == 250
+
+
+async def test_counters_step_and_take_typed_numbers(app, ui_engine):
+    await app.click(f"log-{CHECK_ACTION}")
+    await app.click("count-offences-plus")
+    await app.click("count-offences-plus")
+    await app.click("count-offences-minus")
+    await app.click("count-interventions-minus")  # never below zero
+    await app.type_into("count-persons_legitimised", "12")
+    await app.type_into("note", "  Grupa młodzieży, pouczenia.  ")
+    await app.click("save")
+    [entry] = stored(ui_engine)
+    assert (entry.offences, entry.interventions, entry.persons_legitimised) == (1, 0, 12)
+    assert entry.note == "Grupa młodzieży, pouczenia."
+
+
+async def test_time_is_changeable_and_checked(app, ui_engine):
+    await app.click(f"log-{CHECK_ACTION}")
+    assert (app.get("date").value, app.get("time").value) == ("18.11.2026", "10:00")
+    await app.type_into("time", "25:99")
+    await app.click("save")
+    assert app.get("time").error == "Godzina w formacie GG:MM"
+    assert stored(ui_engine) == []
+    await app.type_into("time", "21:00")
+    await app.click("save")
+    assert app.get("time").error == "Ta godzina jest w przyszłości."
+    await app.type_into("time", "8.15")
+    await app.type_into("date", "17.11.2026")
+    await app.click("save")
+    [entry] = stored(ui_engine)
+    assert entry.occurred_at.isoformat().startswith("2026-11-17T07:15")  # UTC
+
+
+async def test_too_big_count_is_refused_on_the_field(app, ui_engine):
+    await app.click(f"log-{CHECK_ACTION}")
+    await app.type_into("count-leaflets", "20000")
+    await app.click("save")
+    assert app.get("count-leaflets").error == "Najwyżej 10000"
+    assert stored(ui_engine) == []
+
+
+async def test_add_a_new_place_at_the_current_position(app_factory, ui_engine):
+    async with app_factory(geo=geo_fakes(51.47, 22.62, 5)) as h:
+        await h.click("new-entry")
+        await h.wait_for(lambda: not h.get("add-place").disabled)
+        await h.click("add-place")
+        await h.click("new-place-save")
+        assert h.get("new-place-name").error == "Podaj nazwę miejsca."
+        await h.type_into("new-place-name", "Skwer przy Lubelskiej")
+        await h.click("new-place-save")
+        await h.click("save")
+        [entry] = stored(ui_engine)
+        with session_scope(ui_engine) as session:
+            place = next(p for p in list_places(session) if p.name == "Skwer przy Lubelskiej")
+        assert entry.place_id == place.id and (place.lat, place.lon) == (51.47, 22.62)

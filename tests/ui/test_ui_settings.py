@@ -1,0 +1,78 @@
+"""Settings: language, GPS threshold, server address, sign-out."""
+
+from conftest import CHECK_ACTION
+
+from app.store.db import session_scope
+from app.store.settings import get_setting
+from app.ui import state as keys
+
+
+async def test_switch_to_english_and_back(app, ui_engine):
+    await app.go("/settings")
+    await app.click("lang-en")
+    nav = app.get("nav")
+    assert [d.label for d in nav.destinations] == ["Today", "History", "Plan", "Settings"]
+    assert "Language" in app.text()
+    await app.go("/")
+    assert app.get(f"status-{CHECK_ACTION}").content.value == "To do"
+    assert "Tasks for today" in app.text()
+    with session_scope(ui_engine) as session:
+        assert get_setting(session, keys.SETTING_LANGUAGE) == "en"
+    await app.go("/settings")
+    await app.click("lang-pl")
+    assert "Język" in app.text()
+
+
+async def test_gps_threshold_is_checked_and_used(app, app_factory, ui_engine):
+    await app.go("/settings")
+    await app.type_into("gps-threshold", "2")
+    await app.click("save-gps-threshold")
+    assert app.get("gps-threshold").error == "Liczba metrów od 5 do 5000"
+    await app.type_into("gps-threshold", "5")
+    await app.click("save-gps-threshold")
+    assert app.get("gps-threshold").error is None
+    await app.go("/")
+    await app.click(f"log-{CHECK_ACTION}")
+    await app.wait_for(lambda: "Słaba dokładność GPS (±8 m)" in app.get("gps-status").value)
+
+
+async def test_server_address_is_validated_and_stored(app, ui_engine):
+    await app.go("/settings")
+    await app.type_into("server-url", "rejon.local")
+    await app.click("save-server-url")
+    assert app.get("server-url").error
+    await app.type_into("server-url", "https://rejon.example.pl/")
+    await app.click("save-server-url")
+    with session_scope(ui_engine) as session:
+        assert get_setting(session, keys.SETTING_SERVER_URL) == "https://rejon.example.pl"
+
+
+async def test_sync_now_without_a_service_says_so(app):
+    await app.go("/settings")
+    await app.click("sync-now")
+    [toast] = app.find("sync-result")
+    assert toast.content.value == "Brak serwera synchronizacji."
+
+
+async def test_sync_now_reports_what_was_sent(app_factory):
+    from types import SimpleNamespace
+
+    class FakeSync:
+        def state(self):
+            return SimpleNamespace(pending=0, online=True, last_success=None, last_error=None)
+
+        async def sync_once(self):
+            return SimpleNamespace(pushed=2, pulled=5, errors=[])
+
+    async with app_factory(sync=FakeSync()) as h:
+        await h.go("/settings")
+        await h.click("sync-now")
+        assert h.get("sync-result").content.value == "Wysłano 2, pobrano 5."
+
+
+async def test_sign_out_returns_to_the_sign_in(app, ui_engine):
+    await app.go("/settings")
+    await app.click("sign-out")
+    assert app.find("sign-in-local")
+    await app.go("/history")
+    assert app.view_routes() == ["/"], "nothing but sign-in without an officer"

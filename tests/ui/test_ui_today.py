@@ -1,0 +1,79 @@
+"""Today: the demo's tasks on a fixed day, the sync badge, the plan headline, sign-in."""
+
+import flet as ft
+from conftest import CHECK_ACTION, DAY, OFFICER
+
+from app.store.db import session_scope
+from app.store.settings import get_setting
+from app.ui import state as keys
+
+
+async def test_today_lists_the_demo_tasks_with_windows(app):
+    text = app.text()
+    assert "Kontrole placu zabaw Nivea w godzinach 7:00–22:00" in text
+    assert "Rozmowy profilaktyczne z mieszkańcami rejonu" in text
+    assert "Wniosek o dyslokację patroli prewencyjnych" in text
+    # Kraśnik's tasks belong to another officer
+    assert "Kolportaż ulotek informacyjnych" not in text
+    assert "07:00–22:00 · otwarte teraz" in text
+    assert "termin 31 gru 2026" in text
+    assert "zrobione 0 z 2" in text
+    assert app.get(f"status-{CHECK_ACTION}").content.value == "Do zrobienia"
+    assert "Dziś, 18 lis 2026" in app.texts(app.page.views[-1].appbar)
+
+
+async def test_today_shows_sync_badge_and_headline(app):
+    badge = app.get("sync-badge")
+    assert badge.content.controls[1].value == "Wszystko wysłane"
+    assert any("Plac zabaw Nivea" in t for t in app.texts()), "the plan headline is shown"
+    assert app.find(type=ft.ProgressBar) or app.find(
+        where=lambda c: str(c.key or "").startswith("headline-")
+    )
+
+
+async def test_navigation_bar_labels_are_polish(app):
+    nav = app.get("nav")
+    assert [d.label for d in nav.destinations] == ["Dziś", "Historia", "Plan", "Ustawienia"]
+
+
+async def test_signed_out_device_shows_sign_in_and_checks_the_password(app_factory, ui_engine):
+    async with app_factory(officer=None) as h:
+        assert h.find("sign-in-local") and not h.find("new-entry")
+        await h.click(h.get("account-100301"))
+        assert h.get("badge").value == "100301"
+        await h.type_into("password", "wrong-password")
+        await h.click("sign-in-local")
+        assert h.get("sign-in-message").value == "Nieprawidłowy numer służbowy lub hasło."
+        await h.type_into("password", "rejon-demo")
+        await h.click("sign-in-local")
+        await h.wait_for(lambda: bool(h.find("new-entry")))
+        assert "Kontrole placu zabaw Nivea w godzinach 7:00–22:00" in h.text()
+        with session_scope(ui_engine) as session:
+            assert get_setting(session, keys.SETTING_OFFICER) == OFFICER
+
+
+async def test_nothing_due_outside_any_plan(app_factory, ui_engine):
+    from datetime import datetime, time
+
+    from flet_harness import FletHarness
+
+    from app.model.clock import LOCAL_TZ
+    from app.ui.app import make_main
+
+    later = datetime.combine(DAY.replace(year=2031), time(10), LOCAL_TZ)
+    app_factory()  # signs the officer in
+    async with FletHarness(
+        make_main(ui_engine, clock=lambda: later, sync_factory=lambda s: None)
+    ) as h:
+        assert h.find("no-tasks")
+
+
+async def test_sync_badge_counts_waiting_changes_and_offline(app_factory):
+    class FakeSync:
+        def state(self):
+            from types import SimpleNamespace
+
+            return SimpleNamespace(pending=3, online=False, last_success=None, last_error="x")
+
+    async with app_factory(sync=FakeSync()) as h:
+        assert h.get("sync-badge").content.controls[1].value == "Offline (3)"

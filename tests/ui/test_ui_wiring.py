@@ -1,0 +1,56 @@
+"""`rejon run`'s one process (app + sync service), the CLI command, and the translations."""
+
+from pathlib import Path
+
+import httpx
+from babel.messages.extract import extract_from_dir
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.i18n import gettext
+from app.ui.commands import build_asgi
+
+UI = Path(__file__).resolve().parents[2] / "app" / "ui"
+
+
+async def test_run_serves_the_app_and_the_sync_service_in_one_process(tmp_path):
+    asgi, sync_url = build_asgi(
+        host="127.0.0.1",
+        port=9,
+        today=None,
+        local_url=f"sqlite:///{tmp_path / 'rejon.db'}",
+        server_url=f"sqlite:///{tmp_path / 'server.db'}",
+    )
+    assert sync_url == "http://127.0.0.1:9/sync"
+    transport = httpx.ASGITransport(app=asgi)
+    async with httpx.AsyncClient(transport=transport, base_url="http://rejon") as client:
+        page = await client.get("/")
+        assert page.status_code == 200 and "flutter" in page.text.lower()
+        assert (await client.get("/icon.png")).headers["content-type"] == "image/png"
+        assert (await client.get("/sync/healthz")).json()["status"] == "ok"
+        login = await client.post(
+            "/sync/api/v1/auth/login",
+            json={"badge": "100301", "password": "rejon-demo", "client_id": "test-device"},
+        )
+        assert login.status_code == 200, "the embedded service holds the demo accounts"
+    assert (tmp_path / "rejon.db").exists() and (tmp_path / "server.db").exists()
+
+
+def test_run_is_a_cli_command_with_a_checked_date():
+    runner = CliRunner()
+    assert "run" in runner.invoke(cli, ["--help"]).output
+    bad = runner.invoke(cli, ["run", "--date", "18.11.2026"])
+    assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_every_screen_text_has_a_polish_translation():
+    messages = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            UI, method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+        )
+    }
+    assert len(messages) > 150
+    untranslated = sorted(m for m in messages if gettext(m, "ui", "pl") == m and m[:1].isalpha())
+    # a few strings read the same in both languages
+    assert set(untranslated) <= {"Plan", "GPS", "Offline ({count})"}, untranslated
