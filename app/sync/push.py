@@ -12,15 +12,24 @@ Rules, in the order they are checked for each mutation:
 References to plans, actions and places must exist and lie in the caller's areas, and edits
 need the right to change the entry; otherwise the whole batch is refused (``Refused``) and,
 as the transaction is rolled back, nothing of it is stored.
+
+A batch is read in two queries and written in a few bulk statements, with its server
+versions allocated once: building hundreds of ORM objects per batch would cost more than the
+database does.
 """
 
-from sqlmodel import Session
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import bindparam, insert, update
+from sqlmodel import Session, col, select
 
 from app.model import Action, Entry, EntryRevision, Place, Plan, SyncDevice
 from app.model.clock import utcnow
 from app.sync.schemas import MutationIn, MutationResult, PushIn, PushOut
 from app.sync.scope import Scope, may_edit_entry
-from app.sync.versions import lock_versions
+from app.sync.versions import allocate, lock_versions
 
 
 class Refused(Exception):
@@ -32,20 +41,141 @@ class Refused(Exception):
         self.detail = detail
 
 
+@dataclass
+class _Revision:
+    """What the rules need of a revision: stored, or written by this batch (``row`` set)."""
+
+    id: str
+    entry_id: str
+    server_version: int | None
+    row: dict | None = None
+
+
+@dataclass
+class _Head:
+    """An entry's head as the batch sees it; ``new`` ones are inserted, ``changed`` updated."""
+
+    id: str
+    officer_id: str
+    device_id: str
+    current_revision_id: str
+    current_seq: int
+    deleted: bool
+    needs_review: bool
+    created_at: datetime | None = None
+    new: bool = False
+    changed: bool = False
+
+
+@dataclass
+class _Batch:
+    """The rows a batch reads (two queries up front) and writes (bulk, once, at the end)."""
+
+    revisions: dict[str, _Revision]
+    heads: dict[str, _Head]
+    checked: set[tuple[str | None, str | None, str | None]] = field(default_factory=set)
+    written: list[_Revision] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, session: Session, batch: PushIn) -> "_Batch":
+        wanted = {m.revision_id for m in batch.mutations}
+        wanted |= {m.base_revision_id for m in batch.mutations if m.base_revision_id}
+        columns = (EntryRevision.id, EntryRevision.entry_id, EntryRevision.server_version)
+        stored = session.exec(select(*columns).where(col(EntryRevision.id).in_(wanted)))
+        revisions = {rid: _Revision(rid, eid, version) for rid, eid, version in stored}
+        entry_ids = {m.entry_id for m in batch.mutations}
+        entry_ids |= {r.entry_id for r in revisions.values()}
+        heads = {
+            h.id: _Head(
+                h.id,
+                h.officer_id,
+                h.device_id,
+                h.current_revision_id,
+                h.current_seq,
+                h.deleted,
+                h.needs_review,
+            )
+            for h in session.exec(select(Entry).where(col(Entry.id).in_(entry_ids)))
+        }
+        return cls(revisions, heads)
+
+    def write(self, session: Session) -> None:
+        """Versions for the new revisions, in batch order; then heads and revisions in bulk."""
+        if self.written:
+            first = allocate(session, len(self.written))
+            for offset, revision in enumerate(self.written):
+                revision.server_version = first + offset
+                assert revision.row is not None
+                revision.row["server_version"] = revision.server_version
+        new_heads = [h for h in self.heads.values() if h.new]
+        if new_heads:
+            session.execute(insert(Entry.__table__), [_head_row(h) for h in new_heads])
+        if self.written:
+            session.execute(insert(EntryRevision.__table__), [r.row for r in self.written if r.row])
+        changed = [h for h in self.heads.values() if h.changed and not h.new]
+        if changed:
+            session.execute(
+                update(Entry.__table__)
+                .where(Entry.__table__.c.id == bindparam("head_id"))
+                .values(
+                    current_revision_id=bindparam("rev"),
+                    current_seq=bindparam("seq"),
+                    deleted=bindparam("gone"),
+                    needs_review=bindparam("review"),
+                ),
+                [
+                    {
+                        "head_id": h.id,
+                        "rev": h.current_revision_id,
+                        "seq": h.current_seq,
+                        "gone": h.deleted,
+                        "review": h.needs_review,
+                    }
+                    for h in changed
+                ],
+            )
+
+
+def _head_row(head: _Head) -> dict:
+    return {
+        "id": head.id,
+        "officer_id": head.officer_id,
+        "device_id": head.device_id,
+        "current_revision_id": head.current_revision_id,
+        "current_seq": head.current_seq,
+        "deleted": head.deleted,
+        "needs_review": head.needs_review,
+        "created_at": head.created_at or utcnow(),
+    }
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An applied mutation whose result waits for its server version."""
+
+    mutation: MutationIn
+    revision: _Revision
+    head: _Head
+    status: Literal["applied", "duplicate"] = "applied"
+
+
 def push_batch(session: Session, scope: Scope, batch: PushIn) -> PushOut:
     """Apply a batch; the caller commits (and must, before answering the device)."""
     lock_versions(session)  # one writer at a time: checks below cannot race another batch
     device = session.get(SyncDevice, (batch.client_id, scope.officer_id))
     if device is None:
         device = SyncDevice(client_id=batch.client_id, officer_id=scope.officer_id)
-    results = [
-        _apply(session, scope, device, mutation, number)
+    rows = _Batch.load(session, batch)
+    outcomes = [
+        _apply(session, scope, device, mutation, number, rows)
         for number, mutation in enumerate(batch.mutations, start=1)
     ]
+    rows.write(session)
     device.last_mutation_id = max(device.last_mutation_id, batch.mutations[-1].mutation_id)
     device.last_seen_at = utcnow()
     session.add(device)
     session.flush()
+    results = [_result(o) if isinstance(o, _Pending) else o for o in outcomes]
     return PushOut(results=results, last_mutation_id=device.last_mutation_id)
 
 
@@ -59,37 +189,54 @@ def _conflict(mutation: MutationIn, detail: str) -> MutationResult:
 
 
 def _apply(
-    session: Session, scope: Scope, device: SyncDevice, mutation: MutationIn, number: int
-) -> MutationResult:
-    stored = session.get(EntryRevision, mutation.revision_id)
+    session: Session,
+    scope: Scope,
+    device: SyncDevice,
+    mutation: MutationIn,
+    number: int,
+    rows: _Batch,
+) -> MutationResult | _Pending:
+    stored = rows.revisions.get(mutation.revision_id)
     if stored is not None:
-        return _replayed(session, scope, mutation, stored, number)
+        return _replayed(session, scope, mutation, stored, number, rows)
     if mutation.mutation_id <= device.last_mutation_id:
         return _conflict(mutation, "already answered as a conflict; this change was not stored")
-    _check_references(session, scope, mutation, number)
-    head = session.get(Entry, mutation.entry_id)
+    content = mutation.content
+    references = (content.plan_id, content.action_id, content.place_id)
+    if references not in rows.checked:
+        _check_references(session, scope, mutation, number)
+        rows.checked.add(references)
+    head = rows.heads.get(mutation.entry_id)
     if mutation.base_revision_id is None:
         if head is not None:
             return _conflict(mutation, f"entry {mutation.entry_id} already exists")
-        return _create(session, scope, device, mutation)
+        return _create(scope, device, mutation, rows)
     if head is None:
         return _conflict(mutation, f"unknown entry {mutation.entry_id}")
-    if not may_edit_entry(session, scope, head):
+    if not may_edit_entry(session, scope, head.officer_id):
         raise Refused(403, f"mutation {number}: you may not change entry {head.id}")
-    base = session.get(EntryRevision, mutation.base_revision_id)
+    base = rows.revisions.get(mutation.base_revision_id)
     if base is None or base.entry_id != head.id:
         return _conflict(mutation, f"unknown base revision {mutation.base_revision_id}")
-    return _append(session, device, mutation, head, concurrent=base.id != head.current_revision_id)
+    concurrent = base.id != head.current_revision_id
+    return _append(device, mutation, head, rows, concurrent=concurrent)
 
 
 def _replayed(
-    session: Session, scope: Scope, mutation: MutationIn, stored: EntryRevision, number: int
-) -> MutationResult:
-    head = session.get(Entry, stored.entry_id)
-    if head is None or not may_edit_entry(session, scope, head):
+    session: Session,
+    scope: Scope,
+    mutation: MutationIn,
+    stored: _Revision,
+    number: int,
+    rows: _Batch,
+) -> MutationResult | _Pending:
+    head = rows.heads.get(stored.entry_id)
+    if head is None or not may_edit_entry(session, scope, head.officer_id):
         raise Refused(403, f"mutation {number}: you may not change entry {stored.entry_id}")
     if stored.entry_id != mutation.entry_id:
         return _conflict(mutation, "this revision id belongs to another entry")
+    if stored.row is not None:  # sent twice in one batch: written once, version still to come
+        return _Pending(mutation, stored, head, status="duplicate")
     return MutationResult(
         mutation_id=mutation.mutation_id,
         status="duplicate",
@@ -127,58 +274,62 @@ def _check_references(session: Session, scope: Scope, mutation: MutationIn, numb
 
 
 def _revision(
-    device: SyncDevice, mutation: MutationIn, *, seq: int, officer_id: str
-) -> EntryRevision:
-    return EntryRevision(
-        id=mutation.revision_id,
-        entry_id=mutation.entry_id,
-        seq=seq,
-        base_revision_id=mutation.base_revision_id,
-        officer_id=officer_id,
-        device_id=device.client_id,
-        recorded_at=mutation.recorded_at or utcnow(),
-        deleted=mutation.deleted,
+    device: SyncDevice, mutation: MutationIn, rows: _Batch, *, seq: int, officer_id: str
+) -> _Revision:
+    row = {
         **mutation.content.model_dump(),
-    )
+        "id": mutation.revision_id,
+        "entry_id": mutation.entry_id,
+        "seq": seq,
+        "base_revision_id": mutation.base_revision_id,
+        "officer_id": officer_id,
+        "device_id": device.client_id,
+        "recorded_at": mutation.recorded_at or utcnow(),
+        "deleted": mutation.deleted,
+        "server_version": None,
+    }
+    revision = _Revision(mutation.revision_id, mutation.entry_id, None, row)
+    rows.revisions[revision.id] = revision
+    rows.written.append(revision)
+    return revision
 
 
-def _applied(mutation: MutationIn, revision: EntryRevision, head: Entry) -> MutationResult:
+def _result(pending: _Pending) -> MutationResult:
     return MutationResult(
-        mutation_id=mutation.mutation_id,
-        status="applied",
-        revision_id=revision.id,
-        server_version=revision.server_version,
-        needs_review=head.needs_review,
+        mutation_id=pending.mutation.mutation_id,
+        status=pending.status,
+        revision_id=pending.revision.id,
+        server_version=pending.revision.server_version,
+        needs_review=pending.head.needs_review,
     )
 
 
-def _create(
-    session: Session, scope: Scope, device: SyncDevice, mutation: MutationIn
-) -> MutationResult:
-    revision = _revision(device, mutation, seq=1, officer_id=scope.officer_id)
-    head = Entry(
+def _create(scope: Scope, device: SyncDevice, mutation: MutationIn, rows: _Batch) -> _Pending:
+    revision = _revision(device, mutation, rows, seq=1, officer_id=scope.officer_id)
+    head = _Head(
         id=mutation.entry_id,
         officer_id=scope.officer_id,
         device_id=device.client_id,
         current_revision_id=revision.id,
         current_seq=1,
+        deleted=False,
+        needs_review=False,
+        created_at=utcnow(),
+        new=True,
     )
-    session.add(head)
-    session.flush()
-    session.add(revision)
-    session.flush()
-    return _applied(mutation, revision, head)
+    rows.heads[head.id] = head
+    return _Pending(mutation, revision, head)
 
 
 def _append(
-    session: Session, device: SyncDevice, mutation: MutationIn, head: Entry, *, concurrent: bool
-) -> MutationResult:
+    device: SyncDevice, mutation: MutationIn, head: _Head, rows: _Batch, *, concurrent: bool
+) -> _Pending:
     """A new revision in force; a concurrent one (stale base) also flags the entry."""
-    revision = _revision(device, mutation, seq=head.current_seq + 1, officer_id=device.officer_id)
-    session.add(revision)
-    head.current_revision_id, head.current_seq = revision.id, revision.seq
+    revision = _revision(
+        device, mutation, rows, seq=head.current_seq + 1, officer_id=device.officer_id
+    )
+    head.current_revision_id, head.current_seq = revision.id, head.current_seq + 1
     head.deleted = mutation.deleted
     head.needs_review = head.needs_review or concurrent
-    session.add(head)
-    session.flush()
-    return _applied(mutation, revision, head)
+    head.changed = True
+    return _Pending(mutation, revision, head)

@@ -88,12 +88,12 @@ def scope_for(session: Session, officer: Officer) -> Scope:
     return Scope(officer.id, Role(officer.role), officer.unit_id, frozenset(areas))
 
 
-def may_edit_entry(session: Session, scope: Scope, head: Entry) -> bool:
+def may_edit_entry(session: Session, scope: Scope, owner_id: str) -> bool:
     """Own entries; a supervisor also those of their unit's officers; an admin all."""
-    if scope.everything or head.officer_id == scope.officer_id:
+    if scope.everything or owner_id == scope.officer_id:
         return True
     if scope.is_supervisor:
-        owner = session.get(Officer, head.officer_id)
+        owner = session.get(Officer, owner_id)
         return owner is not None and owner.unit_id == scope.unit_id
     return False
 

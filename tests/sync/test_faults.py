@@ -159,7 +159,7 @@ async def test_server_or_database_failing_mid_batch_stores_nothing(
     phone = make_device(OFFICER)
     await phone.sync_once()
     entries = [log_local(phone) for _ in range(4)]
-    original = push._check_references
+    original = push._apply  # called once per mutation: fails mid-batch
     calls = 0
 
     def crash_on_third(*args, **kwargs):
@@ -183,7 +183,7 @@ async def test_server_or_database_failing_mid_batch_stores_nothing(
     phone.transport = httpx.ASGITransport(app=server, raise_app_exceptions=False)
     for fault, status in ((crash_on_third, "500"), (drop_connection_on_second, "503")):
         calls = 0
-        monkeypatch.setattr(push, "_check_references", fault)
+        monkeypatch.setattr(push, "_apply", fault)
         failed = await phone.sync_once()
         assert failed.errors and status in failed.errors[0]
         assert revisions(demo_engine) == 0 and phone.pending_count() == 4

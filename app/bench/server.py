@@ -1,0 +1,96 @@
+"""A real ``rejon serve`` in a subprocess on loopback, over a fresh database, for benchmarks."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from app.store.db import make_engine, open_store
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def fresh_database(kind: str, pg_url: str) -> Iterator[str]:
+    """A migrated, empty database URL: a SQLite file, or a new schema in PostgreSQL."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in pg_url else "?"
+    try:
+        yield f"{pg_url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def migrated(url: str) -> Engine:
+    return open_store(url)
+
+
+@dataclass
+class RunningServer:
+    url: str
+    process: subprocess.Popen
+
+
+@contextmanager
+def serve(db_url: str, workers: int = 1) -> Iterator[RunningServer]:
+    """Start ``rejon serve`` on a free loopback port and wait for /healthz."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-c",
+        "from app.cli import main; main()",
+        "serve",
+        "--db",
+        db_url,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"rejon serve did not start:\n{log.read().decode()[-2000:]}")
+                time.sleep(0.2)
+            yield RunningServer(base, process)
+        finally:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()

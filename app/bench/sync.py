@@ -1,0 +1,232 @@
+"""The unit's side: sync push throughput against raw inserts, and the service under load."""
+
+import asyncio
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlmodel import Session
+
+from app.bench.data import bulk_insert_entries, entry_rows
+from app.bench.server import fresh_database, migrated, serve
+from app.bench.timing import Figure, Stats
+from app.model import COUNT_FIELDS, OfficerBase, Role
+from app.model.ids import new_id, stable_id
+from app.plans.demo import AREA_IDS, DEMO_PASSWORD, UNITS, _demo_password_hash, load_demo
+from app.store import org
+
+CONTENT_FIELDS = (
+    "kind",
+    "occurred_at",
+    "plan_id",
+    "action_id",
+    "place_id",
+    "lat",
+    "lon",
+    "accuracy_m",
+    "gps_poor",
+    "note",
+    *COUNT_FIELDS,
+)
+OFFICER = stable_id("officer", "100301")
+
+
+def _mutations(revisions: list[dict]) -> list[dict]:
+    return [
+        {
+            "mutation_id": number,
+            "type": "entry",
+            "entry_id": row["entry_id"],
+            "revision_id": row["id"],
+            "content": {
+                key: (row[key].isoformat() if isinstance(row[key], datetime) else row[key])
+                for key in CONTENT_FIELDS
+            },
+        }
+        for number, row in enumerate(revisions, start=1)
+    ]
+
+
+def _login(client: httpx.Client, badge: str) -> dict[str, str]:
+    response = client.post("/api/v1/auth/login", json={"badge": badge, "password": DEMO_PASSWORD})
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def _rows(n: int, plan_id: str, seed: int) -> tuple[list[dict], list[dict]]:
+    end = datetime.now(UTC) - timedelta(hours=1)
+    return entry_rows(
+        n, officer_id=OFFICER, plan_id=plan_id, seed=seed, start=end - timedelta(days=60), end=end
+    )
+
+
+def push_throughput(kind: str, pg_url: str, n: int = 10_000, batch: int = 500) -> list[Figure]:
+    """10k entries pushed in batches of 500 into ``rejon serve``, vs a raw bulk insert."""
+    plan_id = stable_id("plan", "lubartow", "2024-01-01")
+    with fresh_database(kind, pg_url) as url:
+        engine = migrated(url)
+        with Session(engine) as session:
+            load_demo(session)
+            session.commit()
+        heads, revisions = _rows(n, plan_id, seed=21)
+        start = time.perf_counter()
+        bulk_insert_entries(engine, heads, revisions)
+        raw_seconds = time.perf_counter() - start
+        engine.dispose()
+    with fresh_database(kind, pg_url) as url:
+        engine = migrated(url)
+        with Session(engine) as session:
+            load_demo(session)
+            session.commit()
+        engine.dispose()
+        mutations = _mutations(revisions)
+        with serve(url) as server, httpx.Client(base_url=server.url, timeout=120) as client:
+            headers = _login(client, "100301")
+            batch_times = []
+            start = time.perf_counter()
+            for first in range(0, n, batch):
+                began = time.perf_counter()
+                response = client.post(
+                    "/api/v1/push",
+                    json={
+                        "client_id": "bench-device",
+                        "mutations": mutations[first : first + batch],
+                    },
+                    headers=headers,
+                )
+                response.raise_for_status()
+                batch_times.append(time.perf_counter() - began)
+            push_seconds = time.perf_counter() - start
+    raw_rate, push_rate = n / raw_seconds, n / push_seconds
+    ratio = push_rate / raw_rate
+    return [
+        Figure(
+            f"raw bulk insert of {n:,} entries, {kind} (reference)", value=f"{raw_rate:,.0f} rows/s"
+        ),
+        Figure(
+            f"sync push of {n:,} entries in batches of {batch}, {kind}",
+            Stats.of(batch_times),
+            value=f"{push_rate:,.0f} rows/s (per batch above)",
+            ratio=ratio,
+            ratio_label="of raw rows/s",
+            target="≥ 0.33× raw",
+            met=ratio >= 1 / 3,
+        ),
+    ]
+
+
+def _add_officers(url: str, count: int) -> list[str]:
+    """``count`` extra officers of the Lubartów area, all with the demo password."""
+    engine = migrated(url)
+    badges = []
+    with Session(engine) as session:
+        load_demo(session)
+        for number in range(count):
+            badge = f"5{number:05d}"
+            officer = org.upsert_officer(
+                session,
+                OfficerBase(
+                    badge=badge,
+                    name=f"Dzielnicowy {number}",
+                    role=Role.officer,
+                    unit_id=UNITS["lubartow"].id,
+                ),
+                stable_id("officer", badge),
+                [AREA_IDS["lubartow"]],
+            )
+            officer.password_hash = _demo_password_hash()
+            session.add(officer)
+            badges.append(badge)
+        session.commit()
+    engine.dispose()
+    return badges
+
+
+async def _officer_loop(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    device: str,
+    plan_id: str,
+    latencies: list[float],
+    budget: dict[str, float],
+) -> None:
+    """One officer's phone: pull since its cursor, push one new entry, repeat."""
+    cursor, mutation_id, rng = 0, 0, random.Random(device)
+    while budget["left"] > 0 and time.perf_counter() < budget["until"]:
+        budget["left"] -= 2
+        began = time.perf_counter()
+        pulled = await client.get(f"/api/v1/changes?since={cursor}&limit=200", headers=headers)
+        latencies.append(time.perf_counter() - began)
+        pulled.raise_for_status()
+        cursor = pulled.json().get("next_cursor", cursor)
+        mutation_id += 1
+        content = {
+            "kind": "place_check",
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "plan_id": plan_id,
+            "persons_legitimised": rng.randrange(4),
+        }
+        body = {
+            "client_id": device,
+            "mutations": [
+                {
+                    "mutation_id": mutation_id,
+                    "type": "entry",
+                    "entry_id": new_id(),
+                    "revision_id": new_id(),
+                    "content": content,
+                }
+            ],
+        }
+        began = time.perf_counter()
+        pushed = await client.post("/api/v1/push", json=body, headers=headers)
+        latencies.append(time.perf_counter() - began)
+        pushed.raise_for_status()
+
+
+async def _load(
+    base: str, badges: list[str], requests: int, seconds: float
+) -> tuple[list[float], float]:
+    plan_id = stable_id("plan", "lubartow", "2024-01-01")
+    limits = httpx.Limits(max_connections=len(badges))
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        tokens = []
+        for badge in badges:
+            response = await client.post(
+                "/api/v1/auth/login", json={"badge": badge, "password": DEMO_PASSWORD}
+            )
+            response.raise_for_status()
+            tokens.append({"Authorization": f"Bearer {response.json()['access_token']}"})
+        latencies: list[float] = []
+        start = time.perf_counter()
+        budget = {"left": float(requests), "until": start + seconds}
+        await asyncio.gather(
+            *(
+                _officer_loop(client, headers, f"bench-{n}", plan_id, latencies, budget)
+                for n, headers in enumerate(tokens)
+            )
+        )
+        return latencies, time.perf_counter() - start
+
+
+def server_load(
+    pg_url: str, officers: int = 40, requests: int = 6000, seconds: float = 30, workers: int = 2
+) -> list[Figure]:
+    """``officers`` phones doing pull + push cycles at once against ``workers`` processes on
+    PostgreSQL; bounded by ``requests`` and ``seconds``; loopback only."""
+    with fresh_database("postgresql", pg_url) as url:
+        badges = _add_officers(url, officers)
+        with serve(url, workers=workers) as server:
+            latencies, elapsed = asyncio.run(_load(server.url, badges, requests, seconds))
+    stats = Stats.of(latencies)
+    rate = len(latencies) / elapsed
+    return [
+        Figure(
+            f"server load: {officers} officers pull+push, {workers} workers, PostgreSQL",
+            stats,
+            value=f"{rate:,.0f} requests/s over {len(latencies):,} requests",
+            target="≥ 500 req/s, p99 < 100 ms",
+            met=rate >= 500 and stats.p99 < 0.100,
+        )
+    ]
