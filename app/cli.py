@@ -145,6 +145,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "app.reports.commands",
     "app.ui.commands",
     "app.sync.cli",
+    "app.bench.commands",
 )
 
 

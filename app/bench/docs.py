@@ -26,7 +26,8 @@ def report(entries: int = 10_000, repeat: int = 3) -> list[Figure]:
     from app.bench.local import OFFICER
     from app.model.ids import stable_id
     from app.plans.demo import load_demo
-    from app.reports.docx import write_docx
+    from app.reports.docx import render_docx
+    from app.reports.report import build_report
     from app.store.db import open_store, session_scope
 
     plan_id = stable_id("plan", "lubartow", "2024-01-01")
@@ -46,7 +47,7 @@ def report(entries: int = 10_000, repeat: int = 3) -> list[Figure]:
 
         def build() -> None:
             with session_scope(engine) as session:
-                write_docx(session, plan_id, out)
+                out.write_bytes(render_docx(build_report(session, plan_id)))
 
         stats = sample(build, repeat, warmup=1)
         engine.dispose()
