@@ -313,8 +313,18 @@ def _section_actions(doc: PlanDocument, progress: PlanProgress) -> Section:
     return Section(_("3. Proposed actions with the dates of their stages and tasks"), blocks)
 
 
+TABLE_ROWS_MAX = 30
+"""A report summarises: longer lists of entries are cut, the export has every one."""
+
+
 def _entries_table(entries: Sequence[EntryRevision], places: dict[str, str]) -> Table:
-    rows = [[_d(entry_day(e)), places.get(e.place_id or "", "—"), e.note or "—"] for e in entries]
+    shown = entries[:TABLE_ROWS_MAX]
+    rows = [[_d(entry_day(e)), places.get(e.place_id or "", "—"), e.note or "—"] for e in shown]
+    if len(entries) > len(shown):
+        rest = _(
+            "… and {count} more (every entry is in the export)", count=len(entries) - len(shown)
+        )
+        rows.append(["", "", rest])
     return Table(header=[_("Date"), _("Place"), _("Note")], rows=rows, widths=[1, 2, 5])
 
 
