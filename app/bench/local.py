@@ -17,7 +17,8 @@ OFFICER = stable_id("officer", "100301")
 
 
 def _demo_store(folder: Path, stored: int):  # noqa: ANN202  (an Engine)
-    engine = open_store(f"sqlite:///{folder / f'bench-{stored}.db'}")
+    # as the field app opens it (app.ui.bootstrap): checkpoints off the save path
+    engine = open_store(f"sqlite:///{folder / f'bench-{stored}.db'}", background_checkpoints=True)
     with session_scope(engine) as session:
         plan_ids = load_demo(session)
     current_plan = next(pid for pid in plan_ids if pid == stable_id("plan", "lubartow", _half()))

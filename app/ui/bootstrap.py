@@ -13,7 +13,7 @@ from app.store.plans import list_plans
 
 def open_local_store(url: str, *, today: date | None = None, demo: bool = True) -> Engine:
     """The migrated store at ``url``; the demo is loaded when it holds no plan yet."""
-    engine = open_store(url)
+    engine = open_store(url, background_checkpoints=True)  # no fsync stalls on Save
     if demo:
         with session_scope(engine) as session:
             if not list_plans(session):

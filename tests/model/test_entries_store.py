@@ -132,3 +132,28 @@ def test_an_entry_id_cannot_be_reused(engine: Engine, officer: str) -> None:
         rev = entries.log_entry(s, check(), officer_id=officer, device_id="d1")
         with pytest.raises(Conflict):
             entries.log_entry(s, check(), officer_id=officer, device_id="d1", entry_id=rev.entry_id)
+
+
+def test_the_field_apps_store_checkpoints_off_the_save_path(tmp_path) -> None:
+    """No automatic checkpoint inside a commit; the background checkpoint empties the WAL."""
+    from sqlalchemy import text
+
+    from app.store.db import checkpoint, open_store
+
+    engine = open_store(f"sqlite:///{tmp_path / 'device.db'}", background_checkpoints=True)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar_one() == 0
+    with session_scope(engine) as s:
+        org.upsert_unit(s, Unit(id="u1", name="KPP w Lubartowie"))
+        org.upsert_area(s, ServiceAreaBase(unit_id="u1", number_text="3"), "a1")
+        org.upsert_officer(
+            s, OfficerBase(badge="100301", name="Jan Nowak", unit_id="u1"), "o1", ["a1"]
+        )
+    for _ in range(20):
+        with session_scope(engine) as s:
+            entries.log_entry(s, check(fines=1), officer_id="o1", device_id="d1")
+    busy, frames, copied = checkpoint(engine)
+    assert busy == 0 and frames > 0 and copied == frames
+    with Session(engine) as s:
+        assert len(entries.current_entries(s)) == 20
+    engine.dispose()
