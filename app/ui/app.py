@@ -69,6 +69,7 @@ def make_main(
         )
         state.activate()
         state.geolocator = fgl.Geolocator()
+        state.file_picker = ft.FilePicker()
         state.sync = sync_factory(state)
         shell = Shell(page, state, sync_factory=sync_factory)
         if state.officer is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ import flet_charts as fch
 from app.i18n import fmt_date, fmt_number, fmt_percent, translator
 from app.i18n.labels import kind_label, status_label
 from app.model import CriterionKind, Plan, PlanStatus
+from app.plans.progress import OverviewRow
 from app.plans.render import action_when, criterion_summary
 from app.ui import controls, services
 from app.ui.controls import N_
@@ -304,6 +306,98 @@ def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Co
     return [ft.Row([button]) for button in buttons]
 
 
+FILE_BUTTONS = (
+    ("docx", N_("Report (DOCX)"), ft.Icons.DESCRIPTION),
+    ("pdf", N_("Report (PDF)"), ft.Icons.PICTURE_AS_PDF),
+    ("csv", N_("Entries (CSV)"), ft.Icons.TABLE_ROWS),
+    ("xlsx", N_("Entries (XLSX)"), ft.Icons.GRID_ON),
+)
+
+
+def files_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
+    """The realization report and the entries, saved as files (a download in the browser)."""
+    state = shell.state
+    assert screen.doc is not None
+    plan_id = screen.doc.plan.id
+
+    def saver(kind: str) -> Callable[[ft.ControlEvent], Awaitable[None]]:
+        async def save(_event: ft.ControlEvent) -> None:
+            try:
+                name, data = await asyncio.to_thread(
+                    services.plan_file, state.engine, plan_id, kind, state.today()
+                )
+                await state.file_picker.save_file(file_name=name, src_bytes=data)
+            except (OSError, RuntimeError, ValueError) as exc:
+                shell.error(_("Could not prepare the file: {reason}", reason=str(exc)))
+                shell.page.update()
+                return
+            shell.toast(_("Saved: {name}", name=name), key="file-saved")
+            shell.page.update()
+
+        return save
+
+    rows = [
+        ft.Row(
+            [
+                controls.action_button(
+                    _(label),
+                    saver(kind),
+                    key=f"file-{kind}",
+                    icon=icon,
+                    kind="outlined",
+                    expand=True,
+                )
+            ]
+        )
+        for kind, label, icon in FILE_BUTTONS
+    ]
+    return controls.card(
+        controls.heading(_("Report and export"), 18), *rows, identifier="plan-files"
+    )
+
+
+def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
+    """A supervisor's unit: every plan with its progress and whether it is on track."""
+
+    def opener(plan_id: str) -> Callable[[ft.ControlEvent], Awaitable[None]]:
+        async def open_plan(_event: ft.ControlEvent) -> None:
+            await shell.go(route_for("/plan", id=plan_id))
+
+        return open_plan
+
+    lines: list[ft.Control] = [controls.heading(_("Plans of the unit"), 18)]
+    for row in rows:
+        track = row.criterion.on_track
+        flag = _("on track") if track else (_("behind") if track is False else _("no data"))
+        color = controls.OK_COLOR if track else controls.ALERT_COLOR
+        lines += [
+            ft.Text(
+                f"{_('Area no. {number}', number=row.area_number)} · {row.officer_name}",
+                size=16,
+                weight=ft.FontWeight.W_600,
+            ),
+            controls.muted(
+                f"{fmt_date(row.period_start)} – {fmt_date(row.period_end)} · "
+                f"{status_label(row.status)} · {row.title}"
+            ),
+            ft.Text(row.criterion.summary, size=15),
+            ft.Row(
+                [
+                    controls.status_chip(flag, color, key=f"track-{row.plan_id}"),
+                    controls.action_button(
+                        _("Open"),
+                        opener(row.plan_id),
+                        key=f"open-{row.plan_id}",
+                        kind="tonal",
+                    ),
+                ],
+                alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+            ),
+            ft.Divider(),
+        ]
+    return controls.card(*lines, key="unit-overview", identifier="unit-overview")
+
+
 async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     state = shell.state
     officer = state.officer
@@ -314,10 +408,16 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     if screen is None or screen.doc is None:
         body = [controls.muted(_("No plans yet."), key="no-plans"), *plan_buttons(shell, screen)]
         return shell.tab_view("/plan", _("Plan"), body)
+    overview = await asyncio.to_thread(
+        services.unit_overview_rows, state.engine, officer, state.today()
+    )
     body = [
         header_card(shell, screen),
         *plan_buttons(shell, screen),
         progress_card(screen),
+        files_card(shell, screen),
         *sections(screen),
     ]
+    if overview:
+        body.append(overview_card(shell, overview))
     return shell.tab_view("/plan", _("Plan"), body)

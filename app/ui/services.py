@@ -31,7 +31,7 @@ from app.model import (
 from app.model.clock import local_day_bounds, to_local
 from app.places.nearest import PlaceIndex
 from app.plans import workflow
-from app.plans.progress import PlanProgress, plan_progress
+from app.plans.progress import OverviewRow, PlanProgress, plan_progress, unit_overview
 from app.schedule.service import Task, tasks_for_day
 from app.security import verify_password
 from app.store import entries as entry_store
@@ -397,3 +397,36 @@ def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
                 )
             )
         return items
+
+
+FILE_KINDS = ("docx", "pdf", "csv", "xlsx")
+
+
+def plan_file(engine: Engine, plan_id: str, kind: str, day: date) -> tuple[str, bytes]:
+    """The plan's realization report (docx, pdf) or its entries (csv, xlsx), named for saving."""
+    from app.reports.docx import render_docx
+    from app.reports.export import csv_bytes, export_rows, xlsx_bytes
+    from app.reports.pdf import render_pdf
+    from app.reports.report import build_report
+
+    if kind not in FILE_KINDS:
+        raise ValueError(f"unknown file kind {kind!r}")
+    with Session(engine) as session:
+        plan = read_plan(session, plan_id).plan
+        if kind in ("docx", "pdf"):
+            report = build_report(session, plan_id, day)
+            data = render_docx(report) if kind == "docx" else render_pdf(report)
+            stem = "raport"
+        else:
+            rows = export_rows(session, plan_id=plan_id)
+            data = csv_bytes(rows) if kind == "csv" else xlsx_bytes(rows)
+            stem = "wpisy"
+    return f"{stem}-{plan.period_start:%Y-%m}-{plan_id[:8]}.{kind}", data
+
+
+def unit_overview_rows(engine: Engine, officer: Officer, day: date) -> list[OverviewRow]:
+    """Every plan of a supervisor's unit with its progress; nothing for an officer."""
+    if officer.role not in (Role.supervisor, Role.admin):
+        return []
+    with Session(engine) as session:
+        return unit_overview(session, officer.unit_id, day)

@@ -68,6 +68,8 @@ class AppState:
     last_fix: Fix | None = None
     geolocator: Any = None
     """The page's flet-geolocator service (kept here: a strong reference keeps it registered)."""
+    file_picker: Any = None
+    """The page's file picker: saves reports and exports (a download in the browser)."""
     badge_slot: Any = None
     """Today's sync badge holder, redrawn while a save is being sent."""
 

@@ -1,7 +1,7 @@
 """Plan: the five sections, actions with windows and status, progress that follows the log."""
 
 import flet_charts as fch
-from conftest import CHECK_ACTION, LUBARTOW_PLAN
+from conftest import CHECK_ACTION, LUBARTOW_PLAN, SUPERVISOR, geo_fakes
 
 
 async def test_plan_shows_the_five_sections_and_actions(app):
@@ -46,3 +46,37 @@ async def test_choosing_another_plan(app):
     await app.select(choice, closed)
     assert app.page.route == f"/plan?id={closed}"
     assert app.get("plan-status").content.value == "Zakończony"
+
+
+async def test_report_and_export_are_saved_as_files(app_factory):
+    saved = []
+
+    def save_file(_control, args):
+        saved.append(args)
+        return None
+
+    handlers = {**geo_fakes(), "FilePicker.save_file": save_file}
+    async with app_factory(geo=handlers) as app:
+        await app.go("/plan")
+        await app.click("file-docx")
+        await app.click("file-csv")
+    docx, csv = saved
+    assert docx["file_name"].startswith("raport-") and docx["file_name"].endswith(".docx")
+    assert bytes(docx["src_bytes"])[:2] == b"PK"  # a zip: the DOCX package
+    assert csv["file_name"].endswith(".csv")
+    assert bytes(csv["src_bytes"]).decode("utf-8-sig").startswith("Data i godzina;Rodzaj;")
+
+
+async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory):
+    async with app_factory(officer=SUPERVISOR) as sup:
+        await sup.go("/plan")
+        overview = sup.text(sup.get("unit-overview"))
+        assert "Plany jednostki" in overview
+        assert overview.count("Rejon nr 3 · st. asp. Tomasz Nowak") == 2  # 2024 and renewed
+        await sup.click(f"open-{LUBARTOW_PLAN}")
+        assert sup.page.route == f"/plan?id={LUBARTOW_PLAN}"
+
+
+async def test_an_officer_sees_no_unit_overview(app):
+    await app.go("/plan")
+    assert app.find("unit-overview") == []
