@@ -13,7 +13,7 @@ import flet_charts as fch
 
 from app.i18n import fmt_date, fmt_number, fmt_percent, translator
 from app.i18n.labels import kind_label, status_label
-from app.model import CriterionKind, Plan, PlanStatus
+from app.model import CriterionKind, EntryKind, Plan, PlanStatus
 from app.plans.progress import OverviewRow
 from app.plans.render import action_when, criterion_summary
 from app.ui import controls, services
@@ -110,6 +110,79 @@ def progress_chart(progress: Any, plan: Plan) -> ft.Control:
         content=ft.Container(chart, padding=ft.Padding.only(right=12, top=8)),
         label=_("Chart: progress so far against the target line"),
         identifier="progress-chart",
+    )
+
+
+KIND_COLORS = {
+    EntryKind.place_check: "#0D3B8E",
+    EntryKind.foot_patrol: "#4F6FAD",
+    EntryKind.talk: "#2E7D32",
+    EntryKind.meeting: "#6A1B9A",
+    EntryKind.leaflets: "#EF6C00",
+    EntryKind.intervention: "#B71C1C",
+    EntryKind.partner_contact: "#00838F",
+    EntryKind.announcement: "#AD1457",
+    EntryKind.request_letter: "#5D4037",
+    EntryKind.other: "#757575",
+}
+
+
+def weekly_card(progress: Any) -> ft.Control | None:
+    """Entries per ISO week, stacked by kind, with a legend of the kinds that occur."""
+    weeks = progress.weekly if progress is not None else []
+    if not any(week.total for week in weeks):
+        return None
+    groups = []
+    for index, week in enumerate(weeks):
+        level, stack = 0, []
+        for kind, color in KIND_COLORS.items():
+            count = week.counts.get(kind, 0)
+            if count:
+                stack.append(
+                    fch.BarChartRodStackItem(from_y=level, to_y=level + count, color=color)
+                )
+                level += count
+        groups.append(
+            fch.BarChartGroup(
+                x=index,
+                rods=[fch.BarChartRod(from_y=0, to_y=level, stack_items=stack, width=8)],
+            )
+        )
+    top = max(week.total for week in weeks)
+    step = axis_step(top * 1.1)
+    labels = [
+        fch.ChartAxisLabel(value=i, label=ft.Text(f"{w.week_start:%d.%m}", size=10))
+        for i, w in enumerate(weeks)
+        if i % max(1, len(weeks) // 5) == 0
+    ]
+    chart = fch.BarChart(
+        groups=groups,
+        max_y=step * math.ceil(top * 1.1 / step),
+        height=180,
+        interactive=False,
+        left_axis=fch.ChartAxis(label_size=32, label_spacing=step),
+        bottom_axis=fch.ChartAxis(labels=labels, label_size=20),
+        horizontal_grid_lines=fch.ChartGridLines(color="#D6DCE8", width=1),
+    )
+    present = [k for k in KIND_COLORS if any(w.counts.get(k) for w in weeks)]
+    legend = [
+        ft.Row(
+            [
+                ft.Container(width=14, height=14, bgcolor=KIND_COLORS[kind], border_radius=3),
+                ft.Text(kind_label(kind), size=14),
+            ]
+        )
+        for kind in present
+    ]
+    return controls.card(
+        controls.heading(_("Entries per week by kind"), 18),
+        ft.Semantics(
+            content=ft.Container(chart, padding=ft.Padding.only(right=12, top=8)),
+            label=_("Chart: entries per week by kind"),
+            identifier="weekly-chart",
+        ),
+        *legend,
+        key="weekly-card",
     )
 
 
@@ -415,6 +488,7 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         header_card(shell, screen),
         *plan_buttons(shell, screen),
         progress_card(screen),
+        *([weekly] if (weekly := weekly_card(screen.progress)) else []),
         files_card(shell, screen),
         *sections(screen),
     ]

@@ -37,6 +37,9 @@ async def test_progress_changes_after_logging(app):
     assert app.get("progress-value").value != value_before
     [chart] = app.find(type=fch.LineChart)
     assert chart.data_series[0].points[-1].y == 1
+    [bars] = app.find(type=fch.BarChart)  # entries per week by kind
+    assert sum(group.rods[0].to_y for group in bars.groups) == 1
+    assert "Kontrola miejsca" in app.text(app.get("weekly-card"))
 
 
 async def test_choosing_another_plan(app):
