@@ -12,6 +12,9 @@ from app.config import get_settings
 from app.store.db import open_store, session_scope
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from app.model import Plan
     from app.plans.importer import ImportedPlan
 
 cli = typer.Typer(
@@ -30,6 +33,18 @@ DbOption = Annotated[
 
 def store(db: str | None) -> Engine:
     return open_store(db or get_settings().local_db_url)
+
+
+def plan_or_exit(session: "Session", plan_ref: str) -> "Plan":
+    """The plan a user named by id or prefix; otherwise the reason on stderr and exit code 1."""
+    from app.store.errors import NotFound
+    from app.store.plans import find_plan
+
+    try:
+        return find_plan(session, plan_ref)
+    except NotFound as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 @cli.command()
@@ -67,16 +82,10 @@ def plan_show(
 ) -> None:
     """Show a plan's five sections."""
     from app.plans.render import plan_as_text
-    from app.store.errors import NotFound
-    from app.store.plans import find_plan, read_plan
+    from app.store.plans import read_plan
 
-    engine = store(db)
-    with session_scope(engine) as session:
-        try:
-            plan = find_plan(session, plan_ref)
-        except NotFound as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(1) from None
+    with session_scope(store(db)) as session:
+        plan = plan_or_exit(session, plan_ref)
         typer.echo(plan_as_text(session, read_plan(session, plan.id)))
 
 

@@ -35,7 +35,7 @@ from app.schedule.service import TaskMode, due_days, entry_counts_for_action
 from app.schedule.windows import action_mode, action_window, day_times, unit_bounds
 from app.store.entries import current_entries
 from app.store.errors import NotFound
-from app.store.plans import read_plan
+from app.store.plans import PlanDocument, read_plan
 
 _ = translator("reports")
 
@@ -481,10 +481,18 @@ def weekly_counts(entries: Sequence[EntryRevision], start: date, as_of: date) ->
 def plan_progress(session: Session, plan_id: str, today: date | None = None) -> PlanProgress:
     """Everything the app, the CLI and the report show about a plan's progress on ``today``."""
     doc = read_plan(session, plan_id)
-    plan = doc.plan
     today = today or local_today()
+    entries = plan_entries(session, doc.plan, min(today, doc.plan.period_end))
+    return progress_of(session, doc, entries, today)
+
+
+def progress_of(
+    session: Session, doc: PlanDocument, entries: list[EntryRevision], today: date
+) -> PlanProgress:
+    """Progress from a plan already read and its entries up to ``min(today, period_end)``
+    (as :func:`plan_entries` gives them): the report reads both once and reuses them."""
+    plan = doc.plan
     as_of = min(today, plan.period_end)
-    entries = plan_entries(session, plan, as_of)
     scope = entries if plan.criterion_place_id is None else criterion_entries(session, plan, as_of)
     measures = counter_measures(plan.criterion_measures)
     series = (

@@ -1,6 +1,6 @@
 """The realization report ("Informacja dotycząca realizacji planu…") as neutral content.
 
-Built once from the plan and :func:`app.plans.progress.plan_progress`, then rendered by
+Built once from the plan and :func:`app.plans.progress.progress_of`, then rendered by
 ``docx.py`` and ``pdf.py`` — so both files say the same thing with the same figures, and
 those figures are the ones the app and the CLI show. The layout follows the sample
 documents: the header, the five numbered sections, then the summary.
@@ -35,7 +35,7 @@ from app.plans.progress import (
     PlanProgress,
     entry_day,
     plan_entries,
-    plan_progress,
+    progress_of,
 )
 from app.plans.render import criterion_summary
 from app.reports.charts import cumulative_chart, weekly_chart
@@ -411,8 +411,8 @@ def build_report(session: Session, plan_id: str, today: date | None = None) -> R
     today = today or local_today()
     doc = read_plan(session, plan_id)
     plan = doc.plan
-    progress = plan_progress(session, plan_id, today)
-    entries = plan_entries(session, plan, progress.as_of)
+    entries = plan_entries(session, plan, min(today, plan.period_end))
+    progress = progress_of(session, doc, entries, today)
     place_ids = {e.place_id for e in entries if e.place_id}
     places = {pid: place.name for pid in place_ids if (place := session.get(Place, pid))}
     area = session.get(ServiceArea, plan.area_id)

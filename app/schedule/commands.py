@@ -76,19 +76,12 @@ def plan_ical(
     db: DbOption = None,
 ) -> None:
     """Export a plan's actions as an iCalendar (.ics) file for a phone calendar."""
-    from app.cli import store
+    from app.cli import plan_or_exit, store
     from app.schedule.ical import plan_calendar
     from app.store.db import session_scope
-    from app.store.errors import NotFound
-    from app.store.plans import find_plan
 
-    engine = store(db)
-    with session_scope(engine) as session:
-        try:
-            plan = find_plan(session, plan_ref)
-        except NotFound as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(1) from None
+    with session_scope(store(db)) as session:
+        plan = plan_or_exit(session, plan_ref)
         data = plan_calendar(session, plan.id)
     try:
         output.write_bytes(data)
