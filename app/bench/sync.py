@@ -3,6 +3,7 @@
 import asyncio
 import random
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -11,10 +12,12 @@ from sqlmodel import Session
 from app.bench.data import bulk_insert_entries, entry_rows
 from app.bench.server import fresh_database, migrated, serve
 from app.bench.timing import Figure, Stats
-from app.model import COUNT_FIELDS, OfficerBase, Role
+from app.model import COUNT_FIELDS, OfficerBase, PlanIn, Role, ServiceAreaBase
 from app.model.ids import new_id, stable_id
-from app.plans.demo import AREA_IDS, DEMO_PASSWORD, UNITS, _demo_password_hash, load_demo
+from app.plans.demo import DEMO_PASSWORD, UNITS, _demo_password_hash, load_demo
 from app.store import org
+from app.store.plans import save_plan
+from app.sync.outputs import stored_plan_input
 
 CONTENT_FIELDS = (
     "kind",
@@ -30,6 +33,7 @@ CONTENT_FIELDS = (
     *COUNT_FIELDS,
 )
 OFFICER = stable_id("officer", "100301")
+TEMPLATE_PLAN = stable_id("plan", "lubartow", "2024-01-01")
 
 
 def _mutations(revisions: list[dict]) -> list[dict]:
@@ -116,14 +120,35 @@ def push_throughput(kind: str, pg_url: str, n: int = 10_000, batch: int = 500) -
     ]
 
 
-def _add_officers(url: str, count: int) -> list[str]:
-    """``count`` extra officers of the Lubartów area, all with the demo password."""
+@dataclass(frozen=True)
+class _Phone:
+    badge: str
+    plan_id: str
+
+
+def _add_officers(url: str, count: int) -> list[_Phone]:
+    """``count`` officers of the Lubartów unit, each with a rejon of their own and a plan for
+    it (a copy of the Lubartów sample), all with the demo password: a unit's dzielnicowi."""
     engine = migrated(url)
-    badges = []
+    phones = []
     with Session(engine) as session:
         load_demo(session)
+        template = stored_plan_input(session, TEMPLATE_PLAN).model_dump()
+        for part in (*template["actions"], *template["partners"], *template["channels"]):
+            part.pop("id", None)  # each copy gets ids of its own
         for number in range(count):
             badge = f"5{number:05d}"
+            area_id = stable_id("area", "bench", badge)
+            org.upsert_area(
+                session,
+                ServiceAreaBase(
+                    unit_id=UNITS["lubartow"].id,
+                    number_text=str(100 + number),
+                    name=f"Rejon służbowy nr {100 + number}",
+                ),
+                area_id,
+            )
+            session.flush()
             officer = org.upsert_officer(
                 session,
                 OfficerBase(
@@ -133,14 +158,17 @@ def _add_officers(url: str, count: int) -> list[str]:
                     unit_id=UNITS["lubartow"].id,
                 ),
                 stable_id("officer", badge),
-                [AREA_IDS["lubartow"]],
+                [area_id],
             )
             officer.password_hash = _demo_password_hash()
             session.add(officer)
-            badges.append(badge)
+            plan_id = stable_id("plan", "bench", badge)
+            plan = {**template, "id": plan_id, "area_id": area_id, "officer_id": officer.id}
+            save_plan(session, PlanIn.model_validate(plan))
+            phones.append(_Phone(badge, plan_id))
         session.commit()
     engine.dispose()
-    return badges
+    return phones
 
 
 async def _officer_loop(
@@ -185,29 +213,34 @@ async def _officer_loop(
         pushed.raise_for_status()
 
 
+async def _sign_in(base: str, badge: str) -> tuple[httpx.AsyncClient, dict[str, str]]:
+    """One phone: its own HTTP client (one keep-alive connection) and its token."""
+    client = httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1))
+    response = await client.post(
+        "/api/v1/auth/login", json={"badge": badge, "password": DEMO_PASSWORD}
+    )
+    response.raise_for_status()
+    return client, {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
 async def _load(
-    base: str, badges: list[str], requests: int, seconds: float
+    base: str, phones: list[_Phone], requests: int, seconds: float
 ) -> tuple[list[float], float]:
-    plan_id = stable_id("plan", "lubartow", "2024-01-01")
-    limits = httpx.Limits(max_connections=len(badges))
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
-        tokens = []
-        for badge in badges:
-            response = await client.post(
-                "/api/v1/auth/login", json={"badge": badge, "password": DEMO_PASSWORD}
-            )
-            response.raise_for_status()
-            tokens.append({"Authorization": f"Bearer {response.json()['access_token']}"})
+    clients = [await _sign_in(base, phone.badge) for phone in phones]
+    try:
         latencies: list[float] = []
         start = time.perf_counter()
         budget = {"left": float(requests), "until": start + seconds}
         await asyncio.gather(
             *(
-                _officer_loop(client, headers, f"bench-{n}", plan_id, latencies, budget)
-                for n, headers in enumerate(tokens)
+                _officer_loop(client, headers, f"bench-{n}", phone.plan_id, latencies, budget)
+                for n, ((client, headers), phone) in enumerate(zip(clients, phones, strict=True))
             )
         )
         return latencies, time.perf_counter() - start
+    finally:
+        for client, _ in clients:
+            await client.aclose()
 
 
 def server_load(
@@ -216,9 +249,9 @@ def server_load(
     """``officers`` phones doing pull + push cycles at once against ``workers`` processes on
     PostgreSQL; bounded by ``requests`` and ``seconds``; loopback only."""
     with fresh_database("postgresql", pg_url) as url:
-        badges = _add_officers(url, officers)
+        phones = _add_officers(url, officers)
         with serve(url, workers=workers) as server:
-            latencies, elapsed = asyncio.run(_load(server.url, badges, requests, seconds))
+            latencies, elapsed = asyncio.run(_load(server.url, phones, requests, seconds))
     stats = Stats.of(latencies)
     rate = len(latencies) / elapsed
     return [

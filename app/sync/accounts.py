@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, delete, select
 
 from app.model import (
@@ -28,6 +29,7 @@ from app.model.roman import parse_area_number
 from app.security import hash_password, new_token, token_digest, verify_password
 from app.store import org
 from app.store.errors import NotFound
+from app.sync.scope import Scope, scope_of
 
 TOKEN_LIFETIME = timedelta(days=30)
 ATTEMPTS_KEPT = timedelta(days=1)
@@ -234,18 +236,46 @@ def issue_token(
     return token
 
 
-def authenticate(session: Session, token: str) -> tuple[Officer, ApiToken] | None:
-    """The officer behind a live token: known, not revoked, not expired, account active."""
-    row = session.exec(select(ApiToken).where(ApiToken.digest == token_digest(token))).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-        return None
-    officer = session.get(Officer, row.officer_id)
-    if officer is None or not officer.active:
-        return None
-    return officer, row
+@dataclass(frozen=True)
+class SignedIn:
+    token_id: str
+    scope: Scope
 
 
-def revoke(session: Session, row: ApiToken) -> None:
-    row.revoked_at = utcnow()
-    session.add(row)
-    session.flush()
+_API_TOKEN, _OFFICER, _LINK = ApiToken.__table__, Officer.__table__, OfficerArea.__table__
+_SIGN_IN = (
+    select(
+        _API_TOKEN.c.id,
+        _API_TOKEN.c.revoked_at,
+        _API_TOKEN.c.expires_at,
+        _OFFICER.c.id.label("officer_id"),
+        _OFFICER.c.role,
+        _OFFICER.c.unit_id,
+        _OFFICER.c.active,
+        _LINK.c.area_id,
+    )
+    .join(_OFFICER, _OFFICER.c.id == _API_TOKEN.c.officer_id)
+    .outerjoin(_LINK, _LINK.c.officer_id == _OFFICER.c.id)
+    .where(_API_TOKEN.c.digest == bindparam("digest"))
+)
+"""Token, officer and linked areas in one statement: every request starts with it."""
+
+
+def authenticate(session: Session, token: str) -> SignedIn | None:
+    """The officer behind a live token (known, not revoked, not expired, account active)
+    and their reach as stored now."""
+    rows = session.execute(_SIGN_IN, {"digest": token_digest(token)}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    if first.revoked_at is not None or first.expires_at <= utcnow() or not first.active:
+        return None
+    linked = frozenset(row.area_id for row in rows if row.area_id is not None)
+    scope = scope_of(session, first.officer_id, Role(first.role), first.unit_id, linked)
+    return SignedIn(first.id, scope)
+
+
+def revoke(session: Session, token_id: str) -> None:
+    session.execute(
+        update(_API_TOKEN).where(_API_TOKEN.c.id == token_id).values(revoked_at=utcnow())
+    )

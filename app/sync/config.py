@@ -16,6 +16,8 @@ class ServerConfig:
     max_body_bytes: int = 2 * 1024 * 1024
     """Larger requests are refused with 413 before they are parsed."""
     rate_limit: RateLimit = field(default_factory=RateLimit)
+    threads: int = 8
+    """Requests served at once per process (each holds a database connection meanwhile)."""
 
     @classmethod
     def from_env(cls) -> "ServerConfig":

@@ -1,47 +1,47 @@
-"""Request dependencies as annotated types: the database session and the signed-in officer."""
+"""How a request reaches the database: one worker-thread hop per request, one session.
 
-from collections.abc import Iterator
+Routes are ``async``; each hands one function to ``Db.run``, which opens a session, signs the
+caller in (when a token is needed) and runs the function in a worker thread. A request thus
+costs a single thread hop however many steps it has; FastAPI would otherwise run every
+synchronous dependency (session, sign-in, scope) in a thread of its own. The number of
+threads per process is bounded by the connection pool, so a burst of requests queues for a
+thread instead of for a connection while holding one.
+
+Answers are serialised once, by the model that describes them (``json_response``).
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, HTTPException, Request, status
+from anyio import CapacityLimiter
+from anyio.to_thread import run_sync
+from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.model import ApiToken, Officer
+from app.model import Officer
 from app.sync.accounts import authenticate
 from app.sync.config import ServerConfig
-from app.sync.scope import Scope, scope_for
+from app.sync.scope import Scope
 
 _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth/login")
-
-
-def get_engine(request: Request) -> Engine:
-    return request.app.state.engine
-
-
-def get_config(request: Request) -> ServerConfig:
-    return request.app.state.config
-
-
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
-    """One session per request; routes commit what they write before they answer."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-ConfigDep = Annotated[ServerConfig, Depends(get_config)]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Caller:
-    """The signed-in officer, the token used and what they may reach."""
+    """The signed-in officer (by id), the token used and what they may reach."""
 
-    officer: Officer
-    token: ApiToken
+    token_id: str
     scope: Scope
+
+    def officer(self, session: Session) -> Officer:
+        officer = session.get(Officer, self.scope.officer_id)
+        assert officer is not None  # signed in a moment ago; officers are never deleted
+        return officer
 
 
 def _unauthorized(detail: str) -> HTTPException:
@@ -50,17 +50,70 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-def get_caller(
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise _unauthorized("sign in first: Authorization: Bearer <token>")
-    found = authenticate(session, credentials.credentials)
+def sign_in(session: Session, token: str) -> Caller:
+    """The caller behind ``token``, or 401 (one query for an officer, two for a supervisor)."""
+    found = authenticate(session, token)
     if found is None:
         raise _unauthorized("the token is unknown, expired or revoked; sign in again")
-    officer, token = found
-    return Caller(officer, token, scope_for(session, officer))
+    return Caller(found.token_id, found.scope)
 
 
-CurrentOfficer = Annotated[Caller, Depends(get_caller)]
+@dataclass(frozen=True)
+class Db:
+    """The service's database as a route sees it."""
+
+    engine: Engine
+    reader: Engine
+    """The same pool without transactions, for requests that only read (see ``over``)."""
+    limiter: CapacityLimiter
+
+    @classmethod
+    def over(cls, engine: Engine, limiter: CapacityLimiter) -> "Db":
+        """Reads on PostgreSQL run without BEGIN/ROLLBACK: in READ COMMITTED every statement
+        sees its own snapshot either way, and a pull is correct statement by statement (see
+        ``versions``); this saves two round trips per read."""
+        reader = engine
+        if engine.dialect.name == "postgresql":
+            reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        return cls(engine, reader, limiter)
+
+    async def run(self, work: Callable[[Session], T], *, write: bool = True) -> T:
+        """``work(session)`` in a worker thread; it commits what it writes."""
+        return await run_sync(self._call, work, write, limiter=self.limiter)
+
+    async def run_signed_in(
+        self, token: str, work: Callable[[Session, Caller], T], *, write: bool = True
+    ) -> T:
+        """``work(session, caller)`` for the officer behind ``token`` (401 if none)."""
+        return await self.run(lambda session: work(session, sign_in(session, token)), write=write)
+
+    def _call(self, work: Callable[[Session], T], write: bool) -> T:
+        with Session(self.engine if write else self.reader, expire_on_commit=False) as session:
+            return work(session)
+
+
+async def get_db(request: Request) -> Db:
+    return request.app.state.db
+
+
+async def get_config(request: Request) -> ServerConfig:
+    return request.app.state.config
+
+
+async def get_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The bearer token of the request (checked against the database in ``run_signed_in``)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise _unauthorized("sign in first: Authorization: Bearer <token>")
+    return credentials.credentials
+
+
+DbDep = Annotated[Db, Depends(get_db)]
+ConfigDep = Annotated[ServerConfig, Depends(get_config)]
+TokenDep = Annotated[str, Depends(get_token)]
+
+
+def json_response(model: BaseModel, status_code: int = 200) -> Response:
+    """The answer serialised once (FastAPI would validate a returned model a second time)."""
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")

@@ -16,13 +16,23 @@ as the transaction is rolled back, nothing of it is stored.
 A batch is read in two queries and written in a few bulk statements, with its server
 versions allocated once: building hundreds of ORM objects per batch would cost more than the
 database does.
+
+Concurrency. On SQLite (one writer at a time anyway) a batch takes the writers' lock (see
+``versions``) before it reads anything. On PostgreSQL it first runs optimistically: it reads
+and checks without the lock and takes it only to allocate versions and write, so the lock is
+held for a few statements instead of the whole batch. Every read the rules depend on is
+re-checked by the write itself: new rows by their primary keys, an entry's head by an UPDATE
+guarded with the revision that was in force when read, the device's last mutation id the
+same way. If anything changed meanwhile the transaction is rolled back and the batch is run
+again with the lock taken first, so the result is always the one the locked run gives.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.model import Action, Entry, EntryRevision, Place, Plan, SyncDevice
@@ -30,6 +40,10 @@ from app.model.clock import utcnow
 from app.sync.schemas import MutationIn, MutationResult, PushIn, PushOut
 from app.sync.scope import Scope, may_edit_entry
 from app.sync.versions import allocate, lock_versions
+
+
+class _Changed(Exception):
+    """A row read without the lock changed before the batch wrote (optimistic run only)."""
 
 
 class Refused(Exception):
@@ -65,6 +79,8 @@ class _Head:
     created_at: datetime | None = None
     new: bool = False
     changed: bool = False
+    read_revision_id: str | None = None
+    """The revision in force when the head was read (guards the UPDATE)."""
 
 
 @dataclass
@@ -94,6 +110,7 @@ class _Batch:
                 h.current_seq,
                 h.deleted,
                 h.needs_review,
+                read_revision_id=h.current_revision_id,
             )
             for h in session.exec(select(Entry).where(col(Entry.id).in_(entry_ids)))
         }
@@ -112,28 +129,71 @@ class _Batch:
             session.execute(insert(Entry.__table__), [_head_row(h) for h in new_heads])
         if self.written:
             session.execute(insert(EntryRevision.__table__), [r.row for r in self.written if r.row])
-        changed = [h for h in self.heads.values() if h.changed and not h.new]
-        if changed:
-            session.execute(
-                update(Entry.__table__)
-                .where(Entry.__table__.c.id == bindparam("head_id"))
+        entries = Entry.__table__
+        for head in self.heads.values():
+            if not head.changed or head.new:
+                continue
+            moved = session.execute(
+                update(entries)
+                .where(
+                    entries.c.id == head.id,
+                    entries.c.current_revision_id == head.read_revision_id,
+                )
                 .values(
-                    current_revision_id=bindparam("rev"),
-                    current_seq=bindparam("seq"),
-                    deleted=bindparam("gone"),
-                    needs_review=bindparam("review"),
-                ),
-                [
-                    {
-                        "head_id": h.id,
-                        "rev": h.current_revision_id,
-                        "seq": h.current_seq,
-                        "gone": h.deleted,
-                        "review": h.needs_review,
-                    }
-                    for h in changed
-                ],
+                    current_revision_id=head.current_revision_id,
+                    current_seq=head.current_seq,
+                    deleted=head.deleted,
+                    needs_review=head.needs_review,
+                )
             )
+            if moved.rowcount != 1:
+                raise _Changed(head.id)
+
+
+@dataclass
+class _Device:
+    """The pushing device's acknowledgement state (``SyncDevice``), read once per batch."""
+
+    client_id: str
+    officer_id: str
+    last_mutation_id: int
+    stored: bool
+    read_mutation_id: int
+
+    @classmethod
+    def load(cls, session: Session, client_id: str, officer_id: str) -> "_Device":
+        table = SyncDevice.__table__
+        last = session.execute(
+            select(table.c.last_mutation_id).where(
+                table.c.client_id == client_id, table.c.officer_id == officer_id
+            )
+        ).scalar()
+        return cls(client_id, officer_id, last or 0, last is not None, last or 0)
+
+    def write(self, session: Session) -> None:
+        """Insert, or update guarded by the value read (another batch may have moved it)."""
+        table, now = SyncDevice.__table__, utcnow()
+        if not self.stored:
+            row = {
+                "client_id": self.client_id,
+                "officer_id": self.officer_id,
+                "last_mutation_id": self.last_mutation_id,
+                "created_at": now,
+                "last_seen_at": now,
+            }
+            session.execute(insert(table).values(**row))
+            return
+        moved = session.execute(
+            update(table)
+            .where(
+                table.c.client_id == self.client_id,
+                table.c.officer_id == self.officer_id,
+                table.c.last_mutation_id == self.read_mutation_id,
+            )
+            .values(last_mutation_id=self.last_mutation_id, last_seen_at=now)
+        )
+        if moved.rowcount != 1:
+            raise _Changed(self.client_id)
 
 
 def _head_row(head: _Head) -> dict:
@@ -159,12 +219,28 @@ class _Pending:
     status: Literal["applied", "duplicate"] = "applied"
 
 
-def push_batch(session: Session, scope: Scope, batch: PushIn) -> PushOut:
-    """Apply a batch; the caller commits (and must, before answering the device)."""
-    lock_versions(session)  # one writer at a time: checks below cannot race another batch
-    device = session.get(SyncDevice, (batch.client_id, scope.officer_id))
-    if device is None:
-        device = SyncDevice(client_id=batch.client_id, officer_id=scope.officer_id)
+def push_and_commit(session: Session, scope: Scope, batch: PushIn) -> PushOut:
+    """Apply a batch and commit it: optimistically first on PostgreSQL (see the module)."""
+    if session.get_bind().dialect.name == "postgresql":
+        try:
+            result = push_batch(session, scope, batch, locked=False)
+            session.commit()
+            return result
+        except (_Changed, IntegrityError):
+            session.rollback()
+    result = push_batch(session, scope, batch)
+    session.commit()
+    return result
+
+
+def push_batch(session: Session, scope: Scope, batch: PushIn, *, locked: bool = True) -> PushOut:
+    """Apply a batch; the caller commits (and must, before answering the device).
+
+    ``locked=False`` reads without the writers' lock and raises ``_Changed`` (or the
+    database's IntegrityError) when a row it read changed before it wrote."""
+    if locked:
+        lock_versions(session)  # one writer at a time: checks below cannot race another batch
+    device = _Device.load(session, batch.client_id, scope.officer_id)
     rows = _Batch.load(session, batch)
     outcomes = [
         _apply(session, scope, device, mutation, number, rows)
@@ -172,9 +248,7 @@ def push_batch(session: Session, scope: Scope, batch: PushIn) -> PushOut:
     ]
     rows.write(session)
     device.last_mutation_id = max(device.last_mutation_id, batch.mutations[-1].mutation_id)
-    device.last_seen_at = utcnow()
-    session.add(device)
-    session.flush()
+    device.write(session)
     results = [_result(o) if isinstance(o, _Pending) else o for o in outcomes]
     return PushOut(results=results, last_mutation_id=device.last_mutation_id)
 
@@ -191,7 +265,7 @@ def _conflict(mutation: MutationIn, detail: str) -> MutationResult:
 def _apply(
     session: Session,
     scope: Scope,
-    device: SyncDevice,
+    device: _Device,
     mutation: MutationIn,
     number: int,
     rows: _Batch,
@@ -249,32 +323,43 @@ def _replayed(
 def _check_references(session: Session, scope: Scope, mutation: MutationIn, number: int) -> None:
     """Plans, actions and places must exist and lie in the caller's areas."""
     content = mutation.content
-    plan = None
+    plans, actions, places = Plan.__table__, Action.__table__, Place.__table__
     if content.plan_id is not None:
-        plan = session.get(Plan, content.plan_id)
-        if plan is None:
+        plan_area = session.execute(
+            select(plans.c.area_id).where(plans.c.id == content.plan_id)
+        ).first()
+        if plan_area is None:
             raise Refused(400, f"mutation {number}: unknown plan {content.plan_id}")
-        if not scope.has_area(plan.area_id):
-            raise Refused(403, f"mutation {number}: plan {plan.id} is outside your areas")
+        if not scope.has_area(plan_area.area_id):
+            raise Refused(403, f"mutation {number}: plan {content.plan_id} is outside your areas")
     if content.action_id is not None:
-        action = session.get(Action, content.action_id)
+        action = session.execute(
+            select(actions.c.plan_id, plans.c.area_id)
+            .join(plans, plans.c.id == actions.c.plan_id)
+            .where(actions.c.id == content.action_id)
+        ).first()
         if action is None:
             raise Refused(400, f"mutation {number}: unknown action {content.action_id}")
-        if plan is not None and action.plan_id != plan.id:
-            raise Refused(400, f"mutation {number}: action {action.id} belongs to another plan")
-        action_plan = plan or session.get(Plan, action.plan_id)
-        if action_plan is None or not scope.has_area(action_plan.area_id):
-            raise Refused(403, f"mutation {number}: action {action.id} is outside your areas")
+        if content.plan_id is not None and action.plan_id != content.plan_id:
+            raise Refused(
+                400, f"mutation {number}: action {content.action_id} belongs to another plan"
+            )
+        if not scope.has_area(action.area_id):
+            raise Refused(
+                403, f"mutation {number}: action {content.action_id} is outside your areas"
+            )
     if content.place_id is not None:
-        place = session.get(Place, content.place_id)
+        place = session.execute(
+            select(places.c.area_id).where(places.c.id == content.place_id)
+        ).first()
         if place is None:
             raise Refused(400, f"mutation {number}: unknown place {content.place_id}")
         if place.area_id is not None and not scope.has_area(place.area_id):
-            raise Refused(403, f"mutation {number}: place {place.id} is outside your areas")
+            raise Refused(403, f"mutation {number}: place {content.place_id} is outside your areas")
 
 
 def _revision(
-    device: SyncDevice, mutation: MutationIn, rows: _Batch, *, seq: int, officer_id: str
+    device: _Device, mutation: MutationIn, rows: _Batch, *, seq: int, officer_id: str
 ) -> _Revision:
     row = {
         **mutation.content.model_dump(),
@@ -304,7 +389,7 @@ def _result(pending: _Pending) -> MutationResult:
     )
 
 
-def _create(scope: Scope, device: SyncDevice, mutation: MutationIn, rows: _Batch) -> _Pending:
+def _create(scope: Scope, device: _Device, mutation: MutationIn, rows: _Batch) -> _Pending:
     revision = _revision(device, mutation, rows, seq=1, officer_id=scope.officer_id)
     head = _Head(
         id=mutation.entry_id,
@@ -322,7 +407,7 @@ def _create(scope: Scope, device: SyncDevice, mutation: MutationIn, rows: _Batch
 
 
 def _append(
-    device: SyncDevice, mutation: MutationIn, head: _Head, rows: _Batch, *, concurrent: bool
+    device: _Device, mutation: MutationIn, head: _Head, rows: _Batch, *, concurrent: bool
 ) -> _Pending:
     """A new revision in force; a concurrent one (stale base) also flags the entry."""
     revision = _revision(

@@ -8,7 +8,7 @@
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, bindparam, false, or_, true
 from sqlmodel import Session, col, select
 
 from app.model import Entry, EntryRevision, Officer, OfficerArea, Place, Plan, Role, ServiceArea
@@ -39,6 +39,16 @@ class Scope:
 
     def has_area(self, area_id: str | None) -> bool:
         return self.everything or (area_id is not None and area_id in self.area_ids)
+
+    def has_place(self, area_id: str | None) -> bool:
+        """A place of no area (shared) or of one of the areas: ``places_clause`` in Python."""
+        return area_id is None or self.has_area(area_id)
+
+    def has_officer(self, officer_id: str, unit_id: str) -> bool:
+        """``officers_clause`` in Python."""
+        if self.everything or officer_id == self.officer_id:
+            return True
+        return self.is_supervisor and unit_id == self.unit_id
 
     # SQL filters for pulls -------------------------------------------------------------
 
@@ -79,13 +89,24 @@ class Scope:
         )
 
 
+_UNIT_AREAS = select(ServiceArea.id).where(ServiceArea.unit_id == bindparam("unit_id"))
+
+
+def scope_of(
+    session: Session, officer_id: str, role: Role, unit_id: str, linked: frozenset[str]
+) -> Scope:
+    """The reach of an officer whose linked areas are known; a supervisor's or admin's
+    reach adds every area of their unit (one more query)."""
+    areas = set(linked)
+    if role in (Role.supervisor, Role.admin):
+        areas.update(session.execute(_UNIT_AREAS, {"unit_id": unit_id}).scalars())
+    return Scope(officer_id, role, unit_id, frozenset(areas))
+
+
 def scope_for(session: Session, officer: Officer) -> Scope:
     """The officer's reach as stored now (a changed area list takes effect at once)."""
-    areas = set(officer_area_ids(session, officer.id))
-    if officer.role in (Role.supervisor, Role.admin):
-        query = select(ServiceArea.id).where(ServiceArea.unit_id == officer.unit_id)
-        areas.update(session.exec(query))
-    return Scope(officer.id, Role(officer.role), officer.unit_id, frozenset(areas))
+    linked = frozenset(officer_area_ids(session, officer.id))
+    return scope_of(session, officer.id, Role(officer.role), officer.unit_id, linked)
 
 
 def may_edit_entry(session: Session, scope: Scope, owner_id: str) -> bool:

@@ -45,6 +45,7 @@ VERSIONED: tuple[type, ...] = (Unit, ServiceArea, Officer, Place, Plan, EntryRev
 """Pullable tables, parents first: within one flush parents get the lower versions."""
 PLAN_PARTS: tuple[type, ...] = (Action, Partner, Channel)
 
+_COUNTER = VersionCounter.__table__  # Core statements: the counter is touched on every write
 _server_engines: "weakref.WeakKeyDictionary[Engine, bool]" = weakref.WeakKeyDictionary()
 
 
@@ -67,25 +68,23 @@ def assigns_versions(engine: Engine) -> bool:
 
 def current_version(session: Session) -> int:
     """The highest committed version: everything at or below it is visible to any reader."""
-    value = session.exec(select(VersionCounter.value).where(VersionCounter.id == 1)).first()
+    value = session.execute(select(_COUNTER.c.value).where(_COUNTER.c.id == 1)).scalar()
     return int(value or 0)
 
 
 def lock_versions(session: Session) -> None:
     """Take the writers' lock now (before reading what a batch depends on)."""
-    session.execute(
-        update(VersionCounter).where(col(VersionCounter.id) == 1).values(value=VersionCounter.value)
-    )
+    session.execute(update(_COUNTER).where(_COUNTER.c.id == 1).values(value=_COUNTER.c.value))
 
 
 def allocate(session: Session | OrmSession, count: int) -> int:
     """Reserve ``count`` consecutive versions under the lock; returns the first."""
-    session.execute(
-        update(VersionCounter)
-        .where(col(VersionCounter.id) == 1)
-        .values(value=VersionCounter.value + count)
-    )
-    last = session.execute(select(VersionCounter.value).where(VersionCounter.id == 1)).scalar_one()
+    last = session.execute(
+        update(_COUNTER)
+        .where(_COUNTER.c.id == 1)
+        .values(value=_COUNTER.c.value + count)
+        .returning(_COUNTER.c.value)
+    ).scalar_one()
     return int(last) - count + 1
 
 

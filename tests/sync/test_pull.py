@@ -18,7 +18,7 @@ from app.model import (
     ServiceArea,
     Unit,
 )
-from app.model.ids import new_id
+from app.model.ids import new_id, stable_id
 from app.plans.demo import AREA_IDS, UNITS
 from app.store.entries import log_entry
 from app.store.plans import save_plan
@@ -26,7 +26,7 @@ from app.sync import accounts, apply
 from app.sync.outputs import stored_plan_input
 from app.sync.schemas import ChangesOut
 from app.sync.versions import current_version
-from tests.sync.conftest import OFFICER, entry_content, mutation, token_for
+from tests.sync.conftest import OFFICER, SUPERVISOR, entry_content, mutation, token_for
 
 PULLED = (Unit, ServiceArea, Officer, Place, Plan, EntryRevision)
 
@@ -90,29 +90,58 @@ async def test_pages_walk_every_change_once_in_version_order(api, demo_engine, d
         assert cursor == current_version(session)
 
 
-async def test_each_page_can_be_stored_alone(api, demo_engine, make_device):
-    """Pages of one row still carry what the row points at, so foreign keys hold on a device."""
+async def test_each_page_can_be_stored_on_top_of_the_earlier_ones(api, demo_engine, make_device):
+    """Pages of one row, stored one by one from cursor 0, never break a foreign key; a page
+    for a device that is nearly up to date leaves out the parents it holds already."""
     token = token_for(demo_engine, OFFICER)
+    device = make_device(OFFICER, signed_in=False)
     async with api(token) as http:
         await http.post("/api/v1/push", json={"client_id": "p", "mutations": [mutation(1)]})
-        high = (await pull(http, 0)).next_cursor
+        cursor, pages = 0, 0
+        while True:
+            page = await pull(http, cursor, limit=1)
+            apply.apply_page(device.engine, page)  # each page in its own transaction
+            cursor, pages = page.next_cursor, pages + 1
+            if not page.has_more:
+                break
+        high = cursor
+        everything = await pull(http, 0)
         last_revision = await pull(http, high - 1, limit=1)
+    assert pages > len(everything.revisions) + len(everything.plans)
     assert len(last_revision.revisions) == 1
-    assert {p.id for p in last_revision.plans} == {entry_content()["plan_id"]}
-    assert {p.id for p in last_revision.places} >= {entry_content()["place_id"]}
-    assert last_revision.officers and last_revision.areas and last_revision.units
-    device = make_device(OFFICER, signed_in=False)
-    assert apply.apply_page(device.engine, last_revision) > 0
+    revision = last_revision.revisions[0]
+    assert revision.plan_id == entry_content()["plan_id"]
+    assert last_revision.plans == [] and last_revision.places == []  # the device holds them
+    assert [o.id for o in last_revision.officers] == []  # its own account: in its reach
     with Session(device.engine) as session:
-        stored = session.get(EntryRevision, last_revision.revisions[0].id)
+        stored = session.get(EntryRevision, revision.id)
         assert stored is not None and stored.server_version == high
+        for pulled in everything.plans:
+            assert session.get(Plan, pulled.id) is not None
 
         # the device's database assigns no versions of its own: its entries wait for the server's
-        officer_id = last_revision.revisions[0].officer_id
+        officer_id = revision.officer_id
         content = EntryIn.model_validate(entry_content())
-        revision = log_entry(session, content, officer_id=officer_id, device_id="d")
+        written = log_entry(session, content, officer_id=officer_id, device_id="d")
         session.commit()
-        assert session.get(EntryRevision, revision.id).server_version is None
+        assert session.get(EntryRevision, written.id).server_version is None
+
+
+async def test_a_page_carries_parents_outside_the_reach(api, demo_engine):
+    """The supervisor's account is outside an officer's reach: it comes with their entry."""
+    with Session(demo_engine) as session:
+        high = current_version(session)
+    async with api(token_for(demo_engine, SUPERVISOR)) as http:
+        pushed = await http.post(
+            "/api/v1/push", json={"client_id": "s", "mutations": [mutation(1)]}
+        )
+        assert pushed.status_code == 200, pushed.text
+    supervisor = stable_id("officer", SUPERVISOR)
+    async with api(token_for(demo_engine, OFFICER)) as http:
+        page = await pull(http, high)
+    assert [r.officer_id for r in page.revisions] == [supervisor]
+    assert [o.id for o in page.officers] == [supervisor]
+    assert page.units == [] and page.plans == [] and page.places == []  # held already
 
 
 def test_every_write_on_the_server_gets_a_version(demo_engine, server, device_template):

@@ -2,11 +2,11 @@
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlmodel import Session
 
-from app.sync.deps import SessionDep
+from app.sync.deps import DbDep, json_response
 from app.sync.routes.errors import errors
 from app.sync.versions import current_version
 
@@ -18,7 +18,9 @@ class HealthOut(BaseModel):
     version: int
 
 
-@router.get("/healthz", responses=errors(503))
-def healthz(session: SessionDep) -> HealthOut:
-    session.execute(text("SELECT 1"))
-    return HealthOut(status="ok", version=current_version(session))
+@router.get("/healthz", response_model=HealthOut, responses=errors(503))
+async def healthz(db: DbDep) -> Response:
+    def work(session: Session) -> HealthOut:
+        return HealthOut(status="ok", version=current_version(session))
+
+    return json_response(await db.run(work, write=False))

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from sqlmodel import Session
 
-from app.sync.deps import CurrentOfficer, SessionDep
+from app.sync.deps import Caller, DbDep, TokenDep, json_response
 from app.sync.pull import read_changes
 from app.sync.routes.errors import errors
 from app.sync.schemas import MAX_INT, MAX_PAGE, ChangesOut, ClientId
@@ -12,13 +13,17 @@ from app.sync.schemas import MAX_INT, MAX_PAGE, ChangesOut, ClientId
 router = APIRouter(tags=["sync"])
 
 
-@router.get("/changes", responses=errors(401, 503))
-def changes(
-    caller: CurrentOfficer,
-    session: SessionDep,
+@router.get("/changes", response_model=ChangesOut, responses=errors(401, 503))
+async def changes(
+    db: DbDep,
+    token: TokenDep,
     since: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     client_id: Annotated[ClientId | None, Query()] = None,
-) -> ChangesOut:
+) -> Response:
     """Changes in the caller's reach with ``since < version``; follow ``next_cursor``."""
-    return read_changes(session, caller.scope, since=since, limit=limit, client_id=client_id)
+
+    def work(session: Session, caller: Caller) -> ChangesOut:
+        return read_changes(session, caller.scope, since=since, limit=limit, client_id=client_id)
+
+    return json_response(await db.run_signed_in(token, work, write=False))

@@ -1,18 +1,21 @@
 """POST a batch of a device's changes."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from sqlmodel import Session
 
-from app.sync.deps import CurrentOfficer, SessionDep
-from app.sync.push import push_batch
+from app.sync.deps import Caller, DbDep, TokenDep, json_response
+from app.sync.push import push_and_commit
 from app.sync.routes.errors import errors
 from app.sync.schemas import PushIn, PushOut
 
 router = APIRouter(tags=["sync"])
 
 
-@router.post("/push", responses=errors(400, 401, 403, 409, 413, 503))
-def push(body: PushIn, caller: CurrentOfficer, session: SessionDep) -> PushOut:
+@router.post("/push", response_model=PushOut, responses=errors(400, 401, 403, 409, 413, 503))
+async def push(body: PushIn, db: DbDep, token: TokenDep) -> Response:
     """Apply the batch in one transaction; committed before the answer is sent."""
-    result = push_batch(session, caller.scope, body)
-    session.commit()
-    return result
+
+    def work(session: Session, caller: Caller) -> PushOut:
+        return push_and_commit(session, caller.scope, body)
+
+    return json_response(await db.run_signed_in(token, work))
