@@ -12,9 +12,12 @@ the caller's reach and its version is at or below ``since``, so an earlier page 
 reach sent it (a device whose reach changed pulls again from 0, see ``Scope.key``).
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, literal, not_, or_, true, union_all
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import ColumnElement, Select, bindparam, exists, literal, not_, or_, true, union_all
 from sqlmodel import Session, col, select
 
 from app.model import (
@@ -41,10 +44,10 @@ class _Page:
     officers: dict[str, Officer] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
     plans: dict[str, Plan] = field(default_factory=dict)
-    revisions: list[RevisionOut] = field(default_factory=list)
+    revisions: list[_Revision] = field(default_factory=list)
 
     def add(self, row: object) -> None:
-        if isinstance(row, RevisionOut):
+        if isinstance(row, _Revision):
             self.revisions.append(row)
             return
         bucket = {
@@ -68,40 +71,104 @@ def _version_of(row: object) -> int:
     return int(row.server_version)  # type: ignore[attr-defined]
 
 
-_REVISION = EntryRevision.__table__
-_ENTRY = Entry.__table__
+_REVISION, _ENTRY = EntryRevision.__table__, Entry.__table__
+# the rows a revision points at, aliased so the reach's subqueries stay uncorrelated
+_PLAN_OF = Plan.__table__.alias("plan_of")
+_PLACE_OF = Place.__table__.alias("place_of")
+_AUTHOR = Officer.__table__.alias("author")
+_OWNER = Officer.__table__.alias("owner")
 _REVISION_COLUMNS = [
     *(_REVISION.c[name] for name in RevisionOut.model_fields if name in _REVISION.c),
     _ENTRY.c.officer_id.label("entry_officer_id"),
     _ENTRY.c.device_id.label("entry_device_id"),
     _ENTRY.c.needs_review.label("entry_needs_review"),
+    _PLAN_OF.c.server_version.label("plan_version"),
+    _PLAN_OF.c.area_id.label("plan_area"),
+    _PLACE_OF.c.server_version.label("place_version"),
+    _PLACE_OF.c.area_id.label("place_area"),
+    _AUTHOR.c.server_version.label("author_version"),
+    _AUTHOR.c.unit_id.label("author_unit"),
+    _OWNER.c.server_version.label("owner_version"),
+    _OWNER.c.unit_id.label("owner_unit"),
 ]
+
+
+@dataclass(frozen=True)
+class _Revision:
+    """A pulled revision and the parents it points at that the device does not hold."""
+
+    out: RevisionOut
+    plans: tuple[str, ...]
+    places: tuple[str, ...]
+    officers: tuple[str, ...]
+
+    @property
+    def server_version(self) -> int:
+        return self.out.server_version
+
+
+@lru_cache(maxsize=512)
+def _revisions_query(scope: Scope, limit: int) -> Select:
+    """Built once per reach and page size; ``since`` and ``high`` are bound per request."""
+    version = _REVISION.c.server_version
+    return (
+        select(*_REVISION_COLUMNS)
+        .join(_ENTRY, _ENTRY.c.id == _REVISION.c.entry_id)
+        .outerjoin(_PLAN_OF, _PLAN_OF.c.id == _REVISION.c.plan_id)
+        .outerjoin(_PLACE_OF, _PLACE_OF.c.id == _REVISION.c.place_id)
+        .join(_AUTHOR, _AUTHOR.c.id == _REVISION.c.officer_id)
+        .join(_OWNER, _OWNER.c.id == _ENTRY.c.officer_id)
+        .where(version > bindparam("since"), version <= bindparam("high"))
+        .where(scope.revisions_clause())
+        .order_by(version)
+        .limit(limit + 1)
+    )
 
 
 def _revisions(
     session: Session, scope: Scope, since: int, high: int, limit: int
-) -> list[RevisionOut]:
-    """Revisions in the reach after ``since``, read as plain rows: a page may hold hundreds."""
-    version = _REVISION.c.server_version
-    query = (
-        select(*_REVISION_COLUMNS)
-        .join(_ENTRY, _ENTRY.c.id == _REVISION.c.entry_id)
-        .where(version > since, version <= high, scope.revisions_clause())
-        .order_by(version)
-        .limit(limit + 1)
+) -> list[_Revision]:
+    """Revisions in the reach after ``since``, read as plain rows with their parents' versions
+    (a page may hold hundreds), so parents are read only when the device lacks them."""
+
+    def lacks(version: int | None, in_reach: bool) -> bool:
+        return version is None or version > since or not in_reach
+
+    pulled = []
+    query = _revisions_query(scope, limit)
+    for row in session.execute(query, {"since": since, "high": high}):
+        out = RevisionOut.model_validate(row._mapping)
+        plans = (out.plan_id,) if out.plan_id else ()
+        if plans and not lacks(row.plan_version, scope.has_area(row.plan_area)):
+            plans = ()
+        places = (out.place_id,) if out.place_id else ()
+        if places and not lacks(row.place_version, scope.has_place(row.place_area)):
+            places = ()
+        officers = tuple(
+            officer_id
+            for officer_id, version, unit in (
+                (out.officer_id, row.author_version, row.author_unit),
+                (out.entry_officer_id, row.owner_version, row.owner_unit),
+            )
+            if lacks(version, scope.has_officer(officer_id, unit))
+        )
+        pulled.append(_Revision(out, plans, places, officers))
+    return pulled
+
+
+def _probe(model: type) -> Select:
+    version = col(model.server_version)  # type: ignore[attr-defined]
+    return select(literal(model.__tablename__).label("name")).where(  # type: ignore[attr-defined]
+        exists().where(version > bindparam("since"), version <= bindparam("high"))
     )
-    return [RevisionOut.model_validate(row._mapping) for row in session.execute(query)]
+
+
+_CHANGED_TABLES = union_all(*(_probe(model) for model in (Unit, ServiceArea, Officer, Place, Plan)))
 
 
 def _changed_tables(session: Session, since: int, high: int) -> set[str]:
     """Which of the small pullable tables hold a version in ``(since, high]``: one query."""
-    probes = [
-        select(literal(model.__tablename__).label("name")).where(
-            exists().where(col(model.server_version) > since, col(model.server_version) <= high)
-        )
-        for model in (Unit, ServiceArea, Officer, Place, Plan)
-    ]
-    return set(session.execute(union_all(*probes)).scalars())
+    return set(session.execute(_CHANGED_TABLES, {"since": since, "high": high}).scalars())
 
 
 def _scope_clauses(scope: Scope) -> dict[type, ColumnElement[bool]]:
@@ -173,14 +240,15 @@ def _load(session: Session, model: type, ids: set[str], into: dict, held: _Held)
 
 def _add_referenced(session: Session, page: _Page, held: _Held) -> None:
     """Parents of what the page holds and the device does not, so each page stands alone."""
-    plan_ids = {rev.plan_id for rev in page.revisions if rev.plan_id}
-    action_ids = {rev.action_id for rev in page.revisions if rev.action_id}
-    if action_ids:
+    plan_ids = {plan_id for rev in page.revisions for plan_id in rev.plans}
+    action_ids = {rev.out.action_id for rev in page.revisions if rev.out.action_id}
+    action_ids -= {rev.out.action_id for rev in page.revisions if rev.out.plan_id}
+    if action_ids:  # an action's plan, when the revision does not name the plan itself
         query = select(Action.plan_id).where(col(Action.id).in_(action_ids))
         plan_ids.update(session.exec(query))
     _load(session, Plan, plan_ids, page.plans, held)
 
-    place_ids = {rev.place_id for rev in page.revisions if rev.place_id}
+    place_ids = {place_id for rev in page.revisions for place_id in rev.places}
     place_ids.update(p.criterion_place_id for p in page.plans.values() if p.criterion_place_id)
     if page.plans:
         query = select(Action.place_id).where(
@@ -189,8 +257,7 @@ def _add_referenced(session: Session, page: _Page, held: _Held) -> None:
         place_ids.update(session.exec(query))
     _load(session, Place, place_ids, page.places, held)
 
-    officer_ids = {rev.officer_id for rev in page.revisions}
-    officer_ids.update(rev.entry_officer_id for rev in page.revisions)
+    officer_ids = {officer_id for rev in page.revisions for officer_id in rev.officers}
     officer_ids.update(p.officer_id for p in page.plans.values())
     _load(session, Officer, officer_ids, page.officers, held)
 
@@ -231,5 +298,5 @@ def _output(
         officers=[officer_out(o, links[o.id]) for o in _by_version(page.officers)],
         places=[place_out(p) for p in _by_version(page.places)],
         plans=[plan_out(session, p.id) for p in _by_version(page.plans)],
-        revisions=page.revisions,
+        revisions=[rev.out for rev in page.revisions],
     )

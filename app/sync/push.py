@@ -31,15 +31,65 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.model import Action, Entry, EntryRevision, Place, Plan, SyncDevice
 from app.model.clock import utcnow
 from app.sync.schemas import MutationIn, MutationResult, PushIn, PushOut
 from app.sync.scope import Scope, may_edit_entry
 from app.sync.versions import allocate, lock_versions
+
+_ENTRY, _REVISION = Entry.__table__, EntryRevision.__table__
+_DEVICE, _PLAN, _ACTION, _PLACE = (
+    SyncDevice.__table__,
+    Plan.__table__,
+    Action.__table__,
+    Place.__table__,
+)
+# Statements built once: building and keying a statement costs as much as running it.
+_STORED_REVISIONS = select(_REVISION.c.id, _REVISION.c.entry_id, _REVISION.c.server_version).where(
+    _REVISION.c.id.in_(bindparam("ids", expanding=True))
+)
+_HEADS = select(
+    _ENTRY.c.id,
+    _ENTRY.c.officer_id,
+    _ENTRY.c.device_id,
+    _ENTRY.c.current_revision_id,
+    _ENTRY.c.current_seq,
+    _ENTRY.c.deleted,
+    _ENTRY.c.needs_review,
+).where(_ENTRY.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_HEADS, _INSERT_REVISIONS = insert(_ENTRY), insert(_REVISION)
+_MOVE_HEAD = (
+    update(_ENTRY)
+    .where(_ENTRY.c.id == bindparam("head_id"), _ENTRY.c.current_revision_id == bindparam("read"))
+    .values(
+        current_revision_id=bindparam("rev"),
+        current_seq=bindparam("seq"),
+        deleted=bindparam("gone"),
+        needs_review=bindparam("review"),
+    )
+)
+_DEVICE_KEY = (
+    _DEVICE.c.client_id == bindparam("device"),
+    _DEVICE.c.officer_id == bindparam("officer"),
+)
+_READ_DEVICE = select(_DEVICE.c.last_mutation_id).where(*_DEVICE_KEY)
+_INSERT_DEVICE = insert(_DEVICE)
+_MOVE_DEVICE = (
+    update(_DEVICE)
+    .where(*_DEVICE_KEY, _DEVICE.c.last_mutation_id == bindparam("read"))
+    .values(last_mutation_id=bindparam("last"), last_seen_at=bindparam("now"))
+)
+_PLAN_AREA = select(_PLAN.c.area_id).where(_PLAN.c.id == bindparam("id"))
+_ACTION_PLAN = (
+    select(_ACTION.c.plan_id, _PLAN.c.area_id)
+    .join(_PLAN, _PLAN.c.id == _ACTION.c.plan_id)
+    .where(_ACTION.c.id == bindparam("id"))
+)
+_PLACE_AREA = select(_PLACE.c.area_id).where(_PLACE.c.id == bindparam("id"))
 
 
 class _Changed(Exception):
@@ -96,8 +146,7 @@ class _Batch:
     def load(cls, session: Session, batch: PushIn) -> "_Batch":
         wanted = {m.revision_id for m in batch.mutations}
         wanted |= {m.base_revision_id for m in batch.mutations if m.base_revision_id}
-        columns = (EntryRevision.id, EntryRevision.entry_id, EntryRevision.server_version)
-        stored = session.exec(select(*columns).where(col(EntryRevision.id).in_(wanted)))
+        stored = session.execute(_STORED_REVISIONS, {"ids": list(wanted)})
         revisions = {rid: _Revision(rid, eid, version) for rid, eid, version in stored}
         entry_ids = {m.entry_id for m in batch.mutations}
         entry_ids |= {r.entry_id for r in revisions.values()}
@@ -112,7 +161,7 @@ class _Batch:
                 h.needs_review,
                 read_revision_id=h.current_revision_id,
             )
-            for h in session.exec(select(Entry).where(col(Entry.id).in_(entry_ids)))
+            for h in session.execute(_HEADS, {"ids": list(entry_ids)})
         }
         return cls(revisions, heads)
 
@@ -126,25 +175,22 @@ class _Batch:
                 revision.row["server_version"] = revision.server_version
         new_heads = [h for h in self.heads.values() if h.new]
         if new_heads:
-            session.execute(insert(Entry.__table__), [_head_row(h) for h in new_heads])
+            session.execute(_INSERT_HEADS, [_head_row(h) for h in new_heads])
         if self.written:
-            session.execute(insert(EntryRevision.__table__), [r.row for r in self.written if r.row])
-        entries = Entry.__table__
+            session.execute(_INSERT_REVISIONS, [r.row for r in self.written if r.row])
         for head in self.heads.values():
             if not head.changed or head.new:
                 continue
             moved = session.execute(
-                update(entries)
-                .where(
-                    entries.c.id == head.id,
-                    entries.c.current_revision_id == head.read_revision_id,
-                )
-                .values(
-                    current_revision_id=head.current_revision_id,
-                    current_seq=head.current_seq,
-                    deleted=head.deleted,
-                    needs_review=head.needs_review,
-                )
+                _MOVE_HEAD,
+                {
+                    "head_id": head.id,
+                    "read": head.read_revision_id,
+                    "rev": head.current_revision_id,
+                    "seq": head.current_seq,
+                    "gone": head.deleted,
+                    "review": head.needs_review,
+                },
             )
             if moved.rowcount != 1:
                 raise _Changed(head.id)
@@ -162,35 +208,29 @@ class _Device:
 
     @classmethod
     def load(cls, session: Session, client_id: str, officer_id: str) -> "_Device":
-        table = SyncDevice.__table__
-        last = session.execute(
-            select(table.c.last_mutation_id).where(
-                table.c.client_id == client_id, table.c.officer_id == officer_id
-            )
-        ).scalar()
+        last = session.execute(_READ_DEVICE, {"device": client_id, "officer": officer_id}).scalar()
         return cls(client_id, officer_id, last or 0, last is not None, last or 0)
 
     def write(self, session: Session) -> None:
         """Insert, or update guarded by the value read (another batch may have moved it)."""
-        table, now = SyncDevice.__table__, utcnow()
+        now = utcnow()
         if not self.stored:
             row = {
                 "client_id": self.client_id,
                 "officer_id": self.officer_id,
                 "last_mutation_id": self.last_mutation_id,
-                "created_at": now,
-                "last_seen_at": now,
             }
-            session.execute(insert(table).values(**row))
+            session.execute(_INSERT_DEVICE, {**row, "created_at": now, "last_seen_at": now})
             return
         moved = session.execute(
-            update(table)
-            .where(
-                table.c.client_id == self.client_id,
-                table.c.officer_id == self.officer_id,
-                table.c.last_mutation_id == self.read_mutation_id,
-            )
-            .values(last_mutation_id=self.last_mutation_id, last_seen_at=now)
+            _MOVE_DEVICE,
+            {
+                "device": self.client_id,
+                "officer": self.officer_id,
+                "read": self.read_mutation_id,
+                "last": self.last_mutation_id,
+                "now": now,
+            },
         )
         if moved.rowcount != 1:
             raise _Changed(self.client_id)
@@ -323,21 +363,14 @@ def _replayed(
 def _check_references(session: Session, scope: Scope, mutation: MutationIn, number: int) -> None:
     """Plans, actions and places must exist and lie in the caller's areas."""
     content = mutation.content
-    plans, actions, places = Plan.__table__, Action.__table__, Place.__table__
     if content.plan_id is not None:
-        plan_area = session.execute(
-            select(plans.c.area_id).where(plans.c.id == content.plan_id)
-        ).first()
-        if plan_area is None:
+        plan = session.execute(_PLAN_AREA, {"id": content.plan_id}).first()
+        if plan is None:
             raise Refused(400, f"mutation {number}: unknown plan {content.plan_id}")
-        if not scope.has_area(plan_area.area_id):
+        if not scope.has_area(plan.area_id):
             raise Refused(403, f"mutation {number}: plan {content.plan_id} is outside your areas")
     if content.action_id is not None:
-        action = session.execute(
-            select(actions.c.plan_id, plans.c.area_id)
-            .join(plans, plans.c.id == actions.c.plan_id)
-            .where(actions.c.id == content.action_id)
-        ).first()
+        action = session.execute(_ACTION_PLAN, {"id": content.action_id}).first()
         if action is None:
             raise Refused(400, f"mutation {number}: unknown action {content.action_id}")
         if content.plan_id is not None and action.plan_id != content.plan_id:
@@ -349,12 +382,10 @@ def _check_references(session: Session, scope: Scope, mutation: MutationIn, numb
                 403, f"mutation {number}: action {content.action_id} is outside your areas"
             )
     if content.place_id is not None:
-        place = session.execute(
-            select(places.c.area_id).where(places.c.id == content.place_id)
-        ).first()
+        place = session.execute(_PLACE_AREA, {"id": content.place_id}).first()
         if place is None:
             raise Refused(400, f"mutation {number}: unknown place {content.place_id}")
-        if place.area_id is not None and not scope.has_area(place.area_id):
+        if not scope.has_place(place.area_id):
             raise Refused(403, f"mutation {number}: place {content.place_id} is outside your areas")
 
 

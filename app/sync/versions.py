@@ -21,7 +21,7 @@ device's own database has no counter row, so its copies keep the versions the se
 import weakref
 from collections.abc import Iterable
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import bindparam, event, inspect, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
@@ -45,7 +45,15 @@ VERSIONED: tuple[type, ...] = (Unit, ServiceArea, Officer, Place, Plan, EntryRev
 """Pullable tables, parents first: within one flush parents get the lower versions."""
 PLAN_PARTS: tuple[type, ...] = (Action, Partner, Channel)
 
-_COUNTER = VersionCounter.__table__  # Core statements: the counter is touched on every write
+_COUNTER = VersionCounter.__table__  # Core statements, built once: used on every request
+_CURRENT = select(_COUNTER.c.value).where(_COUNTER.c.id == 1)
+_LOCK = update(_COUNTER).where(_COUNTER.c.id == 1).values(value=_COUNTER.c.value)
+_ALLOCATE = (
+    update(_COUNTER)
+    .where(_COUNTER.c.id == 1)
+    .values(value=_COUNTER.c.value + bindparam("count"))
+    .returning(_COUNTER.c.value)
+)
 _server_engines: "weakref.WeakKeyDictionary[Engine, bool]" = weakref.WeakKeyDictionary()
 
 
@@ -68,23 +76,18 @@ def assigns_versions(engine: Engine) -> bool:
 
 def current_version(session: Session) -> int:
     """The highest committed version: everything at or below it is visible to any reader."""
-    value = session.execute(select(_COUNTER.c.value).where(_COUNTER.c.id == 1)).scalar()
+    value = session.execute(_CURRENT).scalar()
     return int(value or 0)
 
 
 def lock_versions(session: Session) -> None:
     """Take the writers' lock now (before reading what a batch depends on)."""
-    session.execute(update(_COUNTER).where(_COUNTER.c.id == 1).values(value=_COUNTER.c.value))
+    session.execute(_LOCK)
 
 
 def allocate(session: Session | OrmSession, count: int) -> int:
     """Reserve ``count`` consecutive versions under the lock; returns the first."""
-    last = session.execute(
-        update(_COUNTER)
-        .where(_COUNTER.c.id == 1)
-        .values(value=_COUNTER.c.value + count)
-        .returning(_COUNTER.c.value)
-    ).scalar_one()
+    last = session.execute(_ALLOCATE, {"count": count}).scalar_one()
     return int(last) - count + 1
 
 
