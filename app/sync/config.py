@@ -16,7 +16,7 @@ class ServerConfig:
     max_body_bytes: int = 2 * 1024 * 1024
     """Larger requests are refused with 413 before they are parsed."""
     rate_limit: RateLimit = field(default_factory=RateLimit)
-    threads: int = 8
+    threads: int = 3
     """Requests served at once per process (each holds a database connection meanwhile)."""
 
     @classmethod

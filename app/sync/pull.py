@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, exists, literal, not_, or_, true, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, exists, not_, or_, true
 from sqlmodel import Session, col, select
 
 from app.model import (
@@ -30,11 +30,11 @@ from app.model import (
     ServiceArea,
     SyncDevice,
     Unit,
+    VersionCounter,
 )
 from app.sync.outputs import area_out, officer_out, place_out, plan_out, unit_out
 from app.sync.schemas import ChangesOut, RevisionOut
 from app.sync.scope import Scope, linked_areas
-from app.sync.versions import current_version
 
 
 @dataclass
@@ -156,21 +156,31 @@ def _revisions(
     return pulled
 
 
-def _probe(model: type) -> Select:
+_COUNTER = VersionCounter.__table__
+
+
+def _changed(model: type) -> ColumnElement[bool]:
     version = col(model.server_version)  # type: ignore[attr-defined]
-    return select(literal(model.__tablename__).label("name")).where(  # type: ignore[attr-defined]
-        exists().where(version > bindparam("since"), version <= bindparam("high"))
-    )
+    return exists().where(version > bindparam("since"), version <= _COUNTER.c.value)
 
 
-_CHANGED_TABLES = union_all(*(_probe(model) for model in (Unit, ServiceArea, Officer, Place, Plan)))
+_SMALL_TABLES = (Unit, ServiceArea, Officer, Place, Plan)
+_LOOK = select(
+    _COUNTER.c.value,
+    *(_changed(model).label(model.__tablename__) for model in _SMALL_TABLES),  # type: ignore[attr-defined]
+).where(_COUNTER.c.id == 1)
+"""The current version and which small tables changed after the cursor: one statement."""
 
 
-def _changed_tables(session: Session, since: int, high: int) -> set[str]:
-    """Which of the small pullable tables hold a version in ``(since, high]``: one query."""
-    return set(session.execute(_CHANGED_TABLES, {"since": since, "high": high}).scalars())
+def _look(session: Session, since: int) -> tuple[int, set[str]]:
+    row = session.execute(_LOOK, {"since": since}).first()
+    if row is None:
+        return 0, set()
+    names = (model.__tablename__ for model in _SMALL_TABLES)  # type: ignore[attr-defined]
+    return int(row.value), {name for name in names if row._mapping[name]}
 
 
+@lru_cache(maxsize=512)
 def _scope_clauses(scope: Scope) -> dict[type, ColumnElement[bool]]:
     return {
         Unit: _units_clause(scope),
@@ -185,11 +195,10 @@ def read_changes(
     session: Session, scope: Scope, *, since: int, limit: int, client_id: str | None = None
 ) -> ChangesOut:
     """One page of changes after ``since``; ``next_cursor`` is where the next page starts."""
-    high = current_version(session)
+    high, changed = _look(session, since)
     candidates: list[object] = []
     clauses = _scope_clauses(scope)
     if since < high:  # a phone that is up to date costs one query, not one per table
-        changed = _changed_tables(session, since, high)
         for model, clause in clauses.items():
             if model.__tablename__ not in changed:
                 continue

@@ -160,6 +160,7 @@ def create_app(target: Engine | str, config: ServerConfig | None = None) -> Fast
         version="1",
         summary="Field log sync for community police officers: push, pull, accounts, plans.",
         openapi_url="/openapi.json",
+        telemetry={"tracing": False, "metrics": False, "logs": False},  # none is exported
         redoc_url=None,
         lifespan=lifespan,
     )
