@@ -264,7 +264,7 @@ _SIGN_IN = (
 def authenticate(session: Session, token: str) -> SignedIn | None:
     """The officer behind a live token (known, not revoked, not expired, account active)
     and their reach as stored now."""
-    rows = session.execute(_SIGN_IN, {"digest": token_digest(token)}).all()
+    rows = session.connection().execute(_SIGN_IN, {"digest": token_digest(token)}).all()
     if not rows:
         return None
     first = rows[0]

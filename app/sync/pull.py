@@ -136,7 +136,7 @@ def _revisions(
 
     pulled = []
     query = _revisions_query(scope, limit)
-    for row in session.execute(query, {"since": since, "high": high}):
+    for row in session.connection().execute(query, {"since": since, "high": high}):
         out = RevisionOut.model_validate(row._mapping)
         plans = (out.plan_id,) if out.plan_id else ()
         if plans and not lacks(row.plan_version, scope.has_area(row.plan_area)):
@@ -173,7 +173,7 @@ _LOOK = select(
 
 
 def _look(session: Session, since: int) -> tuple[int, set[str]]:
-    row = session.execute(_LOOK, {"since": since}).first()
+    row = session.connection().execute(_LOOK, {"since": since}).first()
     if row is None:
         return 0, set()
     names = (model.__tablename__ for model in _SMALL_TABLES)  # type: ignore[attr-defined]

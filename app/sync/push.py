@@ -29,9 +29,23 @@ again with the lock taken first, so the result is always the one the locked run 
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    insert,
+    literal,
+    null,
+    or_,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -49,18 +63,63 @@ _DEVICE, _PLAN, _ACTION, _PLACE = (
     Place.__table__,
 )
 # Statements built once: building and keying a statement costs as much as running it.
-_STORED_REVISIONS = select(_REVISION.c.id, _REVISION.c.entry_id, _REVISION.c.server_version).where(
-    _REVISION.c.id.in_(bindparam("ids", expanding=True))
+
+_DEVICE_KEY = (
+    _DEVICE.c.client_id == bindparam("device"),
+    _DEVICE.c.officer_id == bindparam("officer"),
 )
-_HEADS = select(
-    _ENTRY.c.id,
-    _ENTRY.c.officer_id,
-    _ENTRY.c.device_id,
-    _ENTRY.c.current_revision_id,
-    _ENTRY.c.current_seq,
-    _ENTRY.c.deleted,
-    _ENTRY.c.needs_review,
-).where(_ENTRY.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _part(kind: str, *columns: ColumnElement[Any]) -> Select:
+    """One part of ``_READS``: kind, id, three texts, a number, two flags (NULL-padded)."""
+    types = (String, String, String, String, Integer, Boolean, Boolean)
+    padded = [*columns, *(None,) * (len(types) - len(columns))]
+    return select(
+        literal(kind, String).label("kind"),
+        *(
+            (cast(null(), kind_of) if column is None else column).label(name)
+            for column, kind_of, name in zip(
+                padded, types, ("id", "a", "b", "c", "n", "f1", "f2"), strict=True
+            )
+        ),
+    )
+
+
+_IDS = {name: bindparam(name, expanding=True) for name in ("revisions", "entries", "plans")}
+_IDS |= {name: bindparam(name, expanding=True) for name in ("actions", "places")}
+_READS = union_all(
+    _part("device", _DEVICE.c.client_id, None, None, None, _DEVICE.c.last_mutation_id).where(
+        *_DEVICE_KEY
+    ),
+    _part(
+        "revision", _REVISION.c.id, _REVISION.c.entry_id, None, None, _REVISION.c.server_version
+    ).where(_REVISION.c.id.in_(_IDS["revisions"])),
+    _part(
+        "head",
+        _ENTRY.c.id,
+        _ENTRY.c.officer_id,
+        _ENTRY.c.device_id,
+        _ENTRY.c.current_revision_id,
+        _ENTRY.c.current_seq,
+        _ENTRY.c.deleted,
+        _ENTRY.c.needs_review,
+    ).where(
+        or_(
+            _ENTRY.c.id.in_(_IDS["entries"]),
+            _ENTRY.c.id.in_(
+                select(_REVISION.c.entry_id).where(_REVISION.c.id.in_(_IDS["revisions"]))
+            ),
+        )
+    ),
+    _part("plan", _PLAN.c.id, _PLAN.c.area_id).where(_PLAN.c.id.in_(_IDS["plans"])),
+    _part("action", _ACTION.c.id, _ACTION.c.plan_id, _PLAN.c.area_id)
+    .join_from(_ACTION, _PLAN, _PLAN.c.id == _ACTION.c.plan_id)
+    .where(_ACTION.c.id.in_(_IDS["actions"])),
+    _part("place", _PLACE.c.id, _PLACE.c.area_id).where(_PLACE.c.id.in_(_IDS["places"])),
+)
+"""Everything a batch's rules read, in one statement: the device's acknowledgement state,
+revisions already stored, the heads of the entries concerned, and the plans, actions and
+places the batch points at with their areas."""
 _INSERT_HEADS, _INSERT_REVISIONS = insert(_ENTRY), insert(_REVISION)
 _MOVE_HEAD = (
     update(_ENTRY)
@@ -72,24 +131,12 @@ _MOVE_HEAD = (
         needs_review=bindparam("review"),
     )
 )
-_DEVICE_KEY = (
-    _DEVICE.c.client_id == bindparam("device"),
-    _DEVICE.c.officer_id == bindparam("officer"),
-)
-_READ_DEVICE = select(_DEVICE.c.last_mutation_id).where(*_DEVICE_KEY)
 _INSERT_DEVICE = insert(_DEVICE)
 _MOVE_DEVICE = (
     update(_DEVICE)
     .where(*_DEVICE_KEY, _DEVICE.c.last_mutation_id == bindparam("read"))
     .values(last_mutation_id=bindparam("last"), last_seen_at=bindparam("now"))
 )
-_PLAN_AREA = select(_PLAN.c.area_id).where(_PLAN.c.id == bindparam("id"))
-_ACTION_PLAN = (
-    select(_ACTION.c.plan_id, _PLAN.c.area_id)
-    .join(_PLAN, _PLAN.c.id == _ACTION.c.plan_id)
-    .where(_ACTION.c.id == bindparam("id"))
-)
-_PLACE_AREA = select(_PLACE.c.area_id).where(_PLACE.c.id == bindparam("id"))
 
 
 class _Changed(Exception):
@@ -135,35 +182,50 @@ class _Head:
 
 @dataclass
 class _Batch:
-    """The rows a batch reads (two queries up front) and writes (bulk, once, at the end)."""
+    """The rows a batch reads (one statement up front) and writes (bulk, once, at the end)."""
 
     revisions: dict[str, _Revision]
     heads: dict[str, _Head]
+    plan_areas: dict[str, str]
+    actions: dict[str, tuple[str, str]]
+    """action id → (its plan, that plan's area)"""
+    place_areas: dict[str, str | None]
     checked: set[tuple[str | None, str | None, str | None]] = field(default_factory=set)
     written: list[_Revision] = field(default_factory=list)
 
     @classmethod
-    def load(cls, session: Session, batch: PushIn) -> "_Batch":
-        wanted = {m.revision_id for m in batch.mutations}
-        wanted |= {m.base_revision_id for m in batch.mutations if m.base_revision_id}
-        stored = session.execute(_STORED_REVISIONS, {"ids": list(wanted)})
-        revisions = {rid: _Revision(rid, eid, version) for rid, eid, version in stored}
-        entry_ids = {m.entry_id for m in batch.mutations}
-        entry_ids |= {r.entry_id for r in revisions.values()}
-        heads = {
-            h.id: _Head(
-                h.id,
-                h.officer_id,
-                h.device_id,
-                h.current_revision_id,
-                h.current_seq,
-                h.deleted,
-                h.needs_review,
-                read_revision_id=h.current_revision_id,
-            )
-            for h in session.execute(_HEADS, {"ids": list(entry_ids)})
+    def load(cls, session: Session, batch: PushIn, officer_id: str) -> "tuple[_Batch, _Device]":
+        """Everything the rules need, read with ``_READS``; and the device's state."""
+        mutations = batch.mutations
+        wanted = {m.revision_id for m in mutations}
+        wanted |= {m.base_revision_id for m in mutations if m.base_revision_id}
+        params = {
+            "device": batch.client_id,
+            "officer": officer_id,
+            "revisions": list(wanted),
+            "entries": list({m.entry_id for m in mutations}),
+            "plans": list({m.content.plan_id for m in mutations if m.content.plan_id}),
+            "actions": list({m.content.action_id for m in mutations if m.content.action_id}),
+            "places": list({m.content.place_id for m in mutations if m.content.place_id}),
         }
-        return cls(revisions, heads)
+        rows = cls({}, {}, {}, {}, {})
+        device = _Device(batch.client_id, officer_id, 0, False, 0)
+        for row in session.connection().execute(_READS, params):
+            if row.kind == "device":
+                device = _Device(batch.client_id, officer_id, row.n, True, row.n)
+            elif row.kind == "revision":
+                rows.revisions[row.id] = _Revision(row.id, row.a, row.n)
+            elif row.kind == "head":
+                rows.heads[row.id] = _Head(
+                    row.id, row.a, row.b, row.c, row.n, row.f1, row.f2, read_revision_id=row.c
+                )
+            elif row.kind == "plan":
+                rows.plan_areas[row.id] = row.a
+            elif row.kind == "action":
+                rows.actions[row.id] = (row.a, row.b)
+            else:
+                rows.place_areas[row.id] = row.a
+        return rows, device
 
     def write(self, session: Session) -> None:
         """Versions for the new revisions, in batch order; then heads and revisions in bulk."""
@@ -175,13 +237,13 @@ class _Batch:
                 revision.row["server_version"] = revision.server_version
         new_heads = [h for h in self.heads.values() if h.new]
         if new_heads:
-            session.execute(_INSERT_HEADS, [_head_row(h) for h in new_heads])
+            session.connection().execute(_INSERT_HEADS, [_head_row(h) for h in new_heads])
         if self.written:
-            session.execute(_INSERT_REVISIONS, [r.row for r in self.written if r.row])
+            session.connection().execute(_INSERT_REVISIONS, [r.row for r in self.written if r.row])
         for head in self.heads.values():
             if not head.changed or head.new:
                 continue
-            moved = session.execute(
+            moved = session.connection().execute(
                 _MOVE_HEAD,
                 {
                     "head_id": head.id,
@@ -206,23 +268,19 @@ class _Device:
     stored: bool
     read_mutation_id: int
 
-    @classmethod
-    def load(cls, session: Session, client_id: str, officer_id: str) -> "_Device":
-        last = session.execute(_READ_DEVICE, {"device": client_id, "officer": officer_id}).scalar()
-        return cls(client_id, officer_id, last or 0, last is not None, last or 0)
-
     def write(self, session: Session) -> None:
         """Insert, or update guarded by the value read (another batch may have moved it)."""
         now = utcnow()
         if not self.stored:
-            row = {
+            row: dict[str, object] = {
                 "client_id": self.client_id,
                 "officer_id": self.officer_id,
                 "last_mutation_id": self.last_mutation_id,
             }
-            session.execute(_INSERT_DEVICE, {**row, "created_at": now, "last_seen_at": now})
+            row |= {"created_at": now, "last_seen_at": now}
+            session.connection().execute(_INSERT_DEVICE, row)
             return
-        moved = session.execute(
+        moved = session.connection().execute(
             _MOVE_DEVICE,
             {
                 "device": self.client_id,
@@ -280,8 +338,7 @@ def push_batch(session: Session, scope: Scope, batch: PushIn, *, locked: bool = 
     database's IntegrityError) when a row it read changed before it wrote."""
     if locked:
         lock_versions(session)  # one writer at a time: checks below cannot race another batch
-    device = _Device.load(session, batch.client_id, scope.officer_id)
-    rows = _Batch.load(session, batch)
+    rows, device = _Batch.load(session, batch, scope.officer_id)
     outcomes = [
         _apply(session, scope, device, mutation, number, rows)
         for number, mutation in enumerate(batch.mutations, start=1)
@@ -318,7 +375,7 @@ def _apply(
     content = mutation.content
     references = (content.plan_id, content.action_id, content.place_id)
     if references not in rows.checked:
-        _check_references(session, scope, mutation, number)
+        _check_references(scope, mutation, number, rows)
         rows.checked.add(references)
     head = rows.heads.get(mutation.entry_id)
     if mutation.base_revision_id is None:
@@ -360,32 +417,30 @@ def _replayed(
     )
 
 
-def _check_references(session: Session, scope: Scope, mutation: MutationIn, number: int) -> None:
+def _check_references(scope: Scope, mutation: MutationIn, number: int, rows: _Batch) -> None:
     """Plans, actions and places must exist and lie in the caller's areas."""
     content = mutation.content
     if content.plan_id is not None:
-        plan = session.execute(_PLAN_AREA, {"id": content.plan_id}).first()
-        if plan is None:
+        if content.plan_id not in rows.plan_areas:
             raise Refused(400, f"mutation {number}: unknown plan {content.plan_id}")
-        if not scope.has_area(plan.area_id):
+        if not scope.has_area(rows.plan_areas[content.plan_id]):
             raise Refused(403, f"mutation {number}: plan {content.plan_id} is outside your areas")
     if content.action_id is not None:
-        action = session.execute(_ACTION_PLAN, {"id": content.action_id}).first()
-        if action is None:
+        if content.action_id not in rows.actions:
             raise Refused(400, f"mutation {number}: unknown action {content.action_id}")
-        if content.plan_id is not None and action.plan_id != content.plan_id:
+        plan_id, area_id = rows.actions[content.action_id]
+        if content.plan_id is not None and plan_id != content.plan_id:
             raise Refused(
                 400, f"mutation {number}: action {content.action_id} belongs to another plan"
             )
-        if not scope.has_area(action.area_id):
+        if not scope.has_area(area_id):
             raise Refused(
                 403, f"mutation {number}: action {content.action_id} is outside your areas"
             )
     if content.place_id is not None:
-        place = session.execute(_PLACE_AREA, {"id": content.place_id}).first()
-        if place is None:
+        if content.place_id not in rows.place_areas:
             raise Refused(400, f"mutation {number}: unknown place {content.place_id}")
-        if not scope.has_place(place.area_id):
+        if not scope.has_place(rows.place_areas[content.place_id]):
             raise Refused(403, f"mutation {number}: place {content.place_id} is outside your areas")
 
 

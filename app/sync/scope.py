@@ -99,7 +99,7 @@ def scope_of(
     reach adds every area of their unit (one more query)."""
     areas = set(linked)
     if role in (Role.supervisor, Role.admin):
-        areas.update(session.execute(_UNIT_AREAS, {"unit_id": unit_id}).scalars())
+        areas.update(session.connection().execute(_UNIT_AREAS, {"unit_id": unit_id}).scalars())
     return Scope(officer_id, role, unit_id, frozenset(areas))
 
 

@@ -76,18 +76,18 @@ def assigns_versions(engine: Engine) -> bool:
 
 def current_version(session: Session) -> int:
     """The highest committed version: everything at or below it is visible to any reader."""
-    value = session.execute(_CURRENT).scalar()
+    value = session.connection().execute(_CURRENT).scalar()
     return int(value or 0)
 
 
 def lock_versions(session: Session) -> None:
     """Take the writers' lock now (before reading what a batch depends on)."""
-    session.execute(_LOCK)
+    session.connection().execute(_LOCK)
 
 
 def allocate(session: Session | OrmSession, count: int) -> int:
     """Reserve ``count`` consecutive versions under the lock; returns the first."""
-    last = session.execute(_ALLOCATE, {"count": count}).scalar_one()
+    last = session.connection().execute(_ALLOCATE, {"count": count}).scalar_one()
     return int(last) - count + 1
 
 
