@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from app.store.db import make_engine, migrate
@@ -39,7 +39,8 @@ def _pg_schema_engine(schema: str) -> Engine:
         ) from exc
     finally:
         admin.dispose()
-    return make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    return make_engine(url.render_as_string(hide_password=False))
 
 
 def _drop_pg_schema(schema: str) -> None:
