@@ -46,7 +46,9 @@ def fresh_database(kind: str, pg_url: str) -> Iterator[str]:
 
 
 def migrated(url: str) -> Engine:
-    return open_store(url)
+    """The database as ``rejon serve`` configures it (SQLite: WAL copied back by a thread),
+    so a raw reference and the service write under the same settings."""
+    return open_store(url, background_checkpoints=url.startswith("sqlite"))
 
 
 @dataclass

@@ -59,7 +59,8 @@ class Figure:
         if self.value:
             parts.append(self.value)
         if self.ratio is not None:
-            parts.append(f"{self.ratio:,.1f}× {self.ratio_label}".strip())
+            digits = 2 if self.ratio < 10 else 0
+            parts.append(f"{self.ratio:,.{digits}f}× {self.ratio_label}".strip())
         if self.target:
             verdict = "" if self.met is None else (" ✓" if self.met else " ✗ MISSED")
             parts.append(f"[target {self.target}{verdict}]")

@@ -4,6 +4,8 @@ Entry content is validated by the model's own ``EntryIn`` (counts, coordinates, 
 lengths), so the app, the API and imports accept exactly the same entries.
 """
 
+import json
+import re
 from datetime import date, datetime, time
 from itertools import pairwise
 from typing import Annotated, Any, Literal, Self
@@ -32,25 +34,28 @@ Uuid = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
 ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
 
 
+_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+"""``\u0000`` in JSON text, unless its backslash is itself escaped (a literal backslash)."""
+
+
 def refuse_nul(data: Any) -> Any:
-    """No NUL characters anywhere in a request: PostgreSQL cannot store them in text."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str) and "\x00" in item:
-            raise ValueError("text must not contain NUL characters")
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
+    """No NUL characters anywhere in a request: PostgreSQL cannot store them in text.
+
+    Checked on the body as JSON text (one pass in C; a batch holds thousands of values)."""
+    text = json.dumps(data, default=str)
+    if "\\u0000" in text and _NUL.search(text):
+        raise ValueError("text must not contain NUL characters")
     return data
 
 
-class Strict(BaseModel):
-    """A request body: unknown fields refused, no NUL characters."""
+class Exact(BaseModel):
+    """Part of a request body: unknown fields refused (its body checks for NUL)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Strict(Exact):
+    """A request body: unknown fields refused, no NUL characters anywhere in it."""
 
     @model_validator(mode="before")
     @classmethod
@@ -112,12 +117,16 @@ class TokenOut(BaseModel):
 
 
 class EntryContentIn(EntryIn):
-    """An entry's content as a device sends it: ``EntryIn`` with unknown fields refused."""
+    """An entry's content as a device sends it: ``EntryIn`` with unknown fields refused.
+
+    Built by pydantic's own constructor: SQLModel's would validate each entry of a batch a
+    second time (it is only needed for table rows)."""
 
     model_config = ConfigDict(extra="forbid")
+    __init__ = BaseModel.__init__
 
 
-class MutationIn(Strict):
+class MutationIn(Exact):
     mutation_id: int = Field(ge=1, le=MAX_INT)
     type: Literal["entry"]
     entry_id: Uuid

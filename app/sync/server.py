@@ -6,6 +6,7 @@ lives in the process but the engine: tokens, devices, login attempts and the ver
 are all in the database, so several workers can serve one PostgreSQL database.
 """
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -137,8 +138,8 @@ def _pool_options(url: str, config: ServerConfig) -> dict[str, Any]:
     SQLAlchemy then replaces every pooled connection opened before the failure; a device
     retries after its backoff. With it, every request would pay one more round trip.
     """
-    if url.startswith("sqlite"):
-        return {}
+    if url.startswith("sqlite"):  # the WAL is copied back by a thread, not inside a push
+        return {"background_checkpoints": True}
     return {"pool_size": config.threads, "max_overflow": 4, "pool_pre_ping": False}
 
 
@@ -180,4 +181,9 @@ def create_app(target: Engine | str, config: ServerConfig | None = None) -> Fast
 def app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory`` workers (``rejon serve`` has migrated already)."""
     url = os.environ.get(DB_URL_ENV) or get_settings().server_db_url
-    return create_app(url, ServerConfig.from_env())
+    app = create_app(url, ServerConfig.from_env())
+    # What start-up built lives as long as the process: keep it out of the collector's full
+    # passes, which otherwise walk it again and again while requests allocate.
+    gc.collect()
+    gc.freeze()
+    return app
