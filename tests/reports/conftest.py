@@ -87,12 +87,12 @@ def url_of() -> Callable[[Engine], str]:
 
 def database_url(engine: Engine) -> str:
     """A URL the CLI can open for the same database (PostgreSQL: the test's own schema)."""
-    url = engine.url.render_as_string(hide_password=False)
     if engine.dialect.name != "postgresql":
-        return url
+        return engine.url.render_as_string(hide_password=False)
     with engine.connect() as conn:
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-    return f"{url}?options=-csearch_path%3D{schema}"
+    url = engine.url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
