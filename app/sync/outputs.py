@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from app.model import Entry, EntryRevision, Officer, Place, PlanIn, ServiceArea, Unit
+from app.model import Officer, Place, PlanIn, ServiceArea, Unit
 from app.store.plans import read_plan
 from app.sync.schemas import (
     ActionOut,
@@ -12,7 +12,6 @@ from app.sync.schemas import (
     PartnerOut,
     PlaceOut,
     PlanOut,
-    RevisionOut,
     UnitOut,
 )
 
@@ -56,18 +55,6 @@ def plan_out(session: Session, plan_id: str) -> PlanOut:
             "channels": [ChannelOut.model_validate(c, from_attributes=True) for c in doc.channels],
         }
     )
-
-
-def revision_out(revision: EntryRevision, head: Entry) -> RevisionOut:
-    state = {
-        "entry_officer_id": head.officer_id,
-        "entry_device_id": head.device_id,
-        "entry_needs_review": head.needs_review,
-    }
-    fields = {
-        name: getattr(revision, name) for name in RevisionOut.model_fields if name not in state
-    }
-    return RevisionOut.model_validate({**fields, **state})
 
 
 def stored_plan_input(session: Session, plan_id: str) -> PlanIn:

@@ -14,8 +14,10 @@ reach sent it (a device whose reach changed pulls again from 0, see ``Scope.key`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 
 from sqlalchemy import ColumnElement, Select, bindparam, exists, not_, or_, true
 from sqlmodel import Session, col, select
@@ -181,14 +183,17 @@ def _look(session: Session, since: int) -> tuple[int, set[str]]:
 
 
 @lru_cache(maxsize=512)
-def _scope_clauses(scope: Scope) -> dict[type, ColumnElement[bool]]:
-    return {
-        Unit: _units_clause(scope),
-        ServiceArea: scope.areas_clause(),
-        Officer: scope.officers_clause(),
-        Place: scope.places_clause(),
-        Plan: scope.plans_clause(),
-    }
+def _scope_clauses(scope: Scope) -> Mapping[type, ColumnElement[bool]]:
+    """Each pullable table's filter for a reach (built once per reach: they are reused)."""
+    return MappingProxyType(
+        {
+            Unit: _units_clause(scope),
+            ServiceArea: scope.areas_clause(),
+            Officer: scope.officers_clause(),
+            Place: scope.places_clause(),
+            Plan: scope.plans_clause(),
+        }
+    )
 
 
 def read_changes(
@@ -232,7 +237,7 @@ class _Held:
     """What the device holds already: rows of its reach at or below ``since``."""
 
     since: int
-    clauses: dict[type, ColumnElement[bool]]
+    clauses: Mapping[type, ColumnElement[bool]]
 
     def missing(self, model: type) -> ColumnElement[bool]:
         version = col(model.server_version)  # type: ignore[attr-defined]
