@@ -1,5 +1,6 @@
 """Engines and sessions over SQLite (the device, default) or PostgreSQL (deployments)."""
 
+import logging
 import threading
 import weakref
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 import app.model  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -35,6 +37,7 @@ def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
 
 
 CHECKPOINT_INTERVAL_S = 20.0
+log = logging.getLogger(__name__)
 
 
 def checkpoint(engine: Engine) -> tuple[int, int, int]:
@@ -45,12 +48,18 @@ def checkpoint(engine: Engine) -> tuple[int, int, int]:
 
 
 def _checkpoint_loop(engine_ref: "weakref.ref[Engine]", stop: threading.Event) -> None:
+    """Until the engine is disposed or gone; a database that cannot be opened ends it."""
     while not stop.wait(CHECKPOINT_INTERVAL_S):
         engine = engine_ref()
         if engine is None:
             return
-        checkpoint(engine)
-        del engine
+        try:
+            checkpoint(engine)
+        except DBAPIError as exc:
+            log.warning("background checkpoints stopped: %s", exc.orig)
+            return
+        finally:
+            del engine
 
 
 def make_engine(url: str, *, background_checkpoints: bool = False, **kwargs: Any) -> Engine:
@@ -78,6 +87,7 @@ def make_engine(url: str, *, background_checkpoints: bool = False, **kwargs: Any
             )
             thread.start()
             weakref.finalize(engine, stop.set)
+            event.listen(engine, "engine_disposed", lambda *_: stop.set())
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
