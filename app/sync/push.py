@@ -20,11 +20,12 @@ database does.
 Concurrency. On SQLite (one writer at a time anyway) a batch takes the writers' lock (see
 ``versions``) before it reads anything. On PostgreSQL it first runs optimistically: it reads
 and checks without the lock and takes it only to allocate versions and write, so the lock is
-held for a few statements instead of the whole batch. Every read the rules depend on is
-re-checked by the write itself: new rows by their primary keys, an entry's head by an UPDATE
-guarded with the revision that was in force when read, the device's last mutation id the
-same way. If anything changed meanwhile the transaction is rolled back and the batch is run
-again with the lock taken first, so the result is always the one the locked run gives.
+held for a few statements instead of the whole batch (every write, the device's included,
+happens under it, so a locked run's reads stay true until it commits). Every read the rules
+depend on is re-checked by the write itself: new rows by their primary keys, an entry's head
+by an UPDATE guarded with the revision that was in force when read, the device's last
+mutation id the same way. If anything changed meanwhile the transaction is rolled back and
+the batch is run again with the lock taken first, so the result is always the locked one.
 """
 
 from dataclasses import dataclass, field
@@ -343,6 +344,8 @@ def push_batch(session: Session, scope: Scope, batch: PushIn, *, locked: bool = 
         _apply(session, scope, device, mutation, number, rows)
         for number, mutation in enumerate(batch.mutations, start=1)
     ]
+    if not locked and not rows.written:
+        lock_versions(session)  # every write happens under the lock, the device's too
     rows.write(session)
     device.last_mutation_id = max(device.last_mutation_id, batch.mutations[-1].mutation_id)
     device.write(session)

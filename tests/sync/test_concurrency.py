@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.model import Entry, EntryRevision, SyncDevice
 from app.model.ids import stable_id
 from app.store.org import officer_by_badge
+from app.sync import push
 from app.sync.push import push_and_commit
 from app.sync.schemas import PushIn, PushOut
 from app.sync.scope import Scope, scope_for
@@ -127,3 +128,60 @@ def test_a_device_acknowledgement_only_moves_forward(demo_engine: Engine) -> Non
     with Session(demo_engine) as session:
         device = session.get(SyncDevice, ("phone", stable_id("officer", OFFICER)))
         assert device is not None and device.last_mutation_id == RACERS
+
+
+def test_a_replay_waits_for_a_locked_batch_of_the_same_device(demo_engine, monkeypatch) -> None:
+    """A locked run has read the device's acknowledgement; a batch of the same device with
+    nothing to store (a replay and a clash) moves the acknowledgement too, and must not slip
+    that write in before the locked run's."""
+    init_server_store(demo_engine)
+    scope = _scope(demo_engine)
+    first = mutation(1)
+    with Session(demo_engine) as session:
+        push_and_commit(session, scope, PushIn(client_id="phone", mutations=[first]))
+    read, resume = threading.Event(), threading.Event()
+    original = push._Batch.load.__func__
+
+    def load_then_pause(cls, session, batch, officer_id):
+        loaded = original(cls, session, batch, officer_id)
+        if threading.current_thread().name == "locked":
+            read.set()
+            resume.wait(10)
+        return loaded
+
+    monkeypatch.setattr(push._Batch, "load", classmethod(load_then_pause))
+    outcome: dict[str, object] = {}
+
+    def locked() -> None:
+        try:
+            with Session(demo_engine, expire_on_commit=False) as session:
+                batch = PushIn(client_id="phone", mutations=[mutation(3)])
+                outcome["locked"] = push.push_batch(session, scope, batch, locked=True)
+                session.commit()
+        except Exception as exc:
+            outcome["locked"] = exc
+
+    def replay() -> None:
+        try:
+            with Session(demo_engine, expire_on_commit=False) as session:
+                clash = mutation(2, entry_id=first["entry_id"])  # a create of an entry in use
+                batch = PushIn(client_id="phone", mutations=[first, clash])
+                outcome["replay"] = push_and_commit(session, scope, batch)
+        except Exception as exc:
+            outcome["replay"] = exc
+
+    runs = [threading.Thread(target=locked, name="locked"), threading.Thread(target=replay)]
+    runs[0].start()
+    assert read.wait(10)
+    runs[1].start()
+    runs[1].join(0.5)  # the replay waits for the lock the locked run holds
+    resume.set()
+    for run in runs:
+        run.join(30)
+    assert isinstance(outcome["locked"], PushOut), outcome["locked"]
+    assert isinstance(outcome["replay"], PushOut), outcome["replay"]
+    statuses = [r.status for r in outcome["replay"].results]
+    assert statuses == ["duplicate", "conflict"]
+    with Session(demo_engine) as session:
+        device = session.get(SyncDevice, ("phone", stable_id("officer", OFFICER)))
+        assert device is not None and device.last_mutation_id == 3
