@@ -17,7 +17,8 @@ class ServerConfig:
     """Larger requests are refused with 413 before they are parsed."""
     rate_limit: RateLimit = field(default_factory=RateLimit)
     threads: int = 3
-    """Requests served at once per process (each holds a database connection meanwhile)."""
+    """Requests served at once per process, each in a worker thread with a connection of its
+    own; a few beat many (GIL), see ``deps``. More processes (``--workers``) for more cores."""
 
     @classmethod
     def from_env(cls) -> "ServerConfig":

@@ -3,9 +3,10 @@
 Routes are ``async``; each hands one function to ``Db.run``, which opens a session, signs the
 caller in (when a token is needed) and runs the function in a worker thread. A request thus
 costs a single thread hop however many steps it has; FastAPI would otherwise run every
-synchronous dependency (session, sign-in, scope) in a thread of its own. The number of
-threads per process is bounded by the connection pool, so a burst of requests queues for a
-thread instead of for a connection while holding one.
+synchronous dependency (session, sign-in, scope) in a thread of its own. A few threads per
+process (``ServerConfig.threads``, each with its own pooled connection) serve more requests
+than many: forty threads mostly waited for the GIL and for each other (measured under load,
+``rejon bench --only load``). A burst of requests queues for a thread, holding nothing.
 
 Answers are serialised once, by the model that describes them (``json_response``).
 """
