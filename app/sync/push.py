@@ -38,6 +38,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Update,
     bindparam,
     cast,
     insert,
@@ -244,19 +245,15 @@ class _Batch:
         for head in self.heads.values():
             if not head.changed or head.new:
                 continue
-            moved = session.connection().execute(
-                _MOVE_HEAD,
-                {
-                    "head_id": head.id,
-                    "read": head.read_revision_id,
-                    "rev": head.current_revision_id,
-                    "seq": head.current_seq,
-                    "gone": head.deleted,
-                    "review": head.needs_review,
-                },
-            )
-            if moved.rowcount != 1:
-                raise _Changed(head.id)
+            params = {
+                "head_id": head.id,
+                "read": head.read_revision_id,
+                "rev": head.current_revision_id,
+                "seq": head.current_seq,
+                "gone": head.deleted,
+                "review": head.needs_review,
+            }
+            _guarded_update(session, _MOVE_HEAD, params, head.id)
 
 
 @dataclass
@@ -281,18 +278,20 @@ class _Device:
             row |= {"created_at": now, "last_seen_at": now}
             session.connection().execute(_INSERT_DEVICE, row)
             return
-        moved = session.connection().execute(
-            _MOVE_DEVICE,
-            {
-                "device": self.client_id,
-                "officer": self.officer_id,
-                "read": self.read_mutation_id,
-                "last": self.last_mutation_id,
-                "now": now,
-            },
-        )
-        if moved.rowcount != 1:
-            raise _Changed(self.client_id)
+        params = {
+            "device": self.client_id,
+            "officer": self.officer_id,
+            "read": self.read_mutation_id,
+            "last": self.last_mutation_id,
+            "now": now,
+        }
+        _guarded_update(session, _MOVE_DEVICE, params, self.client_id)
+
+
+def _guarded_update(session: Session, statement: Update, params: dict, row: str) -> None:
+    """An UPDATE whose WHERE holds the value read; no row moved means it changed meanwhile."""
+    if session.connection().execute(statement, params).rowcount != 1:
+        raise _Changed(row)
 
 
 def _head_row(head: _Head) -> dict:
