@@ -43,6 +43,12 @@ def _pg_schema_engine(schema: str) -> Engine:
     return make_engine(url.render_as_string(hide_password=False))
 
 
+def database_url(engine: Engine) -> str:
+    """A URL another process (the CLI, ``rejon serve``) can open for the same database: a
+    PostgreSQL test schema rides in the URL's ``options``."""
+    return engine.url.render_as_string(hide_password=False)
+
+
 def _drop_pg_schema(schema: str) -> None:
     admin = make_engine(PG_URL)
     with admin.begin() as conn:

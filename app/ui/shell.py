@@ -123,41 +123,29 @@ class Shell:
         fab: ft.Control | None = None,
     ) -> ft.View:
         """A tab screen: title bar, scrolling body, navigation bar."""
-        return ft.View(
-            route=route,
-            appbar=ft.AppBar(
-                title=ft.Text(title, weight=ft.FontWeight.BOLD),
-                bgcolor=controls.PRIMARY,
-                color=ft.Colors.WHITE,
-                actions=[*(actions or []), ft.Container(width=8)],
-                automatically_imply_leading=False,
-            ),
-            controls=body,
+        appbar = ft.AppBar(
+            title=ft.Text(title, weight=ft.FontWeight.BOLD),
+            bgcolor=controls.PRIMARY,
+            color=ft.Colors.WHITE,
+            actions=[*(actions or []), ft.Container(width=8)],
+            automatically_imply_leading=False,
+        )
+        return _screen(
+            route,
+            appbar,
+            body,
             navigation_bar=self.navigation_bar(route),
             floating_action_button=fab,
-            scroll=ft.ScrollMode.AUTO,
-            padding=12,
-            spacing=10,
-            bgcolor="#F3F5F9",
-            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
     def overlay_view(self, route: str, title: str, body: list[ft.Control]) -> ft.View:
         """A screen on top of a tab, with a back arrow."""
-        return ft.View(
-            route=route,
-            appbar=ft.AppBar(
-                title=ft.Text(title, weight=ft.FontWeight.BOLD),
-                bgcolor=controls.PRIMARY,
-                color=ft.Colors.WHITE,
-            ),
-            controls=body,
-            scroll=ft.ScrollMode.AUTO,
-            padding=12,
-            spacing=10,
-            bgcolor="#F3F5F9",
-            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        appbar = ft.AppBar(
+            title=ft.Text(title, weight=ft.FontWeight.BOLD),
+            bgcolor=controls.PRIMARY,
+            color=ft.Colors.WHITE,
         )
+        return _screen(route, appbar, body)
 
     # ---- shared work ------------------------------------------------------------------------
     async def reload_places(self) -> None:
@@ -234,3 +222,18 @@ class Shell:
 
     def error(self, message: str) -> None:
         self.toast(message, key="error")
+
+
+def _screen(route: str, appbar: ft.AppBar, body: list[ft.Control], **extra: Any) -> ft.View:
+    """Every screen's frame: a scrolling, padded column on the app's background."""
+    return ft.View(
+        route=route,
+        appbar=appbar,
+        controls=body,
+        scroll=ft.ScrollMode.AUTO,
+        padding=12,
+        spacing=10,
+        bgcolor="#F3F5F9",
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        **extra,
+    )

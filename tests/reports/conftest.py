@@ -4,13 +4,11 @@ Generating a half-year stores a few hundred entries, so it is done once per back
 this package (``generated``); tests that write use ``gsession``, which is rolled back.
 """
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -18,26 +16,13 @@ from app.model.ids import stable_id
 from app.plans.demo import load_demo
 from app.reports.generate import generate_entries
 from app.store.db import make_engine, migrate
+from tests.conftest import BACKENDS, _drop_pg_schema, _pg_schema_engine, database_url
 
 LUBARTOW_2024 = stable_id("plan", "lubartow", "2024-01-01")
 KRASNIK_2024 = stable_id("plan", "krasnik", "2024-07-01")
 SEED = 7
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 """Generation cut-off: after both 2024 periods, so they are complete."""
-
-
-PG_URL = os.environ.get("REJON_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-BACKENDS = [b.strip() for b in os.environ.get("REJON_TEST_DB", "sqlite,postgresql").split(",")]
-"""The same backends, from the same settings, as the shared ``engine`` fixture."""
-
-
-def _pg_schema(statement: str) -> None:
-    admin = make_engine(PG_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(statement))
-    finally:
-        admin.dispose()
 
 
 @pytest.fixture(scope="package", params=BACKENDS)
@@ -49,8 +34,7 @@ def generated(
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('reports') / 'gen.db'}")
     elif request.param == "postgresql":
-        _pg_schema(f'CREATE SCHEMA "{schema}"')  # an unreachable server fails here, loudly
-        engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+        engine = _pg_schema_engine(schema)  # an unreachable server fails here, loudly
     else:
         raise ValueError(f"unknown backend {request.param!r} in REJON_TEST_DB")
     try:
@@ -64,7 +48,7 @@ def generated(
     finally:
         engine.dispose()
         if request.param == "postgresql":
-            _pg_schema(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            _drop_pg_schema(schema)
 
 
 @pytest.fixture
@@ -83,16 +67,6 @@ def ids() -> dict[str, str]:
 @pytest.fixture
 def url_of() -> Callable[[Engine], str]:
     return database_url
-
-
-def database_url(engine: Engine) -> str:
-    """A URL the CLI can open for the same database (PostgreSQL: the test's own schema)."""
-    if engine.dialect.name != "postgresql":
-        return engine.url.render_as_string(hide_password=False)
-    with engine.connect() as conn:
-        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-    url = engine.url.update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

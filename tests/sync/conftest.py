@@ -197,6 +197,22 @@ def log_local(client: SyncClient, **overrides: object) -> str:
         return revision.entry_id
 
 
+def edit_local(client: SyncClient, entry_id: str, **overrides: object) -> None:
+    """Edit an entry on the device (a new revision, queued in its outbox)."""
+    from app.model import EntryIn
+    from app.store.db import session_scope
+    from app.store.entries import revise_entry
+
+    with session_scope(client.engine) as session:
+        revise_entry(
+            session,
+            entry_id,
+            EntryIn.model_validate(entry_content(**overrides)),
+            officer_id=local.signed_in_officer_id(session),
+            device_id=client.device_id,
+        )
+
+
 def snapshot(engine: Engine, entry_ids: set[str] | None = None) -> dict[str, tuple]:
     """Entries as comparable values: head state and every revision with its content."""
     from sqlmodel import select

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from app.model import Entry, EntryIn, EntryRevision, OutboxItem, Plan, PlanStatus
 from app.plans.demo import DEMO_PASSWORD, load_demo
 from app.store.db import session_scope
-from app.store.entries import delete_entry, revise_entry
+from app.store.entries import delete_entry
 from app.store.plans import save_plan
 from app.sync import client as client_module
 from app.sync import local
@@ -26,6 +26,7 @@ from tests.sync.conftest import (
     OFFICER,
     SUPERVISOR,
     current_plan,
+    edit_local,
     entry_content,
     log_local,
     mutation,
@@ -33,17 +34,6 @@ from tests.sync.conftest import (
     snapshot,
     token_for,
 )
-
-
-def edit_local(client: SyncClient, entry_id: str, **overrides: object) -> None:
-    with session_scope(client.engine) as session:
-        revise_entry(
-            session,
-            entry_id,
-            EntryIn.model_validate(entry_content(**overrides)),
-            officer_id=local.signed_in_officer_id(session),
-            device_id=client.device_id,
-        )
 
 
 def delete_local(client: SyncClient, entry_id: str) -> None:

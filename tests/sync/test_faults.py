@@ -13,10 +13,10 @@ from sqlmodel import Session, func, select
 
 from app.model import Entry, EntryIn, EntryRevision, SyncDevice
 from app.store.db import make_engine, session_scope
-from app.store.entries import log_entry, revise_entry
+from app.store.entries import log_entry
 from app.sync import apply, local, push
 from app.sync.client import SyncClient
-from tests.sync.conftest import OFFICER, entry_content, log_local, snapshot
+from tests.sync.conftest import OFFICER, edit_local, entry_content, log_local, snapshot
 
 
 class Killed(BaseException):
@@ -139,17 +139,6 @@ async def test_killed_at_every_step_of_a_round(make_device, server, demo_engine,
     assert on_server == snapshot(phone.engine, ids) == snapshot(other.engine, ids)
     assert revisions(demo_engine) == len(written) + (kill_at - 1)  # one edit per round
     assert phone.pending_count() == other.pending_count() == 0
-
-
-def edit_local(client: SyncClient, entry_id: str, **overrides: object) -> None:
-    with session_scope(client.engine) as session:
-        revise_entry(
-            session,
-            entry_id,
-            EntryIn.model_validate(entry_content(**overrides)),
-            officer_id=local.signed_in_officer_id(session),
-            device_id=client.device_id,
-        )
 
 
 async def test_server_or_database_failing_mid_batch_stores_nothing(

@@ -11,11 +11,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
@@ -23,7 +21,7 @@ from app.cli import cli
 from app.plans.demo import DEMO_PASSWORD
 from app.store.db import make_engine
 from app.sync.client import SyncClient
-from tests.conftest import PG_URL
+from tests.conftest import database_url
 from tests.sync.conftest import OFFICER, SUPERVISOR, log_local, sign_in_directly, snapshot
 
 run = asyncio.run
@@ -33,15 +31,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def database_url(engine: Engine) -> str:
-    """A URL another process can open: the PostgreSQL test schema rides in ``options``."""
-    if engine.dialect.name != "postgresql":
-        return engine.url.render_as_string(hide_password=False)
-    with engine.connect() as connection:
-        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
-    return f"{PG_URL}?options={quote(f'-csearch_path={schema}')}"
 
 
 def start(url: str, port: int, workers: int) -> subprocess.Popen:
