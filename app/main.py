@@ -16,9 +16,9 @@ from pathlib import Path
 import flet as ft
 
 from app.config import get_settings
+from app.model.clock import fixed_day_clock
 from app.ui.app import make_main
 from app.ui.bootstrap import open_local_store
-from app.ui.state import fixed_day_clock, real_clock
 
 
 @cache
@@ -26,7 +26,7 @@ def _main() -> Callable[[ft.Page], Awaitable[None]]:
     fixed = os.environ.get("REJON_TODAY")
     day = date.fromisoformat(fixed) if fixed else None
     engine = open_local_store(get_settings().local_db_url, today=day)
-    return make_main(engine, clock=fixed_day_clock(day) if day else real_clock)
+    return make_main(engine, clock=fixed_day_clock(day) if day else None)
 
 
 async def main(page: ft.Page) -> None:

@@ -107,3 +107,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "empty_engine" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_after_each_test() -> Iterator[None]:
+    """A test that fixes the process's clock (``make_main(clock=…)``) leaves it real again."""
+    from app.model.clock import set_clock
+
+    yield
+    set_clock(None)

@@ -71,6 +71,15 @@ COUNT_FIELDS: tuple[str, ...] = (
 """Entry counters, in the order the field app shows them."""
 
 
+class Resolution(StrEnum):
+    """What the officer did with a change the service would not store."""
+
+    resent = "resent"
+    """Corrected (or taken as it is) and sent again as a new revision."""
+    discarded = "discarded"
+    """Given up on purpose: the entry on the device returns to what the unit's store holds."""
+
+
 def enum_type(enum_cls: type[StrEnum]) -> SAEnum:
     """A short string column: no PostgreSQL enum type that every new value must migrate."""
     return SAEnum(

@@ -6,15 +6,31 @@ never stored without being queued for sync, nor queued without being stored.
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from app.model import Entry, EntryIn, EntryRevision, OutboxItem
 from app.model.clock import utcnow
+from app.model.enums import Resolution
 from app.model.ids import new_id
 from app.store.errors import Conflict, NotFound
 
+_RESENT = (
+    update(OutboxItem)
+    .where(
+        col(OutboxItem.object_type) == "entry",
+        col(OutboxItem.object_id) == bindparam("entry_id"),
+        col(OutboxItem.acked_at).is_not(None),
+        col(OutboxItem.last_error) != "",
+        col(OutboxItem.resolved_at).is_(None),
+    )
+    .values(resolved_at=bindparam("now"), resolution=Resolution.resent)
+)
+"""A new change of an entry is the correction of its changes the service would not store."""
+
 
 def _queue(session: Session, revision: EntryRevision) -> None:
+    session.connection().execute(_RESENT, {"entry_id": revision.entry_id, "now": utcnow()})
     session.add(
         OutboxItem(object_type="entry", object_id=revision.entry_id, revision_id=revision.id)
     )

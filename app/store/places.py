@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, col, select
 
-from app.model import Place, PlaceIn
+from app.model import OutboxItem, Place, PlaceIn
 from app.model.ids import new_id
 
 
@@ -17,6 +17,15 @@ def save_place(session: Session, place_in: PlaceIn) -> Place:
         for key, value in data.items():
             setattr(place, key, value)
     session.add(place)
+    session.flush()
+    return place
+
+
+def add_device_place(session: Session, place_in: PlaceIn) -> Place:
+    """A place named on this device, queued for sync in the same transaction: it travels to
+    the unit before the entries logged at it (the outbox keeps the order)."""
+    place = save_place(session, place_in)
+    session.add(OutboxItem(object_type="place", object_id=place.id))
     session.flush()
     return place
 

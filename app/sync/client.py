@@ -5,10 +5,17 @@ the answers; then pull pages of changes from the stored cursor until there are n
 database work runs in a worker thread, never on the event loop. Network failures and server
 errors leave everything pending for the next round; ``run_forever`` waits between rounds with
 exponential backoff and jitter after a failure.
+
+Only the service's own refusal settles a change as not stored: an answer with a refusal
+status, the ``Rejon-Refusal`` header and a JSON ``detail``. Anything else — a proxy's 502, a
+captive portal's page, another server's 404, a redirect — is a failed try, retried later.
+The service's address is read from the device's store at every round, so the background
+loop, "Sync now" and the badge always speak of the same, current address.
 """
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,13 +28,20 @@ from app.model import OutboxItem
 from app.model.clock import utcnow
 from app.sync import apply, local
 from app.sync.backoff import Backoff
-from app.sync.schemas import MAX_BATCH, ChangesOut, PushOut, TokenOut
+from app.sync.schemas import (
+    MAX_BATCH,
+    REFUSAL_HEADER,
+    ChangesOut,
+    PlaceOut,
+    PushOut,
+    TokenOut,
+)
 
 API = "/api/v1"
 BODY_BUDGET = 1024 * 1024
 """Bytes of mutations per request, well under the service's 2 MiB body limit."""
 REFUSALS = frozenset({400, 403, 404, 409, 413, 422})
-"""Answers that will not change on a retry: the item is settled with the reason."""
+"""Statuses of answers that will not change on a retry — when the service itself gave them."""
 
 
 class SyncError(Exception):
@@ -58,6 +72,8 @@ class SyncState:
     last_success: datetime | None
     last_error: str | None
     online: bool
+    unsent: int = 0
+    """Changes the service would not store, still waiting for the officer to deal with."""
 
 
 JSON = {"Content-Type": "application/json"}
@@ -74,6 +90,32 @@ def _detail(response: httpx.Response) -> str:
     except (ValueError, AttributeError):
         detail = None
     return str(detail or response.reason_phrase or response.status_code)[:400]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The service's own refusal of a request: final for the change it concerns."""
+
+    status: int
+    code: str
+    detail: str
+
+    def reason(self) -> str:
+        return f"{self.status} {self.detail}"
+
+
+def refusal_of(response: httpx.Response) -> Refusal | None:
+    """The service's refusal, or ``None`` for any answer that is not one (see the module)."""
+    code = response.headers.get(REFUSAL_HEADER, "")
+    if response.status_code not in REFUSALS or not code:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("detail"), str):
+        return None
+    return Refusal(response.status_code, code[:32], body["detail"][:400])
 
 
 class SyncClient:
@@ -95,7 +137,10 @@ class SyncClient:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1…{MAX_BATCH}")
         self.engine = engine
-        self.server_url = server_url.rstrip("/")
+        self.default_url = server_url.rstrip("/")
+        """The address used until the officer sets one (``local.SERVER_URL``)."""
+        self.server_url = self.default_url
+        """The address of the latest round (read from the store when each round starts)."""
         self.device_id = device_id
         self.transport = transport
         self.batch_size = batch_size
@@ -117,9 +162,9 @@ class SyncClient:
         """
         body = {"badge": badge, "password": password, "client_id": self.device_id}
         try:
-            async with self._http(None) as http:
+            async with await self._http(None) as http:
                 response = await http.post(f"{API}/auth/login", json=body)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             self._online = False
             raise SyncError(self._offline_message(exc)) from exc
         self._online = True
@@ -134,9 +179,9 @@ class SyncClient:
         token = await self._token()
         if token:
             try:
-                async with self._http(token) as http:
+                async with await self._http(token) as http:
                     await http.post(f"{API}/auth/logout")
-            except httpx.HTTPError:
+            except (httpx.HTTPError, httpx.InvalidURL):
                 pass  # forgotten here anyway; it expires on the server
         signed_out = {local.TOKEN: "", local.OFFICER_ID: "", local.TOKEN_EXPIRES: ""}
         await asyncio.to_thread(local.write_settings, self.engine, signed_out)
@@ -150,11 +195,11 @@ class SyncClient:
                 token = await self._token()
                 if not token:
                     raise SignInRequired("not signed in")
-                async with self._http(token) as http:
+                async with await self._http(token) as http:
                     await self._push_all(http, counts)
                     await self._pull_all(http, counts)
                 self._online = True
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 self._online = False
                 errors.append(self._offline_message(exc))
             except SyncError as exc:
@@ -172,6 +217,7 @@ class SyncClient:
             last_success=local.parse_time(saved[local.LAST_SUCCESS]),
             last_error=self._last_error or saved[local.LAST_ERROR] or None,
             online=self._online,
+            unsent=local.unsent_count(self.engine),
         )
 
     def request_sync(self) -> None:
@@ -192,9 +238,14 @@ class SyncClient:
     # rounds ----------------------------------------------------------------------------
 
     def _offline_message(self, exc: Exception) -> str:
+        if isinstance(exc, httpx.InvalidURL):
+            return f"the server address {self.server_url!r} is not valid"
         return f"no connection to {self.server_url}: {exc.__class__.__name__}"
 
-    def _http(self, token: str | None) -> httpx.AsyncClient:
+    async def _http(self, token: str | None) -> httpx.AsyncClient:
+        """A client for the address set on the device now (the default until one is set)."""
+        saved = await asyncio.to_thread(local.read_settings, self.engine, local.SERVER_URL)
+        self.server_url = (saved[local.SERVER_URL] or self.default_url).rstrip("/")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.AsyncClient(
             base_url=self.server_url,
@@ -226,15 +277,22 @@ class SyncClient:
                 waiter.cancel()
             self._wake.clear()
 
-    def _check(self, response: httpx.Response) -> None:
+    def _check(self, response: httpx.Response) -> Refusal | None:
+        """``None`` for a 200, the service's refusal, or ``SyncError`` for anything else."""
+        if response.status_code == 200:
+            return None
         if response.status_code == 401:
             raise SignInRequired(f"sign in again: {_detail(response)}")
-        if response.status_code != 200 and response.status_code not in REFUSALS:
+        refusal = refusal_of(response)
+        if refusal is None:
             raise SyncError(f"server answered {response.status_code}: {_detail(response)}")
+        return refusal
 
     # push ------------------------------------------------------------------------------
 
     async def _push_all(self, http: httpx.AsyncClient, counts: dict[str, int]) -> None:
+        """Everything waiting, in the order it was made: a place goes before the entries
+        logged at it, a plan before what follows it."""
         while True:
             items = await asyncio.to_thread(local.pending_items, self.engine, self.batch_size)
             if not items:
@@ -246,11 +304,28 @@ class SyncClient:
                         break
                     run.append(item)
                 await self._push_entries(http, run, counts)
-            elif items[0].object_type == "plan":
-                await self._push_plan(http, items[0], counts)
+            elif items[0].object_type in ("plan", "place"):
+                await self._push_document(http, items[0], counts)
             else:
                 reason = f"this app cannot send {items[0].object_type!r} changes"
                 await asyncio.to_thread(local.settle_refused, self.engine, items[0], reason)
+
+    async def _send(
+        self, items: list[OutboxItem], request: Awaitable[httpx.Response]
+    ) -> tuple[httpx.Response, Refusal | None]:
+        """One request for ``items``; a failed try is recorded on them and raised."""
+        try:
+            response = await request
+            return response, self._check(response)
+        except (httpx.HTTPError, SyncError) as exc:
+            await asyncio.to_thread(local.record_failure, self.engine, items, str(exc))
+            raise
+
+    async def _refused(self, item: OutboxItem, refusal: Refusal, counts: dict[str, int]) -> None:
+        await asyncio.to_thread(
+            local.settle_refused, self.engine, item, refusal.reason(), refusal.code
+        )
+        counts["conflicts"] += 1
 
     async def _push_entries(
         self, http: httpx.AsyncClient, run: list[OutboxItem], counts: dict[str, int]
@@ -272,20 +347,15 @@ class SyncClient:
         if not sendable:
             return
         body = {"client_id": self.device_id, "mutations": mutations}
-        try:
-            response = await http.post(f"{API}/push", content=_json(body), headers=JSON)
-            self._check(response)
-        except (httpx.HTTPError, SyncError) as exc:
-            await asyncio.to_thread(local.record_failure, self.engine, sendable, str(exc))
-            raise
-        if response.status_code in REFUSALS:
-            if len(sendable) > 1:  # find the change the server refuses; send the rest
+        response, refusal = await self._send(
+            sendable, http.post(f"{API}/push", content=_json(body), headers=JSON)
+        )
+        if refusal is not None:
+            if len(sendable) > 1:  # find the change the service refuses; send the rest
                 for item in sendable:
                     await self._push_entries(http, [item], counts)
                 return
-            reason = f"{response.status_code} {_detail(response)}"
-            await asyncio.to_thread(local.settle_refused, self.engine, sendable[0], reason)
-            counts["conflicts"] += 1
+            await self._refused(sendable[0], refusal, counts)
             return
         try:
             results = PushOut.model_validate(response.json()).results
@@ -297,27 +367,30 @@ class SyncClient:
         if not settled.stored + settled.conflicts:  # no answer matched what was sent
             raise SyncError("the push answer does not match the changes sent; will retry")
 
-    async def _push_plan(
+    async def _push_document(
         self, http: httpx.AsyncClient, item: OutboxItem, counts: dict[str, int]
     ) -> None:
+        """A whole plan or place, ``PUT`` by its id (a repeat changes nothing)."""
+        read = local.plan_document if item.object_type == "plan" else local.place_document
         try:
-            document = await asyncio.to_thread(local.plan_document, self.engine, item.object_id)
+            document = await asyncio.to_thread(read, self.engine, item.object_id)
         except (LookupError, ValidationError) as exc:
             await asyncio.to_thread(local.settle_refused, self.engine, item, str(exc))
             return
-        body = document.model_dump(mode="json")
-        try:
-            response = await http.put(f"{API}/plans/{item.object_id}", json=body)
-            self._check(response)
-        except (httpx.HTTPError, SyncError) as exc:
-            await asyncio.to_thread(local.record_failure, self.engine, [item], str(exc))
-            raise
-        if response.status_code in REFUSALS:
-            reason = f"{response.status_code} {_detail(response)}"
-            await asyncio.to_thread(local.settle_refused, self.engine, item, reason)
-            counts["conflicts"] += 1
+        path = f"{API}/{item.object_type}s/{item.object_id}"
+        response, refusal = await self._send(
+            [item], http.put(path, json=document.model_dump(mode="json"))
+        )
+        if refusal is not None:
+            await self._refused(item, refusal, counts)
             return
-        await asyncio.to_thread(local.settle_plan, self.engine, item)
+        version = None
+        if item.object_type == "place":
+            try:
+                version = PlaceOut.model_validate(response.json()).server_version
+            except (ValueError, ValidationError) as exc:
+                raise SyncError(f"unreadable answer: {exc}") from exc
+        await asyncio.to_thread(local.settle_document, self.engine, item, version)
         counts["pushed"] += 1
 
     # pull ------------------------------------------------------------------------------
@@ -329,8 +402,7 @@ class SyncClient:
         while True:
             params = {"since": cursor, "limit": self.page_limit, "client_id": self.device_id}
             response = await http.get(f"{API}/changes", params=params)
-            self._check(response)
-            if response.status_code != 200:
+            if self._check(response) is not None:
                 raise SyncError(f"pull refused ({response.status_code}): {_detail(response)}")
             try:
                 changes = ChangesOut.model_validate(response.json())

@@ -5,10 +5,12 @@ same transaction that records the server's answer, so the app may be killed betw
 steps: what was not recorded is simply sent again, and the server answers a replay without
 storing anything twice. (Pulled pages: ``apply``.)
 
-Outbox items are *settled* once the server has answered them for good: ``acked_at`` is set,
-and ``last_error`` says why when the server did not store the change (a conflict or a
-refusal). The local revision is kept either way; settled items with an error are the
-conflicts a user may want to look at.
+Outbox items are *settled* once the service has answered them for good: ``acked_at`` is set,
+and ``last_error`` / ``refusal_code`` say why when the service did not store the change (a
+conflict or a refusal). Only the service's own recognisable answer settles an item (see
+``client``). The local revision is kept either way, and a settled item with an error is
+*unsent*: it stays in front of the officer (badge, History) until they resend it — an edit of
+the entry resends it too — or discard it on purpose (``resolution``).
 """
 
 from dataclasses import dataclass
@@ -19,14 +21,23 @@ from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from app.model import EntryIn, EntryRevision, OutboxItem
+from app.model import Entry, EntryIn, EntryRevision, OutboxItem, Place
 from app.model.clock import utcnow
+from app.model.enums import Resolution
 from app.model.ids import new_id
 from app.store.db import session_scope
+from app.store.entries import revise_entry
 from app.store.plans import read_plan
 from app.store.settings import get_setting, set_setting
 from app.sync.outputs import stored_plan_input
-from app.sync.schemas import EntryContentIn, MutationIn, MutationResult, PlanWriteIn
+from app.sync.schemas import (
+    EntryContentIn,
+    MutationIn,
+    MutationResult,
+    PlaceWriteIn,
+    PlanWriteIn,
+    RefusalCode,
+)
 
 TOKEN = "sync.token"
 OFFICER_ID = "sync.officer_id"
@@ -36,6 +47,8 @@ CURSOR = "sync.cursor"
 SCOPE = "sync.scope"
 LAST_SUCCESS = "sync.last_success"
 LAST_ERROR = "sync.last_error"
+SERVER_URL = "server_url"
+"""The service's address chosen on this device (Ustawienia); the app's default until set."""
 DEVICE_ID = "sync.device_id"
 
 
@@ -76,21 +89,172 @@ def pending_items(engine: Engine, limit: int) -> list[OutboxItem]:
         return list(session.exec(query))
 
 
+_UNSENT = (
+    col(OutboxItem.acked_at).is_not(None),
+    OutboxItem.last_error != "",
+    col(OutboxItem.resolved_at).is_(None),
+)
+"""Answered without being stored, and neither resent nor discarded yet."""
+
+
 def pending_count(engine: Engine) -> int:
     with session_scope(engine) as session:
         query = select(func.count()).where(col(OutboxItem.acked_at).is_(None))
         return int(session.exec(query).one())
 
 
-def conflicts(engine: Engine) -> list[OutboxItem]:
-    """Changes the server answered without storing them (kept locally)."""
+def unsent_count(engine: Engine) -> int:
+    """Changes the service would not store that the officer has not dealt with yet."""
     with session_scope(engine) as session:
-        query = (
-            select(OutboxItem)
-            .where(col(OutboxItem.acked_at).is_not(None), OutboxItem.last_error != "")
-            .order_by(col(OutboxItem.mutation_id))
-        )
+        return int(session.exec(select(func.count()).where(*_UNSENT)).one())
+
+
+def conflicts(engine: Engine) -> list[OutboxItem]:
+    """Changes the service answered without storing them and still unresolved, oldest first."""
+    with session_scope(engine) as session:
+        query = select(OutboxItem).where(*_UNSENT).order_by(col(OutboxItem.mutation_id))
         return list(session.exec(query))
+
+
+def unsent_entries(session: Session) -> dict[str, OutboxItem]:
+    """Entry id → the newest of its changes the service would not store (unresolved)."""
+    query = (
+        select(OutboxItem)
+        .where(*_UNSENT, OutboxItem.object_type == "entry")
+        .order_by(col(OutboxItem.mutation_id))
+    )
+    return {item.object_id: item for item in session.exec(query)}
+
+
+def pending_entry_ids(session: Session) -> set[str]:
+    """Entries with a change still waiting to be sent."""
+    query = select(OutboxItem.object_id).where(
+        col(OutboxItem.acked_at).is_(None), OutboxItem.object_type == "entry"
+    )
+    return set(session.exec(query))
+
+
+def resolve(session: Session, item: OutboxItem, resolution: Resolution) -> None:
+    item.resolved_at, item.resolution = utcnow(), resolution
+    session.add(item)
+
+
+def resend(engine: Engine, mutation_id: int, *, officer_id: str, device_id: str) -> None:
+    """Send a change again that the service did not store (after the cause was put right).
+
+    It gets a new mutation id; an entry goes as it is now on the device (``entry_mutation``
+    bases it on what the service holds), as a new revision when the service holds its
+    revision id with other content."""
+    with session_scope(engine) as session:
+        item = session.get(OutboxItem, mutation_id)
+        if item is None or item.resolved_at is not None or item.acked_at is None:
+            return
+        revision_id = item.revision_id
+        head = session.get(Entry, item.object_id) if item.object_type == "entry" else None
+        if head is not None:
+            revision_id = head.current_revision_id
+            if item.refusal_code == RefusalCode.revision_reused and not head.deleted:
+                current = session.get(EntryRevision, head.current_revision_id)
+                assert current is not None  # a head always points at a stored revision
+                content = EntryIn.model_validate(
+                    current.model_dump(include=set(EntryIn.model_fields))
+                )
+                revise_entry(
+                    session, head.id, content, officer_id=officer_id, device_id=device_id
+                )  # queues it, and marks the unsent change resent
+                return
+        session.add(
+            OutboxItem(
+                object_type=item.object_type, object_id=item.object_id, revision_id=revision_id
+            )
+        )
+        _resolve_entry_items(session, item, Resolution.resent)
+
+
+def discard(engine: Engine, mutation_id: int, *, officer_id: str, device_id: str) -> None:
+    """Give up a change the service did not store, on purpose; the discard is recorded.
+
+    An entry returns to what the unit's store holds of it — its last revision the service
+    stored, or nothing (a local tombstone) — and its other waiting changes are given up too.
+    That local revision is not sent: the service already holds what it restores."""
+    with session_scope(engine) as session:
+        item = session.get(OutboxItem, mutation_id)
+        if item is None or item.resolved_at is not None:
+            return
+        if item.object_type == "entry":
+            _restore_stored(session, item.object_id, officer_id=officer_id, device_id=device_id)
+        _resolve_entry_items(session, item, Resolution.discarded)
+
+
+def _resolve_entry_items(session: Session, item: OutboxItem, resolution: Resolution) -> None:
+    """``item`` and, for an entry, its other unsent or (on discard) waiting changes."""
+    others = select(OutboxItem).where(
+        OutboxItem.object_type == item.object_type,
+        OutboxItem.object_id == item.object_id,
+        col(OutboxItem.resolved_at).is_(None),
+        col(OutboxItem.mutation_id) != item.mutation_id,
+    )
+    for other in session.exec(others):
+        unsent = other.acked_at is not None and other.last_error != ""
+        waiting = other.acked_at is None
+        if unsent or (waiting and resolution is Resolution.discarded):
+            if waiting:
+                other.acked_at, other.last_error = utcnow(), "discarded on this device"
+            resolve(session, other, resolution)
+    resolve(session, item, resolution)
+
+
+def _restore_stored(session: Session, entry_id: str, *, officer_id: str, device_id: str) -> None:
+    head = session.get(Entry, entry_id)
+    if head is None:
+        return
+    query = (
+        select(EntryRevision)
+        .where(EntryRevision.entry_id == entry_id, col(EntryRevision.server_version).is_not(None))
+        .order_by(col(EntryRevision.seq).desc())
+        .limit(1)
+    )
+    stored = session.exec(query).first()
+    current = session.get(EntryRevision, head.current_revision_id)
+    source = stored or current
+    if source is None or (stored is not None and stored.id == head.current_revision_id):
+        return
+    content = source.model_dump(include=set(EntryIn.model_fields))
+    revision = EntryRevision(
+        id=new_id(),
+        entry_id=entry_id,
+        seq=head.current_seq + 1,
+        base_revision_id=head.current_revision_id,
+        officer_id=officer_id,
+        device_id=device_id,
+        deleted=stored.deleted if stored is not None else True,
+        **content,
+    )
+    session.add(revision)
+    head.current_revision_id, head.current_seq = revision.id, revision.seq
+    head.deleted = revision.deleted
+    session.add(head)
+
+
+def _sent_base(session: Session, revision: EntryRevision) -> str | None:
+    """The base to name when sending ``revision``: its own base when the service holds it or
+    will (still waiting to be sent), else the nearest earlier revision the service holds —
+    a change built on one the service refused or that was discarded here is sent over what
+    the unit's store really has (``None``: as a new entry)."""
+    base_id = revision.base_revision_id
+    while base_id is not None:
+        base = session.get(EntryRevision, base_id)
+        if base is None:
+            return None
+        if base.server_version is not None:
+            return base.id
+        waiting = select(OutboxItem.mutation_id).where(
+            OutboxItem.revision_id == base.id, col(OutboxItem.acked_at).is_(None)
+        )
+        if session.exec(waiting).first() is not None:
+            return base.id
+        base_id = base.base_revision_id
+    return None
 
 
 def entry_mutation(engine: Engine, item: OutboxItem) -> MutationIn:
@@ -106,13 +270,22 @@ def entry_mutation(engine: Engine, item: OutboxItem) -> MutationIn:
                 type="entry",
                 entry_id=revision.entry_id,
                 revision_id=revision.id,
-                base_revision_id=revision.base_revision_id,
+                base_revision_id=_sent_base(session, revision),
                 deleted=revision.deleted,
                 recorded_at=revision.recorded_at,
                 content=EntryContentIn.model_validate(content),
             )
         except ValidationError as exc:
             raise ValueError(f"entry {revision.entry_id} cannot be sent: {exc}") from exc
+
+
+def place_document(engine: Engine, place_id: str) -> PlaceWriteIn:
+    """A place created on this device, as the service's ``PUT /places/{id}`` takes it."""
+    with session_scope(engine) as session:
+        place = session.get(Place, place_id)
+        if place is None:
+            raise LookupError(f"place {place_id} is missing from this device")
+        return PlaceWriteIn.model_validate(place.model_dump(exclude={"id", "server_version"}))
 
 
 def plan_document(engine: Engine, plan_id: str) -> PlanWriteIn:
@@ -147,6 +320,7 @@ def settle(engine: Engine, items: list[OutboxItem], results: list[MutationResult
             row.acked_at, row.attempts = now, row.attempts + 1
             if result.status == "conflict":
                 row.last_error = f"conflict: {result.detail}"[:500]
+                row.refusal_code = result.code or RefusalCode.conflict
                 conflicts += 1
             else:
                 row.last_error = ""
@@ -159,22 +333,31 @@ def settle(engine: Engine, items: list[OutboxItem], results: list[MutationResult
     return Settled(stored, conflicts)
 
 
-def settle_plan(engine: Engine, item: OutboxItem) -> None:
-    """The server stored the whole plan document."""
+def settle_document(engine: Engine, item: OutboxItem, server_version: int | None = None) -> None:
+    """The service stored the whole document (a plan, a place)."""
     with session_scope(engine) as session:
         row = session.get(OutboxItem, item.mutation_id)
         if row is not None and row.acked_at is None:
             row.acked_at, row.attempts, row.last_error = utcnow(), row.attempts + 1, ""
             session.add(row)
+        if item.object_type == "place" and server_version is not None:
+            place = session.get(Place, item.object_id)
+            if place is not None:
+                place.server_version = server_version
+                session.add(place)
 
 
-def settle_refused(engine: Engine, item: OutboxItem, reason: str) -> None:
-    """The server refused this change for good (or it cannot be sent): stop sending it."""
+def settle_refused(
+    engine: Engine, item: OutboxItem, reason: str, code: RefusalCode | str = ""
+) -> None:
+    """The service refused this change for good (or it cannot be sent): stop sending it,
+    and keep why in front of the officer."""
     with session_scope(engine) as session:
         row = session.get(OutboxItem, item.mutation_id)
         if row is not None and row.acked_at is None:
             row.acked_at, row.attempts = utcnow(), row.attempts + 1
             row.last_error = f"refused: {reason}"[:500]
+            row.refusal_code = str(code or RefusalCode.invalid)
             session.add(row)
 
 

@@ -1,9 +1,13 @@
 """Push: one device's batch of entry mutations, applied in one transaction, safe to replay.
 
 Rules, in the order they are checked for each mutation:
-- a revision id already stored is a replay: acknowledged as ``duplicate``, nothing written;
-- a mutation id at or below the last one acknowledged for this device and officer, with a
-  revision never stored, was answered as a conflict before and is answered so again;
+- a revision id already stored is a replay: acknowledged as ``duplicate``, nothing written —
+  if its content is the stored one; the same id with other content is a ``conflict``
+  (``revision_reused``), never a silent drop of the new content;
+- a mutation id at or below the last one acknowledged for this device is judged like any
+  other: it is either such a replay (its revision is stored) or a change never stored — a
+  lost answer to a conflict (judged again, with the same outcome) or a device whose counter
+  went back (restored from a backup), whose new changes must not be turned away;
 - a create (no base) of an entry id already in use is a ``conflict``: nothing is overwritten;
 - an edit or delete whose base is the revision in force becomes the new revision in force;
 - one whose base is an older revision of the entry (a concurrent edit) is kept as well and,
@@ -29,7 +33,7 @@ the batch is run again with the lock taken first, so the result is always the lo
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -52,8 +56,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.model import Action, Entry, EntryRevision, Place, Plan, SyncDevice
-from app.model.clock import utcnow
-from app.sync.schemas import MutationIn, MutationResult, PushIn, PushOut
+from app.model.clock import to_utc, utcnow
+from app.sync.schemas import (
+    EntryContentIn,
+    MutationIn,
+    MutationResult,
+    PushIn,
+    PushOut,
+    RefusalCode,
+)
 from app.sync.scope import Scope, may_edit_entry
 from app.sync.versions import allocate, lock_versions
 
@@ -122,6 +133,9 @@ _READS = union_all(
 """Everything a batch's rules read, in one statement: the device's acknowledgement state,
 revisions already stored, the heads of the entries concerned, and the plans, actions and
 places the batch points at with their areas."""
+_COMPARED = (*EntryContentIn.model_fields, "base_revision_id", "deleted")
+"""What a replay must repeat exactly to be the same change."""
+_REPLAYED = select(_REVISION.c.id, *(_REVISION.c[name] for name in _COMPARED))
 _INSERT_HEADS, _INSERT_REVISIONS = insert(_ENTRY), insert(_REVISION)
 _MOVE_HEAD = (
     update(_ENTRY)
@@ -145,13 +159,23 @@ class _Changed(Exception):
     """A row read without the lock changed before the batch wrote (optimistic run only)."""
 
 
+_CODE_OF_STATUS = {
+    400: RefusalCode.invalid,
+    403: RefusalCode.not_allowed,
+    404: RefusalCode.not_found,
+    409: RefusalCode.conflict,
+    413: RefusalCode.too_large,
+}
+
+
 class Refused(Exception):
     """The batch as a whole is refused with an HTTP status; nothing of it is stored."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, code: RefusalCode | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.code = code or _CODE_OF_STATUS.get(status, RefusalCode.invalid)
 
 
 @dataclass
@@ -162,6 +186,8 @@ class _Revision:
     entry_id: str
     server_version: int | None
     row: dict | None = None
+    content: dict | None = None
+    """A stored revision's content, read when a batch replays it (compared with the replay)."""
 
 
 @dataclass
@@ -227,6 +253,11 @@ class _Batch:
                 rows.actions[row.id] = (row.a, row.b)
             else:
                 rows.place_areas[row.id] = row.a
+        replayed = [m.revision_id for m in mutations if m.revision_id in rows.revisions]
+        if replayed:  # rare (a lost answer): the stored content, to compare with the replay
+            query = _REPLAYED.where(_REVISION.c.id.in_(replayed))
+            for stored in session.connection().execute(query).mappings():
+                rows.revisions[stored["id"]].content = dict(stored)
         return rows, device
 
     def write(self, session: Session) -> None:
@@ -352,13 +383,30 @@ def push_batch(session: Session, scope: Scope, batch: PushIn, *, locked: bool = 
     return PushOut(results=results, last_mutation_id=device.last_mutation_id)
 
 
-def _conflict(mutation: MutationIn, detail: str) -> MutationResult:
+def _conflict(mutation: MutationIn, code: RefusalCode, detail: str) -> MutationResult:
     return MutationResult(
         mutation_id=mutation.mutation_id,
         status="conflict",
         revision_id=mutation.revision_id,
         detail=detail,
+        code=code,
     )
+
+
+def _comparable(value: Any) -> Any:
+    """Stored and sent values on one footing: instants as UTC, enums as their values."""
+    if isinstance(value, datetime):
+        return to_utc(value) if value.tzinfo else value.replace(tzinfo=UTC)
+    return getattr(value, "value", value)
+
+
+def _same_change(mutation: MutationIn, stored: dict[str, Any]) -> bool:
+    sent = {
+        **mutation.content.model_dump(),
+        "base_revision_id": mutation.base_revision_id,
+        "deleted": mutation.deleted,
+    }
+    return all(_comparable(sent[name]) == _comparable(stored[name]) for name in _COMPARED)
 
 
 def _apply(
@@ -372,8 +420,6 @@ def _apply(
     stored = rows.revisions.get(mutation.revision_id)
     if stored is not None:
         return _replayed(session, scope, mutation, stored, number, rows)
-    if mutation.mutation_id <= device.last_mutation_id:
-        return _conflict(mutation, "already answered as a conflict; this change was not stored")
     content = mutation.content
     references = (content.plan_id, content.action_id, content.place_id)
     if references not in rows.checked:
@@ -382,15 +428,23 @@ def _apply(
     head = rows.heads.get(mutation.entry_id)
     if mutation.base_revision_id is None:
         if head is not None:
-            return _conflict(mutation, f"entry {mutation.entry_id} already exists")
+            return _conflict(
+                mutation, RefusalCode.entry_exists, f"entry {mutation.entry_id} already exists"
+            )
         return _create(scope, device, mutation, rows)
     if head is None:
-        return _conflict(mutation, f"unknown entry {mutation.entry_id}")
+        return _conflict(mutation, RefusalCode.unknown_entry, f"unknown entry {mutation.entry_id}")
     if not may_edit_entry(session, scope, head.officer_id):
-        raise Refused(403, f"mutation {number}: you may not change entry {head.id}")
+        raise Refused(
+            403, f"mutation {number}: you may not change entry {head.id}", RefusalCode.not_yours
+        )
     base = rows.revisions.get(mutation.base_revision_id)
     if base is None or base.entry_id != head.id:
-        return _conflict(mutation, f"unknown base revision {mutation.base_revision_id}")
+        return _conflict(
+            mutation,
+            RefusalCode.unknown_base,
+            f"unknown base revision {mutation.base_revision_id}",
+        )
     concurrent = base.id != head.current_revision_id
     return _append(device, mutation, head, rows, concurrent=concurrent)
 
@@ -405,9 +459,22 @@ def _replayed(
 ) -> MutationResult | _Pending:
     head = rows.heads.get(stored.entry_id)
     if head is None or not may_edit_entry(session, scope, head.officer_id):
-        raise Refused(403, f"mutation {number}: you may not change entry {stored.entry_id}")
+        raise Refused(
+            403,
+            f"mutation {number}: you may not change entry {stored.entry_id}",
+            RefusalCode.not_yours,
+        )
     if stored.entry_id != mutation.entry_id:
-        return _conflict(mutation, "this revision id belongs to another entry")
+        return _conflict(
+            mutation, RefusalCode.revision_reused, "this revision id belongs to another entry"
+        )
+    content = stored.row if stored.row is not None else stored.content
+    if content is not None and not _same_change(mutation, content):
+        return _conflict(
+            mutation,
+            RefusalCode.revision_reused,
+            f"revision {mutation.revision_id} is stored with other content; this one was not",
+        )
     if stored.row is not None:  # sent twice in one batch: written once, version still to come
         return _Pending(mutation, stored, head, status="duplicate")
     return MutationResult(
@@ -424,26 +491,48 @@ def _check_references(scope: Scope, mutation: MutationIn, number: int, rows: _Ba
     content = mutation.content
     if content.plan_id is not None:
         if content.plan_id not in rows.plan_areas:
-            raise Refused(400, f"mutation {number}: unknown plan {content.plan_id}")
+            raise Refused(
+                400, f"mutation {number}: unknown plan {content.plan_id}", RefusalCode.unknown_plan
+            )
         if not scope.has_area(rows.plan_areas[content.plan_id]):
-            raise Refused(403, f"mutation {number}: plan {content.plan_id} is outside your areas")
+            raise Refused(
+                403,
+                f"mutation {number}: plan {content.plan_id} is outside your areas",
+                RefusalCode.outside_areas,
+            )
     if content.action_id is not None:
         if content.action_id not in rows.actions:
-            raise Refused(400, f"mutation {number}: unknown action {content.action_id}")
+            raise Refused(
+                400,
+                f"mutation {number}: unknown action {content.action_id}",
+                RefusalCode.unknown_action,
+            )
         plan_id, area_id = rows.actions[content.action_id]
         if content.plan_id is not None and plan_id != content.plan_id:
             raise Refused(
-                400, f"mutation {number}: action {content.action_id} belongs to another plan"
+                400,
+                f"mutation {number}: action {content.action_id} belongs to another plan",
+                RefusalCode.wrong_plan,
             )
         if not scope.has_area(area_id):
             raise Refused(
-                403, f"mutation {number}: action {content.action_id} is outside your areas"
+                403,
+                f"mutation {number}: action {content.action_id} is outside your areas",
+                RefusalCode.outside_areas,
             )
     if content.place_id is not None:
         if content.place_id not in rows.place_areas:
-            raise Refused(400, f"mutation {number}: unknown place {content.place_id}")
+            raise Refused(
+                400,
+                f"mutation {number}: unknown place {content.place_id}",
+                RefusalCode.unknown_place,
+            )
         if not scope.has_place(rows.place_areas[content.place_id]):
-            raise Refused(403, f"mutation {number}: place {content.place_id} is outside your areas")
+            raise Refused(
+                403,
+                f"mutation {number}: place {content.place_id} is outside your areas",
+                RefusalCode.outside_areas,
+            )
 
 
 def _revision(

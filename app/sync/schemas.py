@@ -7,6 +7,7 @@ lengths), so the app, the API and imports accept exactly the same entries.
 import json
 import re
 from datetime import date, datetime, time
+from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Any, Literal, Self
 
@@ -22,6 +23,7 @@ from pydantic import (
 
 from app.model import ActionIn, ChannelIn, EntryIn, PartnerIn, PlanIn, Role
 from app.model.enums import CriterionKind, EntryKind, Measure, PlanStatus
+from app.model.places import PlaceBase
 from app.model.plans import ActionBase
 
 MAX_INT = 2**31 - 1
@@ -63,8 +65,39 @@ class Strict(Exact):
         return refuse_nul(data)
 
 
+REFUSAL_HEADER = "Rejon-Refusal"
+"""Set on the service's own refusals (with the code): a device settles a change as refused
+only on an answer that carries it. A proxy's, a captive portal's or another server's error
+page does not, and is a temporary failure to retry."""
+
+
+class RefusalCode(StrEnum):
+    """Why the service refused a request or a change: devices explain it in their language."""
+
+    invalid = "invalid"
+    """The body does not satisfy the contract (422)."""
+    too_large = "too_large"
+    not_found = "not_found"
+    conflict = "conflict"
+    not_allowed = "not_allowed"
+    unknown_plan = "unknown_plan"
+    unknown_action = "unknown_action"
+    unknown_place = "unknown_place"
+    unknown_area = "unknown_area"
+    wrong_plan = "wrong_plan"
+    """An action named with a plan it does not belong to."""
+    outside_areas = "outside_areas"
+    not_yours = "not_yours"
+    entry_exists = "entry_exists"
+    unknown_entry = "unknown_entry"
+    unknown_base = "unknown_base"
+    revision_reused = "revision_reused"
+    """A revision id already stored with other content (or for another entry)."""
+
+
 class ErrorOut(BaseModel):
     detail: str
+    code: RefusalCode | None = None
 
 
 # accounts ------------------------------------------------------------------------------
@@ -164,11 +197,26 @@ class MutationResult(BaseModel):
     server_version: int | None = None
     needs_review: bool = False
     detail: str = ""
+    code: RefusalCode | None = None
+    """Set on a conflict: why this change was not stored."""
 
 
 class PushOut(BaseModel):
     results: list[MutationResult]
     last_mutation_id: int
+
+
+class PlaceWriteIn(PlaceBase):
+    """A named place as a device creates it (``PUT /places/{id}``): the model's own rules,
+    unknown fields refused, no NUL characters."""
+
+    model_config = ConfigDict(extra="forbid")
+    __init__ = BaseModel.__init__
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return refuse_nul(data)
 
 
 # pull ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 
 from anyio import CapacityLimiter
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import (
@@ -33,7 +34,8 @@ from app.sync.accounts import LoginRefused, RateLimited
 from app.sync.config import DB_URL_ENV, ServerConfig
 from app.sync.deps import Db
 from app.sync.push import Refused
-from app.sync.routes import auth, health, plans, pull, push
+from app.sync.routes import auth, health, places, plans, pull, push
+from app.sync.schemas import REFUSAL_HEADER, RefusalCode
 from app.sync.versions import init_server_store
 
 API_PREFIX = "/api/v1"
@@ -84,31 +86,56 @@ class BodyLimit:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = f"request body over {self.max_bytes} bytes"
-        await JSONResponse({"detail": detail}, status_code=413)(scope, receive, send)
+        await refusal(413, detail, RefusalCode.too_large)(scope, receive, send)
 
 
 def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
+def refusal(status: int, detail: str, code: RefusalCode) -> JSONResponse:
+    """The service's own refusal: the only answer on which a device gives up a change."""
+    body = {"detail": _printable(detail), "code": code.value}
+    return JSONResponse(body, status_code=status, headers={REFUSAL_HEADER: code.value})
+
+
+def _printable(text: str) -> str:
+    """Text that encodes as UTF-8 whatever a client sent (a lone surrogate becomes '?')."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _validation_detail(exc: RequestValidationError) -> str:
+    """Where and what, never the input itself (it may hold a password, or not be JSON-able)."""
+    parts = []
+    for error in exc.errors()[:10]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", ""))
+    return "; ".join(parts) or "invalid request"
+
+
 def _install_error_handlers(app: FastAPI) -> None:
-    """Every refusal is a JSON body ``{"detail": ...}`` with a 4xx status (503: retry later)."""
+    """Every refusal is a JSON body ``{"detail": ..., "code": ...}`` with a 4xx status and
+    the ``Rejon-Refusal`` header; 401 asks to sign in, 429 and 503 to retry later."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return refusal(422, _validation_detail(exc), RefusalCode.invalid)
 
     @app.exception_handler(Refused)
     async def refused(_: Request, exc: Refused) -> JSONResponse:
-        return _error(exc.status, exc.detail)
+        return refusal(exc.status, exc.detail, exc.code)
 
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return _error(404, str(exc))
+        return refusal(404, str(exc), RefusalCode.not_found)
 
     @app.exception_handler(Conflict)
     async def conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return _error(409, str(exc))
+        return refusal(409, str(exc), RefusalCode.conflict)
 
     @app.exception_handler(WorkflowError)
     async def not_allowed(_: Request, exc: WorkflowError) -> JSONResponse:
-        return _error(403, str(exc))
+        return refusal(403, str(exc), RefusalCode.not_allowed)
 
     @app.exception_handler(LoginRefused)
     async def login_refused(_: Request, exc: LoginRefused) -> JSONResponse:
@@ -120,10 +147,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def database_error(_: Request, exc: DBAPIError) -> JSONResponse:
-        if isinstance(exc, IntegrityError):
+        if isinstance(exc, IntegrityError):  # a race lost: the same request may pass next time
             return _error(409, "the change clashes with data stored meanwhile; try again")
         if isinstance(exc, DataError):
-            return _error(400, "a value the database cannot store")
+            return refusal(400, "a value the database cannot store", RefusalCode.invalid)
         if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
             log.warning("database unavailable: %s", exc.orig)
             return _error(503, "the database is unavailable; try again later")
@@ -169,7 +196,7 @@ def create_app(target: Engine | str, config: ServerConfig | None = None) -> Fast
     app.state.config = config
     app.state.db = Db.over(engine, CapacityLimiter(config.threads))
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, push, pull, plans):
+    for module in (auth, push, pull, plans, places):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

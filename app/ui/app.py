@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 
 import flet as ft
 import flet_geolocator as fgl
 from sqlalchemy.engine import Engine
 
+from app.model.clock import Clock, local_now, set_clock
 from app.sync.client import SyncClient
 from app.ui import controls, services
 from app.ui.shell import Shell
-from app.ui.state import AppState, real_clock
+from app.ui.state import AppState
 
 SyncFactory = Callable[[AppState], Any]
 
@@ -42,15 +42,18 @@ def make_sync_client(state: AppState) -> SyncClient:
 def make_main(
     engine: Engine,
     *,
-    clock: Callable[[], datetime] = real_clock,
+    clock: Clock | None = None,
     sync_factory: SyncFactory = make_sync_client,
     default_server_url: str | None = None,
 ) -> Callable[[ft.Page], Awaitable[None]]:
     """``main(page)`` for ``ft.run``; every page (browser tab) gets its own session state.
 
     ``default_server_url`` is the sync service to use until the officer sets another one
-    (``rejon run`` passes its embedded service).
+    (``rejon run`` passes its embedded service). A ``clock`` given here becomes the process's
+    clock (``app.model.clock``): screens, saving and every "not in the future" rule share it.
     """
+    if clock is not None:
+        set_clock(clock)
 
     async def main(page: ft.Page) -> None:
         page.title = "Rejon"
@@ -61,7 +64,7 @@ def make_main(
         state = AppState(
             engine=engine,
             device_id=device.device_id,
-            clock=clock,
+            clock=local_now,
             officer=device.officer,
             language=device.language,
             gps_threshold_m=device.gps_threshold_m,

@@ -26,10 +26,12 @@ def build_asgi(
     from flet_web.fastapi import app as flet_app
     from starlette.routing import Mount
 
+    from app.model.clock import fixed_day_clock, set_clock
     from app.ui.app import make_main
     from app.ui.bootstrap import open_local_store
-    from app.ui.state import fixed_day_clock, real_clock
 
+    clock = fixed_day_clock(today) if today else None
+    set_clock(clock)  # before anything asks the time: one day for the app and its service
     engine = open_local_store(local_url, today=today)
     routes = []
     sync_url = None
@@ -43,7 +45,7 @@ def build_asgi(
         lifecycle = background_sync(engine, sync_url)
     main = make_main(
         engine,
-        clock=fixed_day_clock(today) if today else real_clock,
+        clock=clock,
         default_server_url=sync_url,
     )
     web = flet_app(main, assets_dir=str(ASSETS), no_cdn=True, app_name="Rejon")

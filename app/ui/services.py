@@ -37,7 +37,7 @@ from app.security import verify_password
 from app.store import entries as entry_store
 from app.store.db import session_scope
 from app.store.org import list_officers, officer_area_ids
-from app.store.places import list_places, save_place
+from app.store.places import add_device_place, list_places
 from app.store.plans import PlanDocument, list_plans, read_plan
 from app.store.settings import get_setting, set_setting
 from app.sync.local import device_id as sync_device_id
@@ -134,7 +134,7 @@ def add_place(engine: Engine, officer: Officer, name: str, lat: float, lon: floa
         place_in = PlaceIn(
             name=name.strip(), lat=lat, lon=lon, radius_m=50, area_id=areas[0] if areas else None
         )
-        return save_place(session, place_in)
+        return add_device_place(session, place_in)
 
 
 # ---- today ----------------------------------------------------------------------------------

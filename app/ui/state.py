@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language
 from app.model import Officer, Place
-from app.model.clock import LOCAL_TZ
+from app.model.clock import local_now
+from app.sync.local import SERVER_URL
 
 if TYPE_CHECKING:
     from app.places.nearest import PlaceIndex
@@ -24,20 +25,7 @@ if TYPE_CHECKING:
 SETTING_OFFICER = "officer_id"
 SETTING_LANGUAGE = "language"
 SETTING_GPS_THRESHOLD = "gps_poor_threshold_m"
-SETTING_SERVER_URL = "server_url"
-
-
-def real_clock() -> datetime:
-    return datetime.now(LOCAL_TZ)
-
-
-def fixed_day_clock(day: date) -> Callable[[], datetime]:
-    """A clock whose date is ``day`` and whose time of day runs (demos, browser tests)."""
-
-    def clock() -> datetime:
-        return datetime.combine(day, datetime.now(LOCAL_TZ).time(), LOCAL_TZ)
-
-    return clock
+SETTING_SERVER_URL = SERVER_URL
 
 
 @dataclass(frozen=True)
@@ -55,7 +43,8 @@ class AppState:
 
     engine: Engine
     device_id: str
-    clock: Callable[[], datetime] = real_clock
+    clock: Callable[[], datetime] = local_now
+    """The process's clock (``app.model.clock``): one \"now\" for screens and rules."""
     officer: Officer | None = None
     language: str = DEFAULT_LANGUAGE
     gps_threshold_m: float = 100.0

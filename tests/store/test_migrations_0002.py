@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, select
 
 from app.model import EntryIn, EntryRevision, OutboxItem
@@ -38,6 +38,7 @@ def test_upgrade_from_0001_keeps_entries(empty_engine):
             EntryIn(kind="talk", occurred_at=when, residents_spoken=7, note="przed migracją"),
             officer_id=officer,
             device_id="phone",
+            queue=False,
         )
         revise_entry(
             session,
@@ -45,14 +46,19 @@ def test_upgrade_from_0001_keeps_entries(empty_engine):
             EntryIn(kind="talk", occurred_at=when, residents_spoken=9),
             officer_id=officer,
             device_id="phone",
+            queue=False,
         )
         second = log_entry(
             session,
             EntryIn(kind="leaflets", occurred_at=when, leaflets=30),
             officer_id=officer,
             device_id="phone",
+            queue=False,
         )
-        delete_entry(session, second.entry_id, officer_id=officer, device_id="phone")
+        delete_entry(
+            session, second.entry_id, officer_id=officer, device_id="phone", queue=False
+        )
+        queue_as_in_0001(session)
         session.commit()
     before = entries_as_values(empty_engine)
     assert len(before) == 4
@@ -77,6 +83,19 @@ def test_upgrade_from_0001_keeps_entries(empty_engine):
 
     migrate_down_and_up(empty_engine)
     assert entries_as_values(empty_engine) != []
+
+
+def queue_as_in_0001(session: Session) -> None:
+    """Outbox rows with the columns the table had then (the model has more since 0004)."""
+    rows = session.exec(select(EntryRevision.entry_id, EntryRevision.id)).all()
+    for entry_id, revision_id in rows:
+        session.connection().execute(
+            text(
+                "INSERT INTO outbox (object_type, object_id, revision_id, created_at, attempts,"
+                " last_error) VALUES ('entry', :entry, :revision, :now, 0, '')"
+            ),
+            {"entry": entry_id, "revision": revision_id, "now": utcnow()},
+        )
 
 
 def migrate_down_and_up(engine) -> None:

@@ -6,4 +6,5 @@ from app.sync.schemas import ErrorOut
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorOut} for code in codes}
+    """``ErrorOut`` for each status; every route may also answer 422 (its input refused)."""
+    return {code: {"model": ErrorOut} for code in (*codes, 422)}
