@@ -41,6 +41,25 @@ _CRITERION = {
 }
 _ROLE = {Role.officer: "Officer", Role.supervisor: "Supervisor", Role.admin: "Administrator"}
 _PER = {FrequencyUnit.day: "a day", FrequencyUnit.week: "a week", FrequencyUnit.month: "a month"}
+_REFUSAL = {
+    "invalid": "the server found the entry invalid",
+    "too_large": "the change is too large to send",
+    "not_found": "the server does not know what the change refers to",
+    "conflict": "the change clashes with what the server holds",
+    "not_allowed": "you are not allowed to make this change",
+    "unknown_plan": "the server does not know this plan",
+    "unknown_action": "the server does not know this action of the plan",
+    "unknown_place": "the server does not know this place",
+    "unknown_area": "the server does not know this service area",
+    "wrong_plan": "the action belongs to another plan",
+    "outside_areas": "the plan or place is outside your service areas",
+    "not_yours": "the entry belongs to another officer",
+    "entry_exists": "an entry with the same identifier already exists on the server",
+    "unknown_entry": "the server does not know the entry being changed",
+    "unknown_base": "the entry was changed from a version the server does not know",
+    "revision_reused": "the server holds this change with other content",
+}
+"""Why the sync service did not store a change, by its refusal code (``RefusalCode``)."""
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -70,3 +89,8 @@ def frequency_label(times: int, per: FrequencyUnit | str) -> str:
 
 def weekday_label(day: int) -> str:
     return _(WEEKDAYS[day])
+
+
+def refusal_label(code: str) -> str:
+    """The reason a change was not stored, for the officer; unknown codes read generally."""
+    return _(_REFUSAL.get(code, "the server refused the change"))

@@ -93,7 +93,7 @@ def _append(
     deleted: bool,
     queue: bool,
 ) -> EntryRevision:
-    if head.deleted:
+    if head.deleted and deleted:
         raise Conflict(f"entry {head.id} was deleted")
     revision = EntryRevision(
         id=new_id(),
@@ -126,6 +126,8 @@ def revise_entry(
     """Edit an entry: a new revision; the previous one stays as it was."""
     entry_in = EntryIn.model_validate(entry_in.model_dump())
     head = _head(session, entry_id)
+    if head.deleted:
+        raise Conflict(f"entry {head.id} was deleted")
     return _append(
         session,
         head,
@@ -151,6 +153,26 @@ def delete_entry(
         officer_id=officer_id,
         device_id=device_id,
         deleted=True,
+        queue=queue,
+    )
+
+
+def restore_entry(
+    session: Session, entry_id: str, *, officer_id: str, device_id: str, queue: bool = True
+) -> EntryRevision:
+    """Undo a delete: a new revision in force with the content the tombstone carries."""
+    head = _head(session, entry_id)
+    if not head.deleted:
+        raise Conflict(f"entry {entry_id} is not deleted")
+    current = current_revision(session, entry_id)
+    content = EntryIn.model_construct(**current.model_dump(include=set(EntryIn.model_fields)))
+    return _append(
+        session,
+        head,
+        content,
+        officer_id=officer_id,
+        device_id=device_id,
+        deleted=False,
         queue=queue,
     )
 

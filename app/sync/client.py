@@ -18,6 +18,7 @@ import json
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import httpx
@@ -44,12 +45,29 @@ REFUSALS = frozenset({400, 403, 404, 409, 413, 422})
 """Statuses of answers that will not change on a retry — when the service itself gave them."""
 
 
+class Failure(StrEnum):
+    """Why a round did not finish, for the officer (the app words it in their language)."""
+
+    offline = "offline"
+    """No answer: no network, the service down, a timeout."""
+    bad_address = "bad_address"
+    """The address set on the device is not a valid http(s) address."""
+    sign_in = "sign_in"
+    """No token, or the service no longer accepts it."""
+    not_the_service = "not_the_service"
+    """An answer that is not the service's: a wrong address, a proxy, a captive portal."""
+
+
 class SyncError(Exception):
     """A round could not finish; nothing is lost, the next round tries again."""
+
+    failure = Failure.not_the_service
 
 
 class SignInRequired(SyncError):
     """No token, or the server no longer accepts it (expired, revoked, account disabled)."""
+
+    failure = Failure.sign_in
 
 
 @dataclass(frozen=True)
@@ -71,7 +89,10 @@ class SyncState:
     pending: int
     last_success: datetime | None
     last_error: str | None
-    online: bool
+    online: bool | None
+    """Whether the service answered the latest try (``None``: no sync on this device)."""
+    failure: Failure | None = None
+    """Why the latest round failed (``None``: it worked, or none ran yet)."""
     unsent: int = 0
     """Changes the service would not store, still waiting for the officer to deal with."""
 
@@ -148,7 +169,7 @@ class SyncClient:
         self.interval = interval
         self.timeout = timeout
         self.backoff = backoff or Backoff()
-        self._online = False
+        self._online: bool | None = None  # not known before the first try
         self._last_error: str | None = None
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
@@ -191,6 +212,7 @@ class SyncClient:
         async with self._lock:
             counts = {"pushed": 0, "pulled": 0, "conflicts": 0}
             errors: list[str] = []
+            failure: Failure | None = None
             try:
                 token = await self._token()
                 if not token:
@@ -202,21 +224,28 @@ class SyncClient:
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 self._online = False
                 errors.append(self._offline_message(exc))
+                failure = (
+                    Failure.bad_address if isinstance(exc, httpx.InvalidURL) else Failure.offline
+                )
             except SyncError as exc:
                 errors.append(str(exc))
-            await asyncio.to_thread(self._record, errors)
+                failure = exc.failure
+            await asyncio.to_thread(self._record, errors, failure)
             return SyncResult(counts["pushed"], counts["pulled"], errors, counts["conflicts"])
 
     def pending_count(self) -> int:
         return local.pending_count(self.engine)
 
     def state(self) -> SyncState:
-        saved = local.read_settings(self.engine, local.LAST_SUCCESS, local.LAST_ERROR)
+        saved = local.read_settings(
+            self.engine, local.LAST_SUCCESS, local.LAST_ERROR, local.LAST_FAILURE
+        )
         return SyncState(
             pending=self.pending_count(),
             last_success=local.parse_time(saved[local.LAST_SUCCESS]),
             last_error=self._last_error or saved[local.LAST_ERROR] or None,
             online=self._online,
+            failure=Failure(saved[local.LAST_FAILURE]) if saved[local.LAST_FAILURE] else None,
             unsent=local.unsent_count(self.engine),
         )
 
@@ -258,9 +287,9 @@ class SyncClient:
         settings = await asyncio.to_thread(local.read_settings, self.engine, local.TOKEN)
         return settings[local.TOKEN]
 
-    def _record(self, errors: list[str]) -> None:
+    def _record(self, errors: list[str], failure: Failure | None) -> None:
         self._last_error = "; ".join(errors) or None
-        values = {local.LAST_ERROR: self._last_error or ""}
+        values = {local.LAST_ERROR: self._last_error or "", local.LAST_FAILURE: failure or ""}
         if not errors:
             values[local.LAST_SUCCESS] = utcnow().isoformat()
         local.write_settings(self.engine, values)

@@ -16,7 +16,7 @@ the entry resends it too — or discard it on purpose (``resolution``).
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import ValidationError
+from pydantic import AnyHttpUrl, TypeAdapter, ValidationError
 from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -47,9 +47,26 @@ CURSOR = "sync.cursor"
 SCOPE = "sync.scope"
 LAST_SUCCESS = "sync.last_success"
 LAST_ERROR = "sync.last_error"
+LAST_FAILURE = "sync.last_failure"
 SERVER_URL = "server_url"
 """The service's address chosen on this device (Ustawienia); the app's default until set."""
 DEVICE_ID = "sync.device_id"
+
+
+_HTTP_URL: TypeAdapter[AnyHttpUrl] = TypeAdapter(AnyHttpUrl)
+
+
+def valid_server_url(text: str) -> str:
+    """The address as kept (no trailing slash); ``ValueError`` unless it is http(s) with a
+    host — httpx itself takes "http://a b" and only fails when a round tries to connect."""
+    text = text.strip()
+    try:
+        url = _HTTP_URL.validate_python(text)
+    except ValidationError as exc:
+        raise ValueError(f"not an http(s) address: {text!r}") from exc
+    if not url.host or " " in text:
+        raise ValueError(f"not an http(s) address: {text!r}")
+    return text.rstrip("/")
 
 
 def device_id(engine: Engine) -> str:

@@ -11,8 +11,9 @@ from typing import Any
 
 import flet as ft
 
-from app.i18n import translator
+from app.i18n import fmt_datetime, translator
 from app.model.entries import MAX_COUNT
+from app.sync.client import Failure, SyncState
 
 _ = translator("ui")
 
@@ -118,17 +119,22 @@ def status_chip(text: str, color: str, key: str | None = None) -> ft.Control:
     return ft.Row([chip], tight=True)
 
 
-def sync_badge(pending: int, online: bool | None, key: str = "sync-badge") -> ft.Control:
-    """All sent / N waiting / offline, in words and colour, with a spoken label.
-
-    Offline is shown only when something waits: with nothing to send, all is sent.
-    """
-    if pending and online is False:
-        text, color, icon = _("Offline ({count})", count=pending), MUTED, ft.Icons.CLOUD_OFF
-        spoken = _("Sync: offline, {count} waiting", count=pending)
-    elif pending:
-        text, color, icon = _("Waiting: {count}", count=pending), WARN_COLOR, ft.Icons.CLOUD_UPLOAD
-        spoken = _("Sync: {count} waiting", count=pending)
+def sync_badge(status: SyncState, key: str = "sync-badge") -> ft.Control:
+    """All sent / N waiting / offline / N not sent / sync failed — words, colour, a spoken
+    label. "All sent" only when nothing waits, nothing was refused and the last try worked."""
+    failed = status.failure is not None or status.online is False
+    if status.unsent:
+        text, color, icon = _("Not sent: {count}", count=status.unsent), ALERT_COLOR, ft.Icons.ERROR
+        spoken = _("Sync: {count} not sent, see History", count=status.unsent)
+    elif status.pending and failed:
+        text, color, icon = _("Offline ({count})", count=status.pending), MUTED, ft.Icons.CLOUD_OFF
+        spoken = _("Sync: offline, {count} waiting", count=status.pending)
+    elif status.pending:
+        text, color = _("Waiting: {count}", count=status.pending), WARN_COLOR
+        icon, spoken = ft.Icons.CLOUD_UPLOAD, _("Sync: {count} waiting", count=status.pending)
+    elif failed:
+        text, color, icon = _("Sync failed"), MUTED, ft.Icons.SYNC_PROBLEM
+        spoken = _("Sync failed; nothing is waiting")
     else:
         text, color, icon = _("All sent"), OK_COLOR, ft.Icons.CLOUD_DONE
         spoken = _("Sync: all sent")
@@ -144,6 +150,31 @@ def sync_badge(pending: int, online: bool | None, key: str = "sync-badge") -> ft
         key=key,
     )
     return ft.Row([ft.Semantics(content=badge, label=spoken, identifier="sync-badge")], tight=True)
+
+
+FAILURES = {
+    Failure.offline: N_("no connection with the server"),
+    Failure.bad_address: N_("the server address is not valid"),
+    Failure.sign_in: N_("sign in again with the server"),
+    Failure.not_the_service: N_("the address does not answer as the Rejon service"),
+}
+
+
+def sync_detail(status: SyncState) -> str | None:
+    """One sentence under the badge when something needs the officer's eye, else ``None``."""
+    parts = []
+    if status.unsent:
+        parts.append(
+            _("The server did not accept {count} change(s): see History.", count=status.unsent)
+        )
+    if status.failure is not None:
+        reason = _(FAILURES[status.failure])
+        if status.last_success is not None:
+            last = fmt_datetime(status.last_success)
+            parts.append(_("Sync failed: {reason}. Last sync: {time}.", reason=reason, time=last))
+        else:
+            parts.append(_("Sync failed: {reason}. No sync yet.", reason=reason))
+    return " ".join(parts) or None
 
 
 class CounterStepper:

@@ -7,7 +7,7 @@ import asyncio
 import flet as ft
 
 from app.i18n import fmt_date, fmt_number, translator
-from app.i18n.labels import kind_label
+from app.i18n.labels import kind_label, refusal_label
 from app.model import COUNT_FIELDS, EntryRevision, Place
 from app.model.clock import to_local
 from app.ui import controls, services
@@ -28,7 +28,13 @@ def counts_text(entry: EntryRevision) -> str:
 
 
 def entry_card(
-    shell: Shell, entry: EntryRevision, places: dict[str, Place], actions: dict[str, str]
+    shell: Shell,
+    entry: EntryRevision,
+    places: dict[str, Place],
+    actions: dict[str, str],
+    *,
+    waiting: bool = False,
+    unsent: services.Unsent | None = None,
 ) -> ft.Control:
     eid = entry.entry_id
 
@@ -39,34 +45,26 @@ def entry_card(
         await shell.go(route_for("/log", copy=eid))
 
     def ask_delete(_event: ft.ControlEvent) -> None:
-        async def confirmed(_e: ft.ControlEvent) -> None:
-            shell.page.pop_dialog()
-            shell.page.update()
+        async def delete() -> None:
             officer = shell.state.officer
             assert officer is not None
-            await asyncio.to_thread(
+            done = await asyncio.to_thread(
                 services.delete, shell.state.engine, officer.id, shell.state.device_id, eid
             )
             await shell.refresh()
-            shell.toast(_("Entry deleted."), key="deleted")
+            if done:
+                shell.toast(_("Entry deleted."), undo=lambda: shell.undo_delete(eid), key="deleted")
+            else:
+                shell.toast(_("This entry was already deleted."), key="deleted")
             shell.page.update()
 
-        def cancelled(_e: ft.ControlEvent) -> None:
-            shell.page.pop_dialog()
-            shell.page.update()
-
-        shell.page.show_dialog(
-            ft.AlertDialog(
-                key="confirm-delete-dialog",
-                title=ft.Text(_("Delete this entry?")),
-                content=ft.Text(_("It disappears from your log and reports; its history is kept.")),
-                actions=[
-                    ft.TextButton(_("Cancel"), on_click=cancelled, key="cancel-delete"),
-                    ft.FilledButton(
-                        _("Delete"), icon=ft.Icons.DELETE, on_click=confirmed, key="confirm-delete"
-                    ),
-                ],
-            )
+        shell.confirm(
+            _("Delete this entry?"),
+            _("It disappears from your log and reports; its history is kept."),
+            _("Delete"),
+            delete,
+            key="delete",
+            icon=ft.Icons.DELETE,
         )
 
     local = to_local(entry.occurred_at)
@@ -94,25 +92,107 @@ def entry_card(
         flags.append(_("poor GPS accuracy"))
     if entry.seq > 1:
         flags.append(_("edited"))
+    if waiting:
+        flags.append(_("waiting to be sent"))
     if flags:
         lines.append(controls.muted(" · ".join(flags), size=13))
-    lines.append(
+    if unsent is not None:
+        lines += unsent_lines(shell, unsent)
+    buttons = [
+        controls.action_button(_("Edit"), edit, key=f"edit-{eid}", kind="outlined", expand=True)
+    ]
+    if not entry.deleted:
+        buttons += [
+            controls.action_button(
+                _("Repeat"), repeat, key=f"repeat-{eid}", kind="outlined", expand=True
+            ),
+            controls.action_button(
+                _("Delete"), ask_delete, key=f"delete-{eid}", kind="outlined", expand=True
+            ),
+        ]
+    if unsent is None or not entry.deleted:
+        lines.append(ft.Row(buttons, spacing=6))
+    return controls.card(*lines, identifier=f"entry-{eid}")
+
+
+def unsent_lines(shell: Shell, unsent: services.Unsent) -> list[ft.Control]:
+    """Why the service did not store the entry, and what the officer can do about it."""
+    eid = unsent.entry.entry_id
+    reason = refusal_label(unsent.code)
+    what = _("deleting it") if unsent.entry.deleted else _("this version")
+    text = _("Not sent ({what}): {reason}.", what=what, reason=reason)
+
+    async def resend(_event: ft.ControlEvent) -> None:
+        officer = shell.state.officer
+        assert officer is not None
+        await asyncio.to_thread(
+            services.resend,
+            shell.state.engine,
+            officer.id,
+            shell.state.device_id,
+            unsent.mutation_id,
+        )
+        if shell.state.sync is not None:
+            shell.state.sync.request_sync()
+        await shell.refresh()
+        shell.toast(_("Queued to be sent again."), key="resent")
+        shell.follow_sync()
+        shell.page.update()
+
+    def ask_discard(_event: ft.ControlEvent) -> None:
+        async def discard() -> None:
+            officer = shell.state.officer
+            assert officer is not None
+            await asyncio.to_thread(
+                services.discard,
+                shell.state.engine,
+                officer.id,
+                shell.state.device_id,
+                unsent.mutation_id,
+            )
+            await shell.refresh()
+            shell.toast(_("Given up: the entry is as the unit's store has it."), key="discarded")
+            shell.page.update()
+
+        shell.confirm(
+            _("Give up this change?"),
+            _(
+                "It will not be sent. On this phone the entry returns to what the unit's "
+                "store holds (or disappears if the store never had it). This is recorded."
+            ),
+            _("Give up"),
+            discard,
+            key="discard",
+            icon=ft.Icons.DELETE_FOREVER,
+        )
+
+    return [
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.ERROR, color=controls.ALERT_COLOR, size=20),
+                ft.Text(
+                    text,
+                    color=controls.ALERT_COLOR,
+                    size=15,
+                    weight=ft.FontWeight.W_600,
+                    expand=True,
+                    key=f"unsent-{eid}",
+                ),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
         ft.Row(
             [
                 controls.action_button(
-                    _("Edit"), edit, key=f"edit-{eid}", kind="outlined", expand=True
+                    _("Send again"), resend, key=f"resend-{eid}", icon=ft.Icons.SEND, expand=True
                 ),
                 controls.action_button(
-                    _("Repeat"), repeat, key=f"repeat-{eid}", kind="outlined", expand=True
-                ),
-                controls.action_button(
-                    _("Delete"), ask_delete, key=f"delete-{eid}", kind="outlined", expand=True
+                    _("Give up"), ask_discard, key=f"discard-{eid}", kind="outlined", expand=True
                 ),
             ],
             spacing=6,
-        )
-    )
-    return controls.card(*lines, identifier=f"entry-{eid}")
+        ),
+    ]
 
 
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
@@ -123,9 +203,24 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
         services.history, state.engine, officer.id, state.today(), DAYS_SHOWN
     )
     body: list[ft.Control] = []
-    if not data.days:
+    if data.unsent:
+        body.append(
+            controls.heading(_("Not sent ({count})", count=len(data.unsent)), 17),
+        )
+        body.append(
+            controls.muted(
+                _("The server did not store these. Correct (Edit) or send again, or give up.")
+            )
+        )
+        body += [
+            entry_card(shell, u.entry, data.places, data.actions, unsent=u) for u in data.unsent
+        ]
+    if not data.days and not data.unsent:
         body.append(controls.muted(_("No entries yet."), key="no-entries"))
     for day, entries in data.days:
         body.append(controls.heading(fmt_date(day, "full"), 17))
-        body += [entry_card(shell, e, data.places, data.actions) for e in entries]
+        body += [
+            entry_card(shell, e, data.places, data.actions, waiting=e.entry_id in data.waiting)
+            for e in entries
+        ]
     return shell.tab_view("/history", _("History"), body)

@@ -19,6 +19,7 @@ from app.i18n import fmt_number, translator
 from app.i18n.labels import kind_label
 from app.model import COUNT_FIELDS, EntryIn, EntryKind, EntryRevision, Place
 from app.model.clock import LOCAL_TZ, to_local, to_utc
+from app.store.errors import Conflict, NotFound
 from app.ui import controls, gps, services
 from app.ui.controls import N_
 from app.ui.shell import Shell
@@ -359,9 +360,15 @@ class LogForm:
                 entry_id = await asyncio.to_thread(
                     services.log, state.engine, officer.id, state.device_id, entry_in
                 )
-        except (ValidationError, ValueError) as exc:
+        except Conflict:  # deleted meanwhile (another tab, Back to an old form)
             self.saving = False
-            self.shell.error(_("Not saved: {reason}", reason=str(exc).splitlines()[0]))
+            self.shell.error(_("Not saved: this entry was deleted."))
+            self.shell.page.update()
+            return
+        except ValidationError as exc:
+            self.saving = False
+            fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
+            self.shell.error(_("Not saved: check the entry ({fields}).", fields=fields or "—"))
             self.shell.page.update()
             return
         if state.sync is not None:
@@ -380,6 +387,22 @@ class LogForm:
         self.shell.page.update()
 
 
+def gone_view(shell: Shell) -> ft.View:
+    """An entry that is no longer there to edit (deleted, e.g. reached by Back)."""
+
+    async def back(_event: ft.ControlEvent) -> None:
+        await shell.go("/history")
+
+    return shell.overlay_view(
+        "/log",
+        _("Edit entry"),
+        [
+            ft.Text(_("This entry was deleted: there is nothing to edit."), size=17, key="gone"),
+            controls.action_button(_("Back to History"), back, key="back-to-history"),
+        ],
+    )
+
+
 async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     state = shell.state
     officer = state.officer
@@ -388,7 +411,12 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     edit_id, copy_id, action_id = query.get("entry"), query.get("copy"), query.get("action")
     base = None
     if edit_id or copy_id:
-        base = await asyncio.to_thread(services.entry, engine, edit_id or copy_id)
+        try:
+            base = await asyncio.to_thread(services.entry, engine, edit_id or copy_id)
+        except NotFound:
+            base = None
+        if base is None or (edit_id and base.deleted):
+            return gone_view(shell)
     action = await asyncio.to_thread(services.action, engine, action_id) if action_id else None
     if state.place_index is None:
         await shell.reload_places()

@@ -40,6 +40,8 @@ from app.store.org import list_officers, officer_area_ids
 from app.store.places import add_device_place, list_places
 from app.store.plans import PlanDocument, list_plans, read_plan
 from app.store.settings import get_setting, set_setting
+from app.sync import local as sync_local
+from app.sync.client import SyncClient, SyncState
 from app.sync.local import device_id as sync_device_id
 from app.ui import state as keys
 
@@ -156,7 +158,6 @@ class TodayData:
     tasks: list[Task]
     headlines: list[Headline]
     places: dict[str, Place]
-    pending: int
 
 
 def active_plans(engine: Engine, officer: Officer, day: date) -> list[Plan]:
@@ -191,21 +192,20 @@ def today_data(engine: Engine, officer: Officer, day: date, now: datetime) -> To
         tasks = tasks_for_day(session, day, officer_id=officer.id, now=now)
         headlines = [_headline(session, p, day) for p in _active_plans(session, officer, day)]
         places = {p.id: p for p in list_places(session)}
-        pending = len(entry_store.pending_outbox(session, limit=100_000))
-    return TodayData(tasks=tasks, headlines=headlines, places=places, pending=pending)
+    return TodayData(tasks=tasks, headlines=headlines, places=places)
 
 
-def pending_count(engine: Engine) -> int:
-    with session_scope(engine) as session:
-        return len(entry_store.pending_outbox(session, limit=100_000))
-
-
-def sync_status(engine: Engine, client: object | None) -> tuple[int, bool | None]:
-    """Waiting changes and whether the server answered lately (None: no sync configured)."""
-    if client is None:
-        return pending_count(engine), None
-    sync_state = client.state()  # type: ignore[attr-defined]
-    return sync_state.pending, sync_state.online
+def sync_status(engine: Engine, client: SyncClient | None) -> SyncState:
+    """What the sync badge shows: waiting, not sent, reachable, the last good sync."""
+    if client is None:  # no sync configured: only what waits on this device
+        return SyncState(
+            pending=sync_local.pending_count(engine),
+            last_success=None,
+            last_error=None,
+            online=None,
+            unsent=sync_local.unsent_count(engine),
+        )
+    return client.state()
 
 
 # ---- entries --------------------------------------------------------------------------------
@@ -229,9 +229,27 @@ def revise(
         )
 
 
-def delete(engine: Engine, officer_id: str, device_id: str, entry_id: str) -> None:
+def delete(engine: Engine, officer_id: str, device_id: str, entry_id: str) -> bool:
+    """Delete an entry; ``False`` when it was deleted already (a second tap, another tab)."""
     with session_scope(engine) as session:
+        if entry_store.current_revision(session, entry_id).deleted:
+            return False
         entry_store.delete_entry(session, entry_id, officer_id=officer_id, device_id=device_id)
+        return True
+
+
+def restore(engine: Engine, officer_id: str, device_id: str, entry_id: str) -> None:
+    """Undo a delete (a new revision, synced like any change)."""
+    with session_scope(engine) as session:
+        entry_store.restore_entry(session, entry_id, officer_id=officer_id, device_id=device_id)
+
+
+def resend(engine: Engine, officer_id: str, device_id: str, mutation_id: int) -> None:
+    sync_local.resend(engine, mutation_id, officer_id=officer_id, device_id=device_id)
+
+
+def discard(engine: Engine, officer_id: str, device_id: str, mutation_id: int) -> None:
+    sync_local.discard(engine, mutation_id, officer_id=officer_id, device_id=device_id)
 
 
 def action(engine: Engine, action_id: str) -> Action | None:
@@ -250,28 +268,59 @@ def revisions(engine: Engine, entry_id: str) -> list[EntryRevision]:
 
 
 @dataclass(frozen=True)
+class Unsent:
+    """An entry's change the service did not store, with the service's reason."""
+
+    entry: EntryRevision
+    """The entry as it is on this device (a tombstone when the refused change was a delete)."""
+    mutation_id: int
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class HistoryData:
     days: list[tuple[date, list[EntryRevision]]]
     places: dict[str, Place]
     actions: dict[str, str]
+    unsent: list[Unsent]
+    """Shown first, whatever their day: the officer must see them and act."""
+    waiting: set[str]
+    """Entries with a change still waiting to be sent."""
 
 
 def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) -> HistoryData:
-    """The officer's entries in force, grouped by local day, newest first."""
+    """The officer's entries in force, grouped by local day, newest first; entries the
+    service did not store apart, at the top."""
     since, _ = local_day_bounds(until_day - timedelta(days=days - 1))
     _, until = local_day_bounds(until_day)
     with session_scope(engine) as session:
         rows = entry_store.current_entries(session, officer_id=officer_id, since=since, until=until)
+        refused = sync_local.unsent_entries(session)
+        unsent = [
+            Unsent(
+                entry_store.current_revision(session, entry_id),
+                item.mutation_id or 0,
+                item.refusal_code,
+                item.last_error,
+            )
+            for entry_id, item in refused.items()
+        ]
+        waiting = sync_local.pending_entry_ids(session)
         places = {p.id: p for p in list_places(session)}
         action_ids = {r.action_id for r in rows if r.action_id}
+        action_ids |= {u.entry.action_id for u in unsent if u.entry.action_id}
         actions = {a: session.get(Action, a) for a in action_ids}
     grouped: dict[date, list[EntryRevision]] = {}
     for row in rows:
-        grouped.setdefault(to_local(row.occurred_at).date(), []).append(row)
+        if row.entry_id not in refused:
+            grouped.setdefault(to_local(row.occurred_at).date(), []).append(row)
     return HistoryData(
         days=sorted(grouped.items(), reverse=True),
         places=places,
         actions={k: v.text for k, v in actions.items() if v is not None},
+        unsent=unsent,
+        waiting=waiting,
     )
 
 

@@ -10,7 +10,8 @@ import flet as ft
 from app.i18n import LANGUAGES, translator
 from app.i18n.labels import role_label
 from app.model import Officer
-from app.sync.client import SyncClient
+from app.sync.client import SyncClient, SyncState
+from app.sync.local import valid_server_url
 from app.ui import controls, services
 from app.ui import state as keys
 from app.ui.shell import Shell
@@ -147,7 +148,9 @@ def _officer_card(shell: Shell, officer: Officer) -> ft.Control:
     )
 
 
-def _sync_card(shell: Shell, pending: int, online: bool | None) -> ft.Control:
+def _sync_card(shell: Shell, status: SyncState) -> ft.Control:
+    """The badge, why sync failed, the service's address and "Sync now" — all of them about
+    the one client and the one address that the background sync uses too."""
     state = shell.state
     address = ft.TextField(
         label=_("Server address"),
@@ -157,15 +160,17 @@ def _sync_card(shell: Shell, pending: int, online: bool | None) -> ft.Control:
     )
 
     async def save_address(_event: ft.ControlEvent) -> None:
-        url = (address.value or "").strip().rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            address.error = _("An address like https://rejon.example.pl")
+        try:
+            url = valid_server_url(address.value or "")
+        except ValueError:
+            address.error = _("Not a server address: give one like https://rejon.example.pl")
             shell.page.update()
             return
         address.error = None
         await asyncio.to_thread(services.set_preference, state.engine, keys.SETTING_SERVER_URL, url)
         state.server_url = url
-        state.sync = shell.sync_factory(state)
+        if state.sync is not None:
+            state.sync.request_sync()  # the next round already goes to the new address
         shell.toast(_("Server address saved."), key="address-saved")
         shell.page.update()
 
@@ -180,9 +185,12 @@ def _sync_card(shell: Shell, pending: int, online: bool | None) -> ft.Control:
         except TimeoutError:
             result = None
         await shell.refresh()
-        if result is None or result.errors:
-            reason = "; ".join(result.errors) if result is not None else _("no answer")
-            shell.toast(_("Sync failed: {reason}", reason=reason), key="sync-result")
+        state.activate()
+        if result is None:
+            shell.toast(_("Sync failed: {reason}", reason=_("no answer")), key="sync-result")
+        elif result.errors:
+            now = await asyncio.to_thread(client.state)
+            shell.toast(controls.sync_detail(now) or _("Sync failed."), key="sync-result")
         else:
             shell.toast(
                 _("Sent {pushed}, received {pulled}.", pushed=result.pushed, pulled=result.pulled),
@@ -190,22 +198,16 @@ def _sync_card(shell: Shell, pending: int, online: bool | None) -> ft.Control:
             )
         shell.page.update()
 
+    detail = controls.sync_detail(status)
     return controls.card(
         controls.heading(_("Synchronisation")),
-        controls.sync_badge(pending, online, key="settings-sync-badge"),
+        controls.sync_badge(status, key="settings-sync-badge"),
+        *([ft.Text(detail, size=15, key="settings-sync-detail")] if detail else []),
         address,
-        ft.Row(
-            [
-                controls.action_button(
-                    _("Save address"),
-                    save_address,
-                    key="save-server-url",
-                    kind="outlined",
-                    expand=True,
-                ),
-                controls.action_button(_("Sync now"), sync_now, key="sync-now", expand=True),
-            ],
+        controls.action_button(
+            _("Save address"), save_address, key="save-server-url", kind="outlined"
         ),
+        controls.action_button(_("Sync now"), sync_now, key="sync-now", icon=ft.Icons.SYNC),
     )
 
 
@@ -269,11 +271,11 @@ def _gps_card(shell: Shell) -> ft.Control:
 
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
     state = shell.state
-    pending, online = await asyncio.to_thread(services.sync_status, state.engine, state.sync)
+    status = await asyncio.to_thread(services.sync_status, state.engine, state.sync)
     first = (
         _officer_card(shell, state.officer)
         if state.officer is not None
         else await sign_in_panel(shell)
     )
-    body = [first, _sync_card(shell, pending, online), _language_card(shell), _gps_card(shell)]
+    body = [first, _sync_card(shell, status), _language_card(shell), _gps_card(shell)]
     return shell.tab_view("/settings", _("Settings"), body)

@@ -183,21 +183,80 @@ class Shell:
 
     async def _follow_sync(self, rounds: int = 15, every_s: float = 2.0) -> None:
         from app.ui import services
+        from app.ui.today import sync_notice
 
         for _ in range(rounds):
             await asyncio.sleep(every_s)
-            pending, online = await asyncio.to_thread(
+            status = await asyncio.to_thread(
                 services.sync_status, self.state.engine, self.state.sync
             )
-            slot = self.state.badge_slot
+            slot, detail = self.state.badge_slot, self.state.detail_slot
             if slot is not None and urlsplit(self.route).path == "/":
                 self.state.activate()
-                slot.content = controls.sync_badge(pending, online)
+                slot.content = controls.sync_badge(status)
+                if detail is not None:
+                    detail.content = sync_notice(self, status)
                 self.page.update()
-            if not pending:
+            if not status.pending:
                 return
 
+    async def undo_delete(self, entry_id: str) -> None:
+        """Undo a delete: the entry is in force again (a new revision, synced)."""
+        from app.ui import services
+
+        officer = self.state.officer
+        if officer is None:
+            return
+        await asyncio.to_thread(
+            services.restore, self.state.engine, officer.id, self.state.device_id, entry_id
+        )
+        await self.refresh()
+        self.state.activate()
+        self.toast(_("Entry restored."), key="restored")
+        self.page.update()
+
     # ---- confirmations ------------------------------------------------------------------------
+    def confirm(
+        self,
+        title: str,
+        body: str,
+        confirm_label: str,
+        action: Callable[[], Awaitable[None]],
+        *,
+        key: str,
+        icon: ft.IconData | None = None,
+    ) -> None:
+        """A yes/no dialog; the action runs once, after this very dialog is closed.
+
+        The dialog is closed by reference, not with ``pop_dialog`` (which closes whichever
+        dialog is on top — a snackbar shown meanwhile, leaving this one open)."""
+        done = False
+
+        def close() -> None:
+            dialog.open = False
+            self.page.update()
+
+        async def confirmed(_event: ft.ControlEvent) -> None:
+            nonlocal done
+            if done:  # a second tap while the first one works
+                return
+            done = True
+            close()
+            await action()
+
+        def cancelled(_event: ft.ControlEvent) -> None:
+            close()
+
+        dialog = ft.AlertDialog(  # no key of its own: see ``toast``
+            title=ft.Text(title),
+            content=ft.Text(body),
+            actions=[
+                ft.TextButton(_("Cancel"), on_click=cancelled, key=f"cancel-{key}"),
+                ft.FilledButton(confirm_label, icon=icon, on_click=confirmed, key=f"confirm-{key}"),
+            ],
+        )
+        self.page.show_dialog(dialog)
+
     def toast(
         self,
         message: str,
@@ -211,12 +270,14 @@ class Shell:
             if undo is not None:
                 await undo()
 
+        # The key goes on the text, not on the snackbar: two snackbars with one key in the
+        # page's dialog list (a second toast while the first is still up) are taken by
+        # Flet's diff for one control, frozen, and their dismissal then crashes the session.
         snack = ft.SnackBar(
-            content=ft.Text(message, size=16),
+            content=ft.Text(message, size=16, key=key),
             action=_("Undo") if undo else None,
             on_action=on_action if undo else None,
             duration=ft.Duration(seconds=8 if undo else 4),
-            key=key,
         )
         self.page.show_dialog(snack)
 

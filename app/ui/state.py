@@ -61,6 +61,8 @@ class AppState:
     """The page's file picker: saves reports and exports (a download in the browser)."""
     badge_slot: Any = None
     """Today's sync badge holder, redrawn while a save is being sent."""
+    detail_slot: Any = None
+    """Today's sync notice holder (what failed, what was not sent), redrawn with the badge."""
 
     def now(self) -> datetime:
         """Aware local time (Europe/Warsaw)."""

@@ -9,6 +9,7 @@ import flet as ft
 
 from app.i18n import fmt_date, translator
 from app.i18n.labels import kind_label
+from app.sync.client import SyncState
 from app.ui import controls, services
 from app.ui.shell import Shell, route_for
 
@@ -100,6 +101,25 @@ def headline_card(headline: services.Headline) -> ft.Control:
     return controls.card(*rows, identifier=f"headline-{headline.plan_id}")
 
 
+def sync_notice(shell: Shell, status: SyncState) -> ft.Control | None:
+    """What needs the officer's eye about sync, with the way to it (History)."""
+    text = controls.sync_detail(status)
+    if text is None:
+        return None
+
+    async def show(_event: ft.ControlEvent) -> None:
+        await shell.go("/history")
+
+    lines: list[ft.Control] = [ft.Text(text, size=15, key="sync-detail")]
+    if status.unsent:
+        lines.append(
+            controls.action_button(
+                _("Show in History"), show, key="show-unsent", kind="outlined", icon=ft.Icons.LIST
+            )
+        )
+    return controls.card(*lines, identifier="sync-notice")
+
+
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
     from app.ui.settings import sign_in_panel
 
@@ -108,7 +128,7 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
     if state.officer is None:
         panel = await sign_in_panel(shell)
         return shell.tab_view("/", title, [panel])
-    data, (pending, online) = await asyncio.gather(
+    data, status = await asyncio.gather(
         asyncio.to_thread(
             services.today_data, state.engine, state.officer, state.today(), state.now()
         ),
@@ -124,6 +144,9 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
             alignment=ft.MainAxisAlignment.START,
         )
     ]
+    detail_slot = ft.Container(sync_notice(shell, status))
+    state.detail_slot = detail_slot
+    body.append(detail_slot)
     body += [headline_card(h) for h in data.headlines]
     body.append(controls.heading(_("Tasks for today")))
     if not data.tasks:
@@ -136,6 +159,6 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
             _("New entry"), free_log, key="new-entry", icon=ft.Icons.ADD, kind="tonal"
         )
     )
-    badge = ft.Container(controls.sync_badge(pending, online))
+    badge = ft.Container(controls.sync_badge(status))
     state.badge_slot = badge
     return shell.tab_view("/", title, body, actions=[badge])

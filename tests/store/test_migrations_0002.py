@@ -55,9 +55,7 @@ def test_upgrade_from_0001_keeps_entries(empty_engine):
             device_id="phone",
             queue=False,
         )
-        delete_entry(
-            session, second.entry_id, officer_id=officer, device_id="phone", queue=False
-        )
+        delete_entry(session, second.entry_id, officer_id=officer, device_id="phone", queue=False)
         queue_as_in_0001(session)
         session.commit()
     before = entries_as_values(empty_engine)

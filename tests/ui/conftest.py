@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -97,3 +97,16 @@ async def app(app_factory: Callable[..., FletHarness]) -> AsyncIterator[FletHarn
     harness = await app_factory().start()
     yield harness
     await harness.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_handler_fails_unnoticed(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """The app turns a failing handler into a toast (``keep_session_alive``): a test must
+    still fail on one, unless it provokes it on purpose."""
+    yield
+    if request.node.get_closest_marker("handler_error_expected"):
+        return
+    failed = [r.getMessage() for r in caplog.records if r.name == "app.ui.app"]
+    assert not failed, f"a handler failed: {failed}"

@@ -275,6 +275,16 @@ class FletHarness:
         """All visible text of the current screen, one string, for ``in`` assertions."""
         return "\n".join(self.texts(root if root is not None else self.page.views[-1]))
 
+    def toast(self, key: str) -> Any:
+        """The snackbar whose text carries ``key`` (the app keys a toast's text)."""
+        found = [
+            d
+            for d in self.page._dialogs.controls
+            if getattr(getattr(d, "content", None), "key", None) == key
+        ]
+        assert found, f"no toast {key!r}"
+        return found[-1]
+
     def view_routes(self) -> list[str]:
         return [v.route for v in self.page.views]
 

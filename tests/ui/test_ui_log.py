@@ -35,7 +35,7 @@ async def test_a_nivea_check_takes_two_taps(app, ui_engine):
     )
     assert app.view_routes() == ["/"]
     assert app.get(f"status-{CHECK_ACTION}").content.value == "Zrobione"
-    [snack] = app.find("saved")
+    snack = app.toast("saved")
     assert snack.open and snack.action == "Cofnij"
     assert "Zapisano: Kontrola miejsca" in snack.content.value
     assert app.get("sync-badge").content.controls[1].value == "Czeka: 1"
@@ -45,7 +45,7 @@ async def test_undo_removes_the_entry_with_a_tombstone(app, ui_engine):
     await app.click(f"log-{CHECK_ACTION}")
     await app.click("save")
     [entry] = stored(ui_engine)
-    await app.trigger(app.get("saved"), "action")
+    await app.trigger(app.toast("saved"), "action")
     assert stored(ui_engine) == []
     with session_scope(ui_engine) as session:
         history = entry_history(session, entry.entry_id)

@@ -50,16 +50,18 @@ async def test_server_address_is_validated_and_stored(app, ui_engine):
 async def test_sync_now_without_a_service_says_so(app):
     await app.go("/settings")
     await app.click("sync-now")
-    [toast] = app.find("sync-result")
+    toast = app.toast("sync-result")
     assert toast.content.value == "Brak serwera synchronizacji."
 
 
 async def test_sync_now_reports_what_was_sent(app_factory):
     from types import SimpleNamespace
 
+    from app.sync.client import SyncState
+
     class FakeSync:
         def state(self):
-            return SimpleNamespace(pending=0, online=True, last_success=None, last_error=None)
+            return SyncState(pending=0, online=True, last_success=None, last_error=None)
 
         async def sync_once(self):
             return SimpleNamespace(pushed=2, pulled=5, errors=[])
@@ -67,7 +69,7 @@ async def test_sync_now_reports_what_was_sent(app_factory):
     async with app_factory(sync=FakeSync()) as h:
         await h.go("/settings")
         await h.click("sync-now")
-        assert h.get("sync-result").content.value == "Wysłano 2, pobrano 5."
+        assert h.toast("sync-result").content.value == "Wysłano 2, pobrano 5."
 
 
 async def test_sign_out_returns_to_the_sign_in(app, ui_engine):

@@ -71,9 +71,15 @@ async def test_nothing_due_outside_any_plan(app_factory, ui_engine):
 async def test_sync_badge_counts_waiting_changes_and_offline(app_factory):
     class FakeSync:
         def state(self):
-            from types import SimpleNamespace
+            from app.sync.client import Failure, SyncState
 
-            return SimpleNamespace(pending=3, online=False, last_success=None, last_error="x")
+            return SyncState(
+                pending=3,
+                online=False,
+                last_success=None,
+                last_error="x",
+                failure=Failure.offline,
+            )
 
     async with app_factory(sync=FakeSync()) as h:
         assert h.get("sync-badge").content.controls[1].value == "Offline (3)"
