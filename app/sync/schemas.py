@@ -14,6 +14,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     WithJsonSchema,
     field_validator,
@@ -21,7 +23,9 @@ from pydantic import (
 )
 
 from app.model import ActionIn, ChannelIn, EntryIn, PartnerIn, PlanIn, Role
-from app.model.enums import CriterionKind, EntryKind, Measure, PlanStatus
+from app.model.clock import local_today, utcnow
+from app.model.enums import COUNT_FIELDS, CriterionKind, EntryKind, Measure, PlanStatus
+from app.model.limits import EARLIEST, check_instant, check_plan_period
 from app.model.plans import ActionBase
 
 MAX_INT = 2**31 - 1
@@ -36,15 +40,20 @@ ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
 
 _NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 """``\u0000`` in JSON text, unless its backslash is itself escaped (a literal backslash)."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A UTF-16 surrogate left alone (``"\\ud800"`` in JSON): no text encoding can store it."""
 
 
 def refuse_nul(data: Any) -> Any:
-    """No NUL characters anywhere in a request: PostgreSQL cannot store them in text.
+    """No NUL characters and no lone surrogates anywhere in a request: PostgreSQL cannot store
+    NUL in text, and a lone surrogate is not a character (it cannot be encoded as UTF-8).
 
     Checked on the body as JSON text (one pass in C; a batch holds thousands of values)."""
-    text = json.dumps(data, default=str)
+    text = json.dumps(data, default=str, ensure_ascii=False)
     if "\\u0000" in text and _NUL.search(text):
         raise ValueError("text must not contain NUL characters")
+    if _SURROGATE.search(text):
+        raise ValueError("text must be valid Unicode (a lone surrogate was sent)")
     return data
 
 
@@ -116,23 +125,93 @@ class TokenOut(BaseModel):
 # push ----------------------------------------------------------------------------------
 
 
+def _both_or_neither(a: str, b: str) -> list[dict[str, Any]]:
+    """JSON Schema: when ``a`` is given (not null), ``b`` must be given too, and back."""
+    return [
+        {
+            "if": {"properties": {x: {"not": {"type": "null"}}}, "required": [x]},
+            "then": {"properties": {y: {"not": {"type": "null"}}}, "required": [y]},
+        }
+        for x, y in ((a, b), (b, a))
+    ]
+
+
+def _needs(field: str, value: Any, required: str) -> dict[str, Any]:
+    """JSON Schema: when ``field`` is ``value``, ``required`` must be given (not null)."""
+    return {
+        "if": {"properties": {field: {"const": value}}, "required": [field]},
+        "then": {"properties": {required: {"not": {"type": "null"}}}, "required": [required]},
+    }
+
+
+_NUMBERS = ("lat", "lon", "accuracy_m")
+
+
 class EntryContentIn(EntryIn):
-    """An entry's content as a device sends it: ``EntryIn`` with unknown fields refused.
+    """An entry's content as a device sends it: ``EntryIn`` with unknown fields refused and
+    JSON types taken as they are (no ``"3"`` for a count, no ``1`` for a flag).
 
     Built by pydantic's own constructor: SQLModel's would validate each entry of a batch a
     second time (it is only needed for table rows)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                *_both_or_neither("lat", "lon"),
+                {
+                    "if": {
+                        "properties": {"accuracy_m": {"not": {"type": "null"}}},
+                        "required": ["accuracy_m"],
+                    },
+                    "then": {
+                        "properties": {"lat": {"not": {"type": "null"}}},
+                        "required": ["lat"],
+                    },
+                },
+            ],
+            "description": "Also enforced (not expressible here): occurred_at within the plan's "
+            "period (less a week's grace) and not after now plus 24 h; a time zone on every "
+            "instant; references to plans, actions and places in the caller's reach, an "
+            "action of the plan named.",
+        },
+    )
     __init__ = BaseModel.__init__
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_types(cls, data: Any) -> Any:
+        """Counts are JSON integers, ``gps_poor`` a JSON boolean, positions JSON numbers."""
+        if not isinstance(data, dict):
+            return data
+        for name in COUNT_FIELDS:
+            value = data.get(name, 0)
+            if type(value) is not int:
+                raise ValueError(f"{name}: a count must be a whole number (a JSON integer)")
+        if type(data.get("gps_poor", False)) is not bool:
+            raise ValueError("gps_poor must be true or false")
+        for name in _NUMBERS:
+            value = data.get(name)
+            if value is not None and type(value) not in (int, float):
+                raise ValueError(f"{name} must be a number")
+        return data
 
 
 class MutationIn(Exact):
-    mutation_id: int = Field(ge=1, le=MAX_INT)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [_needs("deleted", True, "base_revision_id")],
+            "description": "recorded_at, when given, carries a time zone and lies between the "
+            "plan's start (less a week) and now plus 24 h.",
+        }
+    )
+
+    mutation_id: StrictInt = Field(ge=1, le=MAX_INT)
     type: Literal["entry"]
     entry_id: Uuid
     revision_id: Uuid
     base_revision_id: Uuid | None = None
-    deleted: bool = False
+    deleted: StrictBool = False
     recorded_at: datetime | None = Field(default=None, description="device clock when recorded")
     content: EntryContentIn
 
@@ -140,12 +219,18 @@ class MutationIn(Exact):
     def _edits_name_their_base(self) -> Self:
         if self.deleted and self.base_revision_id is None:
             raise ValueError("a delete must name the revision it deletes (base_revision_id)")
-        if self.recorded_at is not None and self.recorded_at.tzinfo is None:
-            raise ValueError("recorded_at needs a time zone")
+        if self.recorded_at is not None:
+            if self.recorded_at.tzinfo is None:
+                raise ValueError("recorded_at needs a time zone")
+            check_instant("recorded_at", self.recorded_at, utcnow(), not_before=EARLIEST)
         return self
 
 
 class PushIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Mutation ids increase strictly within a batch."}
+    )
+
     client_id: ClientId
     mutations: list[MutationIn] = Field(min_length=1, max_length=MAX_BATCH)
 
@@ -301,10 +386,22 @@ class ChangesOut(BaseModel):
 
 
 class ActionWriteIn(ActionIn):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                _needs("deadline", True, "end_date"),
+                *_both_or_neither("time_from", "time_to"),
+                *_both_or_neither("freq_times", "freq_per"),
+            ],
+            "description": "Also enforced: end_date not before start_date, both within the "
+            "plan's period.",
+        },
+    )
 
     time_from: LocalTime = None
     time_to: LocalTime = None
+    deadline: StrictBool = Field(default=False, description="a one-off task due by end_date")
 
     @field_validator("time_from", "time_to")
     @classmethod
@@ -323,9 +420,19 @@ class ChannelWriteIn(ChannelIn):
 
 
 class PlanWriteIn(PlanIn):
-    """A whole plan as a device or a supervisor sends it (unknown fields refused)."""
+    """A whole plan as a device or a supervisor sends it (unknown fields refused).
+
+    Also enforced (not expressible in the schema): ``id``, when given, equals the plan id in
+    the address; the period is ordered, at most 366 days long, starts in 2000 or later and at
+    most two years ahead; actions lie within it; places named are shared or of the plan's
+    area; the status asked for follows the workflow (draft → submitted → approved/returned)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _sensible_period(self) -> Self:
+        check_plan_period(self.period_start, self.period_end, local_today())
+        return self
 
     review_note: str = Field(default="", max_length=2000, description="with approved/returned")
 
