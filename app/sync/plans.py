@@ -41,10 +41,15 @@ def _check_references(session: Session, plan_id: str, body: PlanWriteIn) -> None
     if session.get(Officer, body.officer_id) is None:
         raise Refused(400, f"unknown officer {body.officer_id}")
     place_ids = {body.criterion_place_id, *(a.place_id for a in body.actions)} - {None}
-    known = set(session.exec(select(Place.id).where(col(Place.id).in_(place_ids))))
-    missing = sorted(str(place_id) for place_id in place_ids - known)
+    query = select(Place.id, Place.area_id).where(col(Place.id).in_(place_ids))
+    known = dict(session.exec(query).all())
+    missing = sorted(str(place_id) for place_id in place_ids - set(known))
     if missing:
         raise Refused(400, f"unknown places: {', '.join(missing)}")
+    # whoever may read the plan may read its places (a pull sends nothing beyond the reach)
+    foreign = sorted(p for p, area in known.items() if area not in (None, body.area_id))
+    if foreign:
+        raise Refused(400, f"places of another area: {', '.join(foreign)}")
     for model, rows in ((Action, body.actions), (Partner, body.partners), (Channel, body.channels)):
         ids = {row.id for row in rows if row.id}
         query = select(model.id).where(col(model.id).in_(ids), model.plan_id != plan_id)

@@ -9,6 +9,7 @@ Rules, in the order they are checked for each mutation:
 - one whose base is an older revision of the entry (a concurrent edit) is kept as well and,
   being later in server order, wins; the entry is flagged ``needs_review``;
 - one whose base the server does not know is a ``conflict``.
+An entry of a plan may not be dated before the plan's period (less ``PLAN_GRACE``).
 References to plans, actions and places must exist and lie in the caller's areas, and edits
 need the right to change the entry; otherwise the whole batch is refused (``Refused``) and,
 as the transaction is rolled back, nothing of it is stored.
@@ -29,7 +30,7 @@ the batch is run again with the lock taken first, so the result is always the lo
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -53,6 +54,7 @@ from sqlmodel import Session, select
 
 from app.model import Action, Entry, EntryRevision, Place, Plan, SyncDevice
 from app.model.clock import utcnow
+from app.model.limits import PLAN_GRACE, earliest_for_plan
 from app.sync.schemas import MutationIn, MutationResult, PushIn, PushOut
 from app.sync.scope import Scope, may_edit_entry
 from app.sync.versions import allocate, lock_versions
@@ -113,8 +115,16 @@ _READS = union_all(
             ),
         )
     ),
-    _part("plan", _PLAN.c.id, _PLAN.c.area_id).where(_PLAN.c.id.in_(_IDS["plans"])),
-    _part("action", _ACTION.c.id, _ACTION.c.plan_id, _PLAN.c.area_id)
+    _part("plan", _PLAN.c.id, _PLAN.c.area_id, cast(_PLAN.c.period_start, String)).where(
+        _PLAN.c.id.in_(_IDS["plans"])
+    ),
+    _part(
+        "action",
+        _ACTION.c.id,
+        _ACTION.c.plan_id,
+        _PLAN.c.area_id,
+        cast(_PLAN.c.period_start, String),
+    )
     .join_from(_ACTION, _PLAN, _PLAN.c.id == _ACTION.c.plan_id)
     .where(_ACTION.c.id.in_(_IDS["actions"])),
     _part("place", _PLACE.c.id, _PLACE.c.area_id).where(_PLACE.c.id.in_(_IDS["places"])),
@@ -192,6 +202,8 @@ class _Batch:
     actions: dict[str, tuple[str, str]]
     """action id → (its plan, that plan's area)"""
     place_areas: dict[str, str | None]
+    plan_starts: dict[str, date] = field(default_factory=dict)
+    """plan id → the first day of its period (plans named and plans of actions named)"""
     checked: set[tuple[str | None, str | None, str | None]] = field(default_factory=set)
     written: list[_Revision] = field(default_factory=list)
 
@@ -223,8 +235,10 @@ class _Batch:
                 )
             elif row.kind == "plan":
                 rows.plan_areas[row.id] = row.a
+                rows.plan_starts[row.id] = date.fromisoformat(row.b[:10])
             elif row.kind == "action":
                 rows.actions[row.id] = (row.a, row.b)
+                rows.plan_starts[row.a] = date.fromisoformat(row.c[:10])
             else:
                 rows.place_areas[row.id] = row.a
         return rows, device
@@ -379,6 +393,7 @@ def _apply(
     if references not in rows.checked:
         _check_references(scope, mutation, number, rows)
         rows.checked.add(references)
+    _check_dates(mutation, number, rows)
     head = rows.heads.get(mutation.entry_id)
     if mutation.base_revision_id is None:
         if head is not None:
@@ -444,6 +459,28 @@ def _check_references(scope: Scope, mutation: MutationIn, number: int, rows: _Ba
             raise Refused(400, f"mutation {number}: unknown place {content.place_id}")
         if not scope.has_place(rows.place_areas[content.place_id]):
             raise Refused(403, f"mutation {number}: place {content.place_id} is outside your areas")
+
+
+def _check_dates(mutation: MutationIn, number: int, rows: _Batch) -> None:
+    """An entry of a plan is not dated before the plan's period, less ``PLAN_GRACE``
+    (the schema has refused instants after now plus ``MAX_FUTURE`` already)."""
+    content = mutation.content
+    plan_id = content.plan_id
+    if plan_id is None and content.action_id is not None:
+        plan_id = rows.actions[content.action_id][0]
+    if plan_id is None:
+        return
+    earliest = earliest_for_plan(rows.plan_starts[plan_id])
+    for name, value in (
+        ("occurred_at", content.occurred_at),
+        ("recorded_at", mutation.recorded_at),
+    ):
+        if value is not None and value < earliest:
+            raise Refused(
+                422,
+                f"mutation {number}: {name} {value:%Y-%m-%d} is before the plan's period "
+                f"(it starts on {rows.plan_starts[plan_id]}; {PLAN_GRACE.days} days' grace)",
+            )
 
 
 def _revision(
