@@ -274,6 +274,45 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal error")
 
 
+def _error_ref() -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
+def _install_openapi(app: FastAPI) -> None:
+    """The document as the service answers: refusals are ``ErrorOut`` (422 included, which
+    never echoes the input), 503 and 429 carry ``Retry-After``, every answer ``no-store``."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        retry_after = {
+            "Retry-After": {
+                "description": "seconds to wait before trying again",
+                "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            }
+        }
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.get("responses", {})
+                if "422" in responses:
+                    responses["422"] = {
+                        "description": "Invalid request: where and what (never the value sent)",
+                        "content": _error_ref(),
+                    }
+                for code in ("429", "503"):
+                    if code in responses:
+                        responses[code]["headers"] = retry_after
+        components = schema.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _install_docs(app: FastAPI) -> None:
     """Swagger UI at /docs with its assets served from this service (no CDN)."""
     from swagger_ui_bundle import swagger_ui_path
@@ -338,6 +377,7 @@ def create_app(target: Engine | str, config: ServerConfig | None = None) -> Fast
     app.include_router(health.router)
     if config.docs:
         _install_docs(app)
+    _install_openapi(app)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=app.state.config.max_body_bytes)
     app.add_middleware(Hardening, routes=app.router.routes)
