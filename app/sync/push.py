@@ -54,7 +54,7 @@ from sqlmodel import Session, select
 
 from app.model import Action, Entry, EntryRevision, Place, Plan, SyncDevice
 from app.model.clock import utcnow
-from app.model.limits import PLAN_GRACE, earliest_for_plan
+from app.model.limits import EARLIEST, check_instant, earliest_for_plan
 from app.sync.schemas import MutationIn, MutationResult, PushIn, PushOut
 from app.sync.scope import Scope, may_edit_entry
 from app.sync.versions import allocate, lock_versions
@@ -350,6 +350,8 @@ def push_batch(session: Session, scope: Scope, batch: PushIn, *, locked: bool = 
 
     ``locked=False`` reads without the writers' lock and raises ``_Changed`` (or the
     database's IntegrityError) when a row it read changed before it wrote."""
+    if not batch.ids_increase():
+        raise Refused(400, "mutation ids must increase within a batch")
     if locked:
         lock_versions(session)  # one writer at a time: checks below cannot race another batch
     rows, device = _Batch.load(session, batch, scope.officer_id)
@@ -462,25 +464,25 @@ def _check_references(scope: Scope, mutation: MutationIn, number: int, rows: _Ba
 
 
 def _check_dates(mutation: MutationIn, number: int, rows: _Batch) -> None:
-    """An entry of a plan is not dated before the plan's period, less ``PLAN_GRACE``
-    (the schema has refused instants after now plus ``MAX_FUTURE`` already)."""
+    """Plausible instants (``app.model.limits``): not after now plus ``MAX_FUTURE``, not
+    before 2000 nor, for an entry of a plan, before the plan's period less ``PLAN_GRACE``."""
     content = mutation.content
     plan_id = content.plan_id
     if plan_id is None and content.action_id is not None:
         plan_id = rows.actions[content.action_id][0]
-    if plan_id is None:
-        return
-    earliest = earliest_for_plan(rows.plan_starts[plan_id])
+    earliest = EARLIEST if plan_id is None else earliest_for_plan(rows.plan_starts[plan_id])
+    now = utcnow()
     for name, value in (
         ("occurred_at", content.occurred_at),
         ("recorded_at", mutation.recorded_at),
     ):
-        if value is not None and value < earliest:
-            raise Refused(
-                422,
-                f"mutation {number}: {name} {value:%Y-%m-%d} is before the plan's period "
-                f"(it starts on {rows.plan_starts[plan_id]}; {PLAN_GRACE.days} days' grace)",
-            )
+        if value is None:
+            continue
+        try:
+            check_instant(name, value, now, not_before=earliest)
+        except ValueError as exc:
+            where = "" if plan_id is None else f" (the plan starts on {rows.plan_starts[plan_id]})"
+            raise Refused(400, f"mutation {number}: {exc}{where}") from None
 
 
 def _revision(

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from anyio import CapacityLimiter
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -38,7 +38,7 @@ from app.store.db import open_store
 from app.store.errors import Conflict, NotFound
 from app.sync.accounts import LoginRefused, RateLimited, authenticate
 from app.sync.config import DB_URL_ENV, ServerConfig
-from app.sync.deps import Db, get_token
+from app.sync.deps import Db, get_token, known_query
 from app.sync.push import Refused
 from app.sync.routes import auth, health, plans, pull, push
 from app.sync.versions import init_server_store
@@ -278,6 +278,22 @@ def _error_ref() -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
 
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _no_nul_in_text(node: Any) -> None:
+    """Every free text of a request shape states what ``refuse_nul`` enforces."""
+    if isinstance(node, dict):
+        free = not ({"pattern", "enum", "const", "format"} & node.keys())
+        if node.get("type") == "string" and free:
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _no_nul_in_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_nul_in_text(value)
+
+
 def _install_openapi(app: FastAPI) -> None:
     """The document as the service answers: refusals are ``ErrorOut`` (422 included, which
     never echoes the input), 503 and 429 carry ``Retry-After``, every answer ``no-store``."""
@@ -307,6 +323,9 @@ def _install_openapi(app: FastAPI) -> None:
         components = schema.get("components", {}).get("schemas", {})
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
+        for name, component in components.items():
+            if name.endswith("In"):  # request shapes: no NUL in any text (``refuse_nul``)
+                _no_nul_in_text(component)
         app.openapi_schema = schema
         return schema
 
@@ -370,11 +389,11 @@ def create_app(target: Engine | str, config: ServerConfig | None = None) -> Fast
     app.state.engine = engine
     app.state.config = config
     app.state.db = Db.over(engine, CapacityLimiter(config.threads))
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(known_query)])
     for module in (auth, push, pull, plans):
         api.include_router(module.router)
     app.include_router(api)
-    app.include_router(health.router)
+    app.include_router(health.router, dependencies=[Depends(known_query)])
     if config.docs:
         _install_docs(app)
     _install_openapi(app)
