@@ -111,6 +111,7 @@ DOCS_CSP = (
 )
 """Swagger UI's page starts itself with an inline script; its assets are served from here."""
 DOCS_PATH, DOCS_ASSETS = "/docs", "/docs-assets"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 class Hardening:
@@ -165,13 +166,13 @@ class Hardening:
                 await _error(500, "internal error")(scope, receive, secured)
 
     def _allowed(self, scope: Scope) -> list[str]:
-        """Every method some route of this path answers (HEAD with GET), plus OPTIONS."""
-        methods: set[str] = set()
-        probe = {**scope, "method": "GET"}
-        for route in self.routes:
-            match, _ = route.matches(probe)
-            if match is not Match.NONE:
-                methods.update(getattr(route, "methods", None) or ())
+        """Every method some route of this path answers, plus OPTIONS (none: no such path)."""
+        methods = {
+            method
+            for method in METHODS
+            for route in self.routes
+            if route.matches({**scope, "method": method})[0] is Match.FULL
+        }
         return sorted(methods | {"OPTIONS"}) if methods else []
 
 
