@@ -26,8 +26,8 @@ from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
 from app.model import Action, EntryIn, EntryRevision, Place, Plan, Role, ServiceArea
-from app.model.clock import utcnow
-from app.model.limits import MAX_FUTURE, PLAN_GRACE
+from app.model.clock import local_today, utcnow
+from app.model.limits import MAX_FUTURE, PLAN_GRACE, PLAN_MAX_AHEAD, PLAN_MAX_SPAN
 from app.plans.demo import DEMO_PASSWORD
 from app.store.entries import log_entry
 from app.store.org import officer_area_ids, officer_by_badge
@@ -447,6 +447,78 @@ def test_implausible_values_are_refused(server, demo_engine):
         assert stored is not None and stored.period_end.year < 9999
 
 
+def new_plan_body(server: FastAPI, token: str, **fields: Any) -> dict:
+    """A new draft plan for the officer's area, built from the Lubartów plan (no sections)."""
+    plan = call(server, "GET", f"/api/v1/plans/{current_plan('lubartow')}", token=token).json()
+    skip = {"id", "created_at", "updated_at", "server_version", "status", "review_note"}
+    body = {k: v for k, v in plan.items() if k not in skip}
+    return {**body, "actions": [], "partners": [], "channels": [], **fields}
+
+
+def test_plan_periods_are_taken_only_when_sensible(server, demo_engine):
+    """Property: a plan is saved iff its period is ordered, at most PLAN_MAX_SPAN long, starts
+    in 2000 or later and at most PLAN_MAX_AHEAD after today; nothing is stored otherwise."""
+    token = token_for(demo_engine, OFFICER)
+    today = local_today()
+
+    @PROPERTY
+    @given(
+        start=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)),
+        days=st.integers(-30, 3000) | st.just(int(PLAN_MAX_SPAN.days)),
+    )
+    def check(start: date, days: int) -> None:
+        assume(abs((start - (today + PLAN_MAX_AHEAD)).days) > 1)  # the day may turn meanwhile
+        end = start + timedelta(days=days)
+        plan_id = str(uuid.uuid4())
+        body = new_plan_body(server, token, period_start=str(start), period_end=str(end))
+        response = call(server, "PUT", f"/api/v1/plans/{plan_id}", token=token, body=body)
+        sensible = (
+            0 <= days <= PLAN_MAX_SPAN.days
+            and start >= date(2000, 1, 1)
+            and start <= today + PLAN_MAX_AHEAD
+        )
+        assert response.status_code == (200 if sensible else 400), (start, end, response.text)
+        with Session(demo_engine) as session:
+            assert (session.get(Plan, plan_id) is not None) == sensible
+
+    check()
+
+
+COUNT_VALUES_REFUSED = st.one_of(
+    st.text(max_size=4),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True).filter(lambda x: not float(x).is_integer()),
+    st.lists(st.integers(0, 3), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
+)
+
+
+def test_counts_and_flags_take_only_their_json_types(server, demo_engine):
+    """Property: a count is a JSON integer within limits (3 or 3.0), anything else 422; a flag
+    is a JSON boolean; a mutation id a JSON integer."""
+    token = token_for(demo_engine, OFFICER)
+
+    @PROPERTY
+    @given(
+        count=st.sampled_from(["leaflets", "fines", "persons_legitimised"]),
+        value=st.one_of(
+            COUNT_VALUES_REFUSED,
+            st.integers(0, 10_000),
+            st.integers(0, 10_000).map(float),
+        ),
+        flag=st.one_of(st.booleans(), st.integers(0, 1), st.text(max_size=3), st.none()),
+    )
+    def check(count: str, value: Any, flag: Any) -> None:
+        one = mutation(1, content=entry_content(**{count: value, "gps_poor": flag}))
+        body = json.dumps(push_body(one, client_id=f"t-{uuid.uuid4().hex[:8]}"), allow_nan=True)
+        response = call(server, "POST", "/api/v1/push", token=token, raw=body)
+        number_ok = type(value) in (int, float) and float(value).is_integer()
+        fine = number_ok and type(flag) is bool
+        assert response.status_code == (200 if fine else 422), (value, flag, response.text)
+
+    check()
+
+
 def test_instants_are_taken_only_within_the_plausible_window(server, demo_engine):
     """Property: an entry's instant is stored iff it lies in [plan start − grace, now + skew]
     (an hour's margin either side of each limit: the clock moves while the test runs)."""
@@ -581,13 +653,13 @@ def test_sign_in_is_checked_before_the_body(server, demo_engine):
     assert call(server, "POST", "/api/v1/push", token=live, body=malformed).status_code == 422
 
 
+def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+
+
 @given(
     body=st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-        lambda inner: (
-            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
-        ),
-        max_leaves=8,
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5), nested, max_leaves=8
     )
 )
 @settings(PROPERTY)
