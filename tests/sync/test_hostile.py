@@ -583,26 +583,26 @@ def test_a_guesser_cannot_lock_an_officer_out(server, demo_engine):
 
 
 def test_serve_believes_proxy_headers_only_from_configured_proxies(monkeypatch, tmp_path):
+    """``rejon serve``: proxy headers off unless proxies are named; /docs only with --docs."""
     import uvicorn
 
     from app.cli import cli
+    from app.sync.config import DB_URL_ENV, DOCS_ENV, TOKEN_DAYS_ENV
 
+    for name in (DB_URL_ENV, DOCS_ENV, TOKEN_DAYS_ENV):  # restored after the test
+        monkeypatch.setenv(name, "")
     seen: list[dict] = []
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.append(kwargs))
     url = f"sqlite:///{tmp_path / 'server.db'}"
     runner = CliRunner()
     assert runner.invoke(cli, ["serve", "--db", url]).exit_code == 0
-    assert (
-        runner.invoke(
-            cli, ["serve", "--db", url, "--forwarded-allow-ips", "10.1.1.1, 10.1.1.2"]
-        ).exit_code
-        == 0
-    )
-    assert seen[0]["proxy_headers"] is False
-    assert seen[1]["proxy_headers"] is True and seen[1]["forwarded_allow_ips"] == [
-        "10.1.1.1",
-        "10.1.1.2",
-    ]
+    assert not ServerConfig.from_env().docs
+    proxies = ["--forwarded-allow-ips", "10.1.1.1, 10.1.1.2", "--docs"]
+    assert runner.invoke(cli, ["serve", "--db", url, *proxies]).exit_code == 0
+    assert seen[0]["proxy_headers"] is False and seen[0]["forwarded_allow_ips"] is None
+    assert seen[1]["proxy_headers"] is True
+    assert seen[1]["forwarded_allow_ips"] == ["10.1.1.1", "10.1.1.2"]
+    assert ServerConfig.from_env().docs  # what each worker process reads
 
 
 @pytest.fixture
