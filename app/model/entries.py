@@ -5,7 +5,7 @@ revisions (``EntryRevision``). Editing appends a revision, deleting appends a to
 revision; the head only points at the revision in force.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Self
 
 from pydantic import model_validator
@@ -15,10 +15,11 @@ from sqlmodel import Field, SQLModel
 from app.model.clock import utcnow
 from app.model.enums import COUNT_FIELDS, EntryKind, enum_type
 from app.model.ids import new_id
+from app.model.limits import EARLIEST, check_instant
+from app.model.limits import MAX_FUTURE as MAX_FUTURE  # where it was defined before
 
 MAX_COUNT = 10_000
 """A sane ceiling for one entry's counter; anything above is a typing error."""
-MAX_FUTURE = timedelta(hours=24)
 NOTE_MAX = 2000
 
 
@@ -71,8 +72,7 @@ class EntryContent(SQLModel):
             raise ValueError("GPS accuracy given without a position")
         if self.occurred_at.tzinfo is None:
             raise ValueError("occurred_at needs a time zone (e.g. 2024-03-01T18:30:00+01:00)")
-        if self.occurred_at > utcnow() + MAX_FUTURE:
-            raise ValueError(f"occurred_at {self.occurred_at:%Y-%m-%d %H:%M} is in the future")
+        check_instant("occurred_at", self.occurred_at, utcnow(), not_before=EARLIEST)
         return self
 
     def counts(self) -> dict[str, int]:

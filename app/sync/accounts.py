@@ -6,10 +6,10 @@ so every worker process serving the same database applies the same limit.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import ColumnElement, bindparam, func, update
 from sqlmodel import Session, col, delete, select
 
 from app.model import (
@@ -37,10 +37,17 @@ ATTEMPTS_KEPT = timedelta(days=1)
 
 @dataclass(frozen=True)
 class RateLimit:
-    """At most ``per_badge`` / ``per_address`` failed sign-ins within ``window``."""
+    """Failed sign-ins allowed within ``window`` before that kind of attempt waits.
+
+    The tight limit is per badge *and* address: whoever guesses one officer's password from
+    one place waits, and the officer signing in from their own phone does not. A badge has a
+    higher ceiling over all addresses (a spread-out guess), an address one over all badges.
+    Existing sessions are never touched: a locked sign-in ends no one's work.
+    """
 
     window: timedelta = timedelta(minutes=15)
-    per_badge: int = 5
+    per_badge_and_address: int = 5
+    per_badge: int = 50
     per_address: int = 20
 
 
@@ -159,26 +166,32 @@ def user_areas(session: Session, officer_ids: list[str]) -> dict[str, list[Servi
 # sign-in and tokens --------------------------------------------------------------------
 
 
-def _failures(session: Session, column: object, value: str, since: datetime) -> list[datetime]:
-    query = select(LoginAttempt.at).where(
-        column == value,
-        col(LoginAttempt.succeeded).is_(False),
-        col(LoginAttempt.at) >= since,
+def _failures(
+    session: Session, where: list[ColumnElement[bool]], since: datetime
+) -> tuple[int, datetime | None]:
+    """How many failed sign-ins match ``where`` since ``since``, and the earliest of them."""
+    query = select(func.count(), func.min(LoginAttempt.at)).where(
+        *where, col(LoginAttempt.succeeded).is_(False), col(LoginAttempt.at) >= since
     )
-    return list(session.exec(query))
+    count, first = session.exec(query).one()
+    return int(count), first
 
 
 def _check_rate(
     session: Session, badge: str, address: str, now: datetime, limits: RateLimit
 ) -> None:
     since = now - limits.window
-    for column, value, limit in (
-        (LoginAttempt.badge, badge, limits.per_badge),
-        (LoginAttempt.address, address, limits.per_address),
+    by_badge = col(LoginAttempt.badge) == badge
+    by_address = col(LoginAttempt.address) == address
+    for where, limit in (
+        ([by_badge, by_address], limits.per_badge_and_address),
+        ([by_badge], limits.per_badge),
+        ([by_address], limits.per_address),
     ):
-        failures = _failures(session, column, value, since)
-        if len(failures) >= limit:
-            free_at = min(failures) + limits.window
+        count, first = _failures(session, where, since)
+        if count >= limit and first is not None:
+            first = first if first.tzinfo else first.replace(tzinfo=UTC)  # as stored
+            free_at = first + limits.window
             raise RateLimited(max(1, int((free_at - now).total_seconds()) + 1))
 
 
@@ -194,12 +207,12 @@ def login(
 ) -> Login:
     """Check a badge and password and hand out a token. Commits: failures must be counted."""
     now = utcnow()
-    address = address[:64]
+    badge, address = badge[:20], address[:64]
     _check_rate(session, badge, address, now, limits)
     officer = session.exec(select(Officer).where(Officer.badge == badge)).first()
     password_ok = verify_password(officer.password_hash if officer else _dummy_hash(), password)
     succeeded = officer is not None and officer.active and password_ok
-    session.add(LoginAttempt(badge=badge[:20], address=address, at=now, succeeded=succeeded))
+    session.add(LoginAttempt(badge=badge, address=address, at=now, succeeded=succeeded))
     if not succeeded or officer is None:
         session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - ATTEMPTS_KEPT))
         session.commit()

@@ -42,11 +42,22 @@ def serve(
     access_log: Annotated[
         bool, typer.Option(help="Log every request (costs ~10 % of throughput under load).")
     ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed (sign-in limits count per client address). "
+            "None by default: the peer's own address is used."
+        ),
+    ] = "",
+    docs: Annotated[
+        bool, typer.Option(help="Serve interactive API docs at /docs (assets served locally).")
+    ] = False,
 ) -> None:
     """Run the sync service (API under /api/v1, OpenAPI at /openapi.json, /healthz)."""
     import uvicorn
 
-    from app.sync.config import DB_URL_ENV, TOKEN_DAYS_ENV
+    from app.sync.config import DB_URL_ENV, DOCS_ENV, TOKEN_DAYS_ENV
     from app.sync.versions import init_server_store
 
     url = _server_url(db)
@@ -55,6 +66,8 @@ def serve(
     engine.dispose()
     os.environ[DB_URL_ENV] = url
     os.environ[TOKEN_DAYS_ENV] = str(token_days)
+    os.environ[DOCS_ENV] = "1" if docs else "0"
+    proxies = [address.strip() for address in forwarded_allow_ips.split(",") if address.strip()]
     typer.echo(f"Rejon sync on http://{host}:{port} — database {_shown(url)}")
     uvicorn.run(
         "app.sync.server:app_from_env",
@@ -63,6 +76,9 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
+        proxy_headers=bool(proxies),  # uvicorn would believe any local peer's headers
+        forwarded_allow_ips=proxies or None,
+        server_header=False,
     )
 
 

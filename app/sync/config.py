@@ -8,6 +8,7 @@ from app.sync.accounts import TOKEN_LIFETIME, RateLimit
 
 DB_URL_ENV = "REJON_SERVE_DB_URL"
 TOKEN_DAYS_ENV = "REJON_TOKEN_DAYS"
+DOCS_ENV = "REJON_SERVE_DOCS"
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,11 @@ class ServerConfig:
     threads: int = 3
     """Requests served at once per process, each in a worker thread with a connection of its
     own; a few beat many (GIL), see ``deps``. More processes (``--workers``) for more cores."""
+    docs: bool = False
+    """Interactive API docs at /docs (assets served locally); off unless asked for."""
 
     @classmethod
     def from_env(cls) -> "ServerConfig":
         days = os.environ.get(TOKEN_DAYS_ENV)
-        return cls(token_lifetime=timedelta(days=float(days))) if days else cls()
+        lifetime = timedelta(days=float(days)) if days else TOKEN_LIFETIME
+        return cls(token_lifetime=lifetime, docs=os.environ.get(DOCS_ENV) == "1")

@@ -18,6 +18,7 @@ from typing import Annotated, TypeVar
 from anyio import CapacityLimiter
 from anyio.to_thread import run_sync
 from fastapi import Depends, HTTPException, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
@@ -108,6 +109,22 @@ async def get_token(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("sign in first: Authorization: Bearer <token>")
     return credentials.credentials
+
+
+async def known_query(request: Request) -> None:
+    """Unknown query parameters are refused like unknown body fields (a typo is not ignored)."""
+    route = request.scope.get("route")
+    known = {
+        param.alias for param in getattr(getattr(route, "dependant", None), "query_params", [])
+    }
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", name[:40]), "msg": "unknown query parameter", "type": "extra"}
+                for name in unknown
+            ]
+        )
 
 
 DbDep = Annotated[Db, Depends(get_db)]

@@ -5,6 +5,7 @@ this module only adds what the network needs: visibility, references checked bef
 and one ``PUT`` that carries both the content and the status a device wants the plan in.
 """
 
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.model import (
@@ -19,6 +20,8 @@ from app.model import (
     PlanStatus,
     ServiceArea,
 )
+from app.model.clock import local_today
+from app.model.limits import check_plan_period
 from app.plans import workflow
 from app.store.errors import NotFound
 from app.sync.outputs import stored_plan_input
@@ -41,10 +44,15 @@ def _check_references(session: Session, plan_id: str, body: PlanWriteIn) -> None
     if session.get(Officer, body.officer_id) is None:
         raise Refused(400, f"unknown officer {body.officer_id}")
     place_ids = {body.criterion_place_id, *(a.place_id for a in body.actions)} - {None}
-    known = set(session.exec(select(Place.id).where(col(Place.id).in_(place_ids))))
-    missing = sorted(str(place_id) for place_id in place_ids - known)
+    query = select(Place.id, Place.area_id).where(col(Place.id).in_(place_ids))
+    known = dict(session.exec(query).all())
+    missing = sorted(str(place_id) for place_id in place_ids - set(known))
     if missing:
         raise Refused(400, f"unknown places: {', '.join(missing)}")
+    # whoever may read the plan may read its places (a pull sends nothing beyond the reach)
+    foreign = sorted(p for p, area in known.items() if area not in (None, body.area_id))
+    if foreign:
+        raise Refused(400, f"places of another area: {', '.join(foreign)}")
     for model, rows in ((Action, body.actions), (Partner, body.partners), (Channel, body.channels)):
         ids = {row.id for row in rows if row.id}
         query = select(model.id).where(col(model.id).in_(ids), model.plan_id != plan_id)
@@ -71,11 +79,19 @@ def save_plan_document(
     """Save the content (when it changed) and move the plan to the status the body asks for."""
     if body.id not in (None, plan_id):
         raise Refused(400, "the plan id in the body differs from the one in the address")
+    try:
+        check_plan_period(body.period_start, body.period_end, local_today())
+    except ValueError as exc:
+        raise Refused(400, str(exc)) from None
     existing = session.get(Plan, plan_id)
     if existing is not None and not scope.has_area(existing.area_id):
         raise NotFound(f"no plan {plan_id}")
     _check_references(session, plan_id, body)
-    plan_in = PlanIn.model_validate({**body.model_dump(exclude={"review_note"}), "id": plan_id})
+    try:  # the model's rules between fields (an action within the period, dates in order)
+        plan_in = PlanIn.model_validate({**body.model_dump(exclude={"review_note"}), "id": plan_id})
+    except ValidationError as exc:
+        problems = "; ".join(str(error["msg"]) for error in exc.errors()[:5])
+        raise Refused(400, problems) from None
     if existing is None or not _same_content(stored_plan_input(session, plan_id), plan_in):
         workflow.save_draft(session, officer, plan_in)
     plan = visible_plan(session, scope, plan_id)

@@ -10,6 +10,13 @@ plan's area and places; an area's unit), so a device can store the page alone wi
 breaking a foreign key. A parent is left out when the device holds it already: it lies in
 the caller's reach and its version is at or below ``since``, so an earlier page of this same
 reach sent it (a device whose reach changed pulls again from 0, see ``Scope.key``).
+
+Nothing beyond the reach is sent (the same rules as the direct reads, ``Scope``): a revision
+in the reach that points at a plan, action or place outside it (an admin's entry against
+another unit's plan, an officer's own entry after their areas changed) comes with that
+reference withheld (null). The one row sent that the reach does not name is the card of an
+officer named by a row the caller reads (who logged the entry, who owns the plan) with
+their unit, so the entry can say who logged it; their areas are cut to the reach.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 
-from sqlalchemy import ColumnElement, Select, bindparam, exists, not_, or_, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, not_, or_, true
 from sqlmodel import Session, col, select
 
 from app.model import (
@@ -77,6 +84,8 @@ _REVISION, _ENTRY = EntryRevision.__table__, Entry.__table__
 # the rows a revision points at, aliased so the reach's subqueries stay uncorrelated
 _PLAN_OF = Plan.__table__.alias("plan_of")
 _PLACE_OF = Place.__table__.alias("place_of")
+_ACTION_OF = Action.__table__.alias("action_of")
+_ACTION_PLAN = Plan.__table__.alias("action_plan")
 _AUTHOR = Officer.__table__.alias("author")
 _OWNER = Officer.__table__.alias("owner")
 _REVISION_COLUMNS = [
@@ -88,6 +97,7 @@ _REVISION_COLUMNS = [
     _PLAN_OF.c.area_id.label("plan_area"),
     _PLACE_OF.c.server_version.label("place_version"),
     _PLACE_OF.c.area_id.label("place_area"),
+    _ACTION_PLAN.c.area_id.label("action_area"),
     _AUTHOR.c.server_version.label("author_version"),
     _AUTHOR.c.unit_id.label("author_unit"),
     _OWNER.c.server_version.label("owner_version"),
@@ -118,6 +128,8 @@ def _revisions_query(scope: Scope, limit: int) -> Select:
         .join(_ENTRY, _ENTRY.c.id == _REVISION.c.entry_id)
         .outerjoin(_PLAN_OF, _PLAN_OF.c.id == _REVISION.c.plan_id)
         .outerjoin(_PLACE_OF, _PLACE_OF.c.id == _REVISION.c.place_id)
+        .outerjoin(_ACTION_OF, _ACTION_OF.c.id == _REVISION.c.action_id)
+        .outerjoin(_ACTION_PLAN, _ACTION_PLAN.c.id == _ACTION_OF.c.plan_id)
         .join(_AUTHOR, _AUTHOR.c.id == _REVISION.c.officer_id)
         .join(_OWNER, _OWNER.c.id == _ENTRY.c.officer_id)
         .where(version > bindparam("since"), version <= bindparam("high"))
@@ -139,13 +151,17 @@ def _revisions(
     pulled = []
     query = _revisions_query(scope, limit)
     for row in session.connection().execute(query, {"since": since, "high": high}):
-        out = RevisionOut.model_validate(row._mapping)
-        plans = (out.plan_id,) if out.plan_id else ()
-        if plans and not lacks(row.plan_version, scope.has_area(row.plan_area)):
-            plans = ()
-        places = (out.place_id,) if out.place_id else ()
-        if places and not lacks(row.place_version, scope.has_place(row.place_area)):
-            places = ()
+        fields = dict(row._mapping)
+        # references beyond the reach are withheld: the device may not read those rows
+        if fields["plan_id"] and not scope.has_area(row.plan_area):
+            fields["plan_id"] = None
+        if fields["action_id"] and not scope.has_area(row.action_area):
+            fields["action_id"] = None
+        if fields["place_id"] and not scope.has_place(row.place_area):
+            fields["place_id"] = None
+        out = RevisionOut.model_validate(fields)
+        plans = (out.plan_id,) if out.plan_id and lacks(row.plan_version, True) else ()
+        places = (out.place_id,) if out.place_id and lacks(row.place_version, True) else ()
         officers = tuple(
             officer_id
             for officer_id, version, unit in (
@@ -232,6 +248,10 @@ def read_changes(
     )
 
 
+_REACHED = (Plan, Place, ServiceArea)
+"""Parents sent only within the reach; officers and units named by what is sent come along."""
+
+
 @dataclass(frozen=True)
 class _Held:
     """What the device holds already: rows of its reach at or below ``since``."""
@@ -240,8 +260,12 @@ class _Held:
     clauses: Mapping[type, ColumnElement[bool]]
 
     def missing(self, model: type) -> ColumnElement[bool]:
+        """Rows of ``model`` to send as parents: not held yet, and never beyond the reach."""
         version = col(model.server_version)  # type: ignore[attr-defined]
-        return or_(version > self.since, version.is_(None), not_(self.clauses[model]))
+        new = or_(version > self.since, version.is_(None))
+        if model in _REACHED:
+            return and_(self.clauses[model], new)
+        return or_(new, not_(self.clauses[model]))
 
 
 def _load(session: Session, model: type, ids: set[str], into: dict, held: _Held) -> None:

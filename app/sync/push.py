@@ -13,6 +13,7 @@ Rules, in the order they are checked for each mutation:
 - one whose base is an older revision of the entry (a concurrent edit) is kept as well and,
   being later in server order, wins; the entry is flagged ``needs_review``;
 - one whose base the server does not know is a ``conflict``.
+An entry of a plan may not be dated before the plan's period (less ``PLAN_GRACE``).
 References to plans, actions and places must exist and lie in the caller's areas, and edits
 need the right to change the entry; otherwise the whole batch is refused (``Refused``) and,
 as the transaction is rolled back, nothing of it is stored.
@@ -33,7 +34,7 @@ the batch is run again with the lock taken first, so the result is always the lo
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -57,6 +58,7 @@ from sqlmodel import Session, select
 
 from app.model import Action, Entry, EntryRevision, Place, Plan, SyncDevice
 from app.model.clock import to_utc, utcnow
+from app.model.limits import EARLIEST, check_instant, earliest_for_plan
 from app.sync.schemas import (
     EntryContentIn,
     MutationIn,
@@ -124,8 +126,16 @@ _READS = union_all(
             ),
         )
     ),
-    _part("plan", _PLAN.c.id, _PLAN.c.area_id).where(_PLAN.c.id.in_(_IDS["plans"])),
-    _part("action", _ACTION.c.id, _ACTION.c.plan_id, _PLAN.c.area_id)
+    _part("plan", _PLAN.c.id, _PLAN.c.area_id, cast(_PLAN.c.period_start, String)).where(
+        _PLAN.c.id.in_(_IDS["plans"])
+    ),
+    _part(
+        "action",
+        _ACTION.c.id,
+        _ACTION.c.plan_id,
+        _PLAN.c.area_id,
+        cast(_PLAN.c.period_start, String),
+    )
     .join_from(_ACTION, _PLAN, _PLAN.c.id == _ACTION.c.plan_id)
     .where(_ACTION.c.id.in_(_IDS["actions"])),
     _part("place", _PLACE.c.id, _PLACE.c.area_id).where(_PLACE.c.id.in_(_IDS["places"])),
@@ -218,6 +228,8 @@ class _Batch:
     actions: dict[str, tuple[str, str]]
     """action id → (its plan, that plan's area)"""
     place_areas: dict[str, str | None]
+    plan_starts: dict[str, date] = field(default_factory=dict)
+    """plan id → the first day of its period (plans named and plans of actions named)"""
     checked: set[tuple[str | None, str | None, str | None]] = field(default_factory=set)
     written: list[_Revision] = field(default_factory=list)
 
@@ -249,8 +261,10 @@ class _Batch:
                 )
             elif row.kind == "plan":
                 rows.plan_areas[row.id] = row.a
+                rows.plan_starts[row.id] = date.fromisoformat(row.b[:10])
             elif row.kind == "action":
                 rows.actions[row.id] = (row.a, row.b)
+                rows.plan_starts[row.a] = date.fromisoformat(row.c[:10])
             else:
                 rows.place_areas[row.id] = row.a
         replayed = [m.revision_id for m in mutations if m.revision_id in rows.revisions]
@@ -367,6 +381,8 @@ def push_batch(session: Session, scope: Scope, batch: PushIn, *, locked: bool = 
 
     ``locked=False`` reads without the writers' lock and raises ``_Changed`` (or the
     database's IntegrityError) when a row it read changed before it wrote."""
+    if not batch.ids_increase():
+        raise Refused(400, "mutation ids must increase within a batch")
     if locked:
         lock_versions(session)  # one writer at a time: checks below cannot race another batch
     rows, device = _Batch.load(session, batch, scope.officer_id)
@@ -425,6 +441,7 @@ def _apply(
     if references not in rows.checked:
         _check_references(scope, mutation, number, rows)
         rows.checked.add(references)
+    _check_dates(mutation, number, rows)
     head = rows.heads.get(mutation.entry_id)
     if mutation.base_revision_id is None:
         if head is not None:
@@ -533,6 +550,28 @@ def _check_references(scope: Scope, mutation: MutationIn, number: int, rows: _Ba
                 f"mutation {number}: place {content.place_id} is outside your areas",
                 RefusalCode.outside_areas,
             )
+
+
+def _check_dates(mutation: MutationIn, number: int, rows: _Batch) -> None:
+    """Plausible instants (``app.model.limits``): not after now plus ``MAX_FUTURE``, not
+    before 2000 nor, for an entry of a plan, before the plan's period less ``PLAN_GRACE``."""
+    content = mutation.content
+    plan_id = content.plan_id
+    if plan_id is None and content.action_id is not None:
+        plan_id = rows.actions[content.action_id][0]
+    earliest = EARLIEST if plan_id is None else earliest_for_plan(rows.plan_starts[plan_id])
+    now = utcnow()
+    for name, value in (
+        ("occurred_at", content.occurred_at),
+        ("recorded_at", mutation.recorded_at),
+    ):
+        if value is None:
+            continue
+        try:
+            check_instant(name, value, now, not_before=earliest)
+        except ValueError as exc:
+            where = "" if plan_id is None else f" (the plan starts on {rows.plan_starts[plan_id]})"
+            raise Refused(400, f"mutation {number}: {exc}{where}") from None
 
 
 def _revision(

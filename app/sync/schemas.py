@@ -13,8 +13,10 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     WithJsonSchema,
     field_validator,
@@ -22,7 +24,7 @@ from pydantic import (
 )
 
 from app.model import ActionIn, ChannelIn, EntryIn, PartnerIn, PlanIn, Role
-from app.model.enums import CriterionKind, EntryKind, Measure, PlanStatus
+from app.model.enums import COUNT_FIELDS, CriterionKind, EntryKind, Measure, PlanStatus
 from app.model.places import PlaceBase
 from app.model.plans import ActionBase
 
@@ -38,16 +40,32 @@ ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{1,64}$")]
 
 _NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 """``\u0000`` in JSON text, unless its backslash is itself escaped (a literal backslash)."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A UTF-16 surrogate left alone (``"\\ud800"`` in JSON): no text encoding can store it."""
 
 
 def refuse_nul(data: Any) -> Any:
-    """No NUL characters anywhere in a request: PostgreSQL cannot store them in text.
+    """No NUL characters and no lone surrogates anywhere in a request: PostgreSQL cannot store
+    NUL in text, and a lone surrogate is not a character (it cannot be encoded as UTF-8).
 
     Checked on the body as JSON text (one pass in C; a batch holds thousands of values)."""
-    text = json.dumps(data, default=str)
+    text = json.dumps(data, default=str, ensure_ascii=False)
     if "\\u0000" in text and _NUL.search(text):
         raise ValueError("text must not contain NUL characters")
+    if _SURROGATE.search(text):
+        raise ValueError("text must be valid Unicode (a lone surrogate was sent)")
     return data
+
+
+def _json_integer(value: Any) -> Any:
+    """A JSON number with no fraction (``3`` or ``3.0``, the same number in JSON), never a
+    string or a boolean: pydantic would take ``"3"`` and ``true`` as integers."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 
 
 class Exact(BaseModel):
@@ -149,23 +167,108 @@ class TokenOut(BaseModel):
 # push ----------------------------------------------------------------------------------
 
 
+def _both_or_neither(a: str, b: str) -> list[dict[str, Any]]:
+    """JSON Schema: when ``a`` is given (not null), ``b`` must be given too, and back."""
+    return [
+        {
+            "if": {"properties": {x: {"not": {"type": "null"}}}, "required": [x]},
+            "then": {"properties": {y: {"not": {"type": "null"}}}, "required": [y]},
+        }
+        for x, y in ((a, b), (b, a))
+    ]
+
+
+def _needs(field: str, value: Any, required: str) -> dict[str, Any]:
+    """JSON Schema: when ``field`` is ``value``, ``required`` must be given (not null)."""
+    return {
+        "if": {"properties": {field: {"const": value}}, "required": [field]},
+        "then": {"properties": {required: {"not": {"type": "null"}}}, "required": [required]},
+    }
+
+
+_NUMBERS = ("lat", "lon", "accuracy_m")
+
+
 class EntryContentIn(EntryIn):
-    """An entry's content as a device sends it: ``EntryIn`` with unknown fields refused.
+    """An entry's content as a device sends it: ``EntryIn`` with unknown fields refused and
+    JSON types taken as they are (no ``"3"`` for a count, no ``1`` for a flag).
 
     Built by pydantic's own constructor: SQLModel's would validate each entry of a batch a
     second time (it is only needed for table rows)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                *_both_or_neither("lat", "lon"),
+                {
+                    "if": {
+                        "properties": {"accuracy_m": {"not": {"type": "null"}}},
+                        "required": ["accuracy_m"],
+                    },
+                    "then": {
+                        "properties": {"lat": {"not": {"type": "null"}}},
+                        "required": ["lat"],
+                    },
+                },
+            ],
+            "description": "Also enforced, with 400 (rules on the clock and stored rows): "
+            "occurred_at not before the plan's period less 7 days (nor before 2000) and not "
+            "after now plus 24 h; plans, actions and places that exist, lie in the caller's "
+            "reach, an action of the plan named.",
+        },
+    )
     __init__ = BaseModel.__init__
+
+    @model_validator(mode="after")
+    def _position_and_time_are_sane(self) -> Self:
+        """The model's rule less the clock: a push checks instants against the plan (400)."""
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("a GPS position needs both latitude and longitude")
+        if self.lat is None and self.accuracy_m is not None:
+            raise ValueError("GPS accuracy given without a position")
+        if self.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at needs a time zone (e.g. 2024-03-01T18:30:00+01:00)")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_types(cls, data: Any) -> Any:
+        """Counts are JSON integers (``2.0`` is ``2`` in JSON, ``2.5`` no count), ``gps_poor``
+        a JSON boolean, positions JSON numbers."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name in COUNT_FIELDS:
+            value = data.get(name, 0)
+            if type(value) is float and value.is_integer():
+                data[name] = value = int(value)
+            if type(value) is not int:
+                raise ValueError(f"{name}: a count must be a whole number (a JSON integer)")
+        if type(data.get("gps_poor", False)) is not bool:
+            raise ValueError("gps_poor must be true or false")
+        for name in _NUMBERS:
+            value = data.get(name)
+            if value is not None and type(value) not in (int, float):
+                raise ValueError(f"{name} must be a number")
+        return data
 
 
 class MutationIn(Exact):
-    mutation_id: int = Field(ge=1, le=MAX_INT)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [_needs("deleted", True, "base_revision_id")],
+            "description": "recorded_at, when given, carries a time zone; like occurred_at it "
+            "lies between the plan's start (less 7 days) and now plus 24 h (else 400).",
+        }
+    )
+
+    mutation_id: JsonInt = Field(ge=1, le=MAX_INT)
     type: Literal["entry"]
     entry_id: Uuid
     revision_id: Uuid
     base_revision_id: Uuid | None = None
-    deleted: bool = False
+    deleted: StrictBool = False
     recorded_at: datetime | None = Field(default=None, description="device clock when recorded")
     content: EntryContentIn
 
@@ -179,15 +282,19 @@ class MutationIn(Exact):
 
 
 class PushIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "Also enforced, with 400: mutation ids increase strictly within a batch."
+        }
+    )
+
     client_id: ClientId
     mutations: list[MutationIn] = Field(min_length=1, max_length=MAX_BATCH)
 
-    @model_validator(mode="after")
-    def _ids_increase(self) -> Self:
+    def ids_increase(self) -> bool:
+        """Mutation ids increase strictly (a push refuses the batch with 400 if not)."""
         ids = [m.mutation_id for m in self.mutations]
-        if any(b <= a for a, b in pairwise(ids)):
-            raise ValueError("mutation ids must increase within a batch")
-        return self
+        return all(a < b for a, b in pairwise(ids))
 
 
 class MutationResult(BaseModel):
@@ -349,10 +456,37 @@ class ChangesOut(BaseModel):
 
 
 class ActionWriteIn(ActionIn):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                _needs("deadline", True, "end_date"),
+                *_both_or_neither("time_from", "time_to"),
+                *_both_or_neither("freq_times", "freq_per"),
+            ],
+            "description": "Also enforced: end_date not before start_date, both within the "
+            "plan's period.",
+        },
+    )
 
     time_from: LocalTime = None
     time_to: LocalTime = None
+    deadline: StrictBool = Field(default=False, description="a one-off task due by end_date")
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] | None = Field(
+        default=None, min_length=1, description="0=Mon … 6=Sun"
+    )
+
+    @model_validator(mode="after")
+    def _window_is_consistent(self) -> Self:
+        """The model's rule less the order of dates (a rule between fields the schema cannot
+        state: checked when the plan is saved, 400). The pairs are in the schema."""
+        if self.deadline and self.end_date is None:
+            raise ValueError("a deadline action needs an end date")
+        if (self.time_from is None) != (self.time_to is None):
+            raise ValueError("daily hours need both a start and an end time")
+        if (self.freq_times is None) != (self.freq_per is None):
+            raise ValueError("a frequency needs both a count and a unit (e.g. 2 per week)")
+        return self
 
     @field_validator("time_from", "time_to")
     @classmethod
@@ -371,11 +505,55 @@ class ChannelWriteIn(ChannelIn):
 
 
 class PlanWriteIn(PlanIn):
-    """A whole plan as a device or a supervisor sends it (unknown fields refused)."""
+    """A whole plan as a device or a supervisor sends it (unknown fields refused).
 
-    model_config = ConfigDict(extra="forbid")
+    Also enforced, with 400 (not expressible in the schema): ``id``, when given, equals the
+    plan id in the address; the period is ordered, at most 366 days long, starts in 2000 or
+    later and at most two years ahead; actions lie within it; places named exist and are
+    shared or of the plan's area; the status asked for follows the workflow (draft →
+    submitted → approved/returned, else 403)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {
+                        "properties": {
+                            "criterion_kind": {"enum": ["at_least", "reduce_by_percent"]}
+                        },
+                        "required": ["criterion_kind"],
+                    },
+                    "then": {
+                        "properties": {
+                            "criterion_measures": {"type": "array", "minItems": 1},
+                            "criterion_target": {"type": "integer", "minimum": 1},
+                        },
+                        "required": ["criterion_measures", "criterion_target"],
+                    },
+                },
+                {
+                    "if": {
+                        "properties": {"criterion_kind": {"const": "reduce_by_percent"}},
+                        "required": ["criterion_kind"],
+                    },
+                    "then": {"properties": {"criterion_target": {"maximum": 100}}},
+                },
+            ]
+        },
+    )
 
     review_note: str = Field(default="", max_length=2000, description="with approved/returned")
+
+    @model_validator(mode="after")
+    def _period_is_ordered(self) -> Self:
+        """Checked when the plan is saved (400) with the period's other limits."""
+        return self
+
+    @model_validator(mode="after")
+    def _actions_within_period(self) -> Self:
+        """Checked when the plan is saved (400): a rule between fields the schema cannot state."""
+        return self
 
     @model_validator(mode="before")
     @classmethod

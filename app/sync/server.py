@@ -9,36 +9,44 @@ are all in the database, so several workers can serve one PostgreSQL database.
 import gc
 import logging
 import os
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from anyio import CapacityLimiter
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
     IntegrityError,
     InterfaceError,
+    InternalError,
     OperationalError,
 )
+from starlette.routing import BaseRoute, Match
+from starlette.staticfiles import StaticFiles
 
 from app.config import get_settings
 from app.plans.workflow import WorkflowError
 from app.store.db import open_store
 from app.store.errors import Conflict, NotFound
-from app.sync.accounts import LoginRefused, RateLimited
+from app.sync.accounts import LoginRefused, RateLimited, authenticate
 from app.sync.config import DB_URL_ENV, ServerConfig
-from app.sync.deps import Db
+from app.sync.deps import Db, get_token, known_query
 from app.sync.push import Refused
 from app.sync.routes import auth, health, places, plans, pull, push
 from app.sync.schemas import REFUSAL_HEADER, RefusalCode
 from app.sync.versions import init_server_store
 
 API_PREFIX = "/api/v1"
+RETRY_AFTER = "5"
+"""Seconds a client is asked to wait after a 503 (the database is unavailable)."""
 log = logging.getLogger(__name__)
 
 Scope = dict[str, Any]
@@ -89,8 +97,90 @@ class BodyLimit:
         await refusal(413, detail, RefusalCode.too_large)(scope, receive, send)
 
 
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+)
+API_CSP = b"default-src 'none'; frame-ancestors 'none'"
+DOCS_CSP = (
+    b"default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    b"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+)
+"""Swagger UI's page starts itself with an inline script; its assets are served from here."""
+DOCS_PATH, DOCS_ASSETS = "/docs", "/docs-assets"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+class Hardening:
+    """Around every request: security headers and ``Cache-Control: no-store`` on every answer,
+    ``OPTIONS`` answered with the methods the path allows, and an exception that escaped
+    everything else turned into a bare 500 whose log names the error's type and place but
+    never its message (which may quote the request: a note, a password)."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], routes: list[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+        docs = scope["path"].startswith(scope.get("root_path", "") + "/docs")
+
+        async def secured(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                headers += [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", DOCS_CSP if docs else API_CSP))
+                if b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        if scope["method"] == "OPTIONS":
+            allowed = self._allowed(scope)
+            if allowed:
+                answer = Response(status_code=204, headers={"Allow": ", ".join(allowed)})
+                await answer(scope, receive, secured)
+                return
+        try:
+            await self.app(scope, receive, secured)
+        except Exception as exc:  # the last line of defence, logged below
+            where = "".join(traceback.format_tb(exc.__traceback__))
+            log.error(
+                "unhandled %s on %s %s\n%s",
+                type(exc).__name__,
+                scope["method"],
+                scope["path"],
+                where,
+            )
+            if not started:
+                await _error(500, "internal error")(scope, receive, secured)
+
+    def _allowed(self, scope: Scope) -> list[str]:
+        """Every method some route of this path answers, plus OPTIONS (none: no such path)."""
+        methods = {
+            method
+            for method in METHODS
+            for route in self.routes
+            if route.matches({**scope, "method": method})[0] is Match.FULL
+        }
+        return sorted(methods | {"OPTIONS"}) if methods else []
+
+
 def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    if status == 503:
+        headers = {"Retry-After": RETRY_AFTER, **(headers or {})}
+    return JSONResponse({"detail": _printable(detail)}, status_code=status, headers=headers)
 
 
 def refusal(status: int, detail: str, code: RefusalCode) -> JSONResponse:
@@ -100,17 +190,28 @@ def refusal(status: int, detail: str, code: RefusalCode) -> JSONResponse:
 
 
 def _printable(text: str) -> str:
-    """Text that encodes as UTF-8 whatever a client sent (a lone surrogate becomes '?')."""
+    """Text that can be encoded as UTF-8 whatever a client sent (a lone surrogate becomes ?)."""
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def _validation_detail(exc: RequestValidationError) -> str:
-    """Where and what, never the input itself (it may hold a password, or not be JSON-able)."""
+def _validation_detail(errors: list[Any]) -> str:
+    """Where and what, for each error: never the value sent (it may be a password)."""
     parts = []
-    for error in exc.errors()[:10]:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", ""))
+    for error in errors[:5]:
+        where = ".".join(str(part)[:40] for part in error.get("loc", ()) if part != "body")
+        message = str(error.get("msg", "invalid value"))
+        parts.append(f"{where}: {message}" if where else message)
+    more = len(errors) - 5
+    if more > 0:
+        parts.append(f"and {more} more")
     return "; ".join(parts) or "invalid request"
+
+
+def _needs_token(request: Request) -> bool:
+    route = request.scope.get("route")
+    return isinstance(route, APIRoute) and any(
+        dependency.call is get_token for dependency in route.dependant.dependencies
+    )
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -118,8 +219,27 @@ def _install_error_handlers(app: FastAPI) -> None:
     the ``Rejon-Refusal`` header; 401 asks to sign in, 429 and 503 to retry later."""
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return refusal(422, _validation_detail(exc), RefusalCode.invalid)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """422 for a request the caller may make; 401 first for one they may not make at all
+        (a malformed push with a revoked token is a revoked token)."""
+        if _needs_token(request):
+            refused = _error(401, "sign in first: Authorization: Bearer <token>")
+            refused.headers["WWW-Authenticate"] = "Bearer"
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                return refused
+            db: Db = request.app.state.db
+            try:
+                known = await db.run(
+                    lambda session: authenticate(session, token.strip()) is not None, write=False
+                )
+            except DBAPIError:
+                return _error(503, "the database is unavailable; try again later")
+            if not known:
+                refused = _error(401, "the token is unknown, expired or revoked; sign in again")
+                refused.headers["WWW-Authenticate"] = "Bearer"
+                return refused
+        return refusal(422, _validation_detail(exc.errors()), RefusalCode.invalid)
 
     @app.exception_handler(Refused)
     async def refused(_: Request, exc: Refused) -> JSONResponse:
@@ -147,15 +267,96 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def database_error(_: Request, exc: DBAPIError) -> JSONResponse:
-        if isinstance(exc, IntegrityError):  # a race lost: the same request may pass next time
+        """Logged by kind only: the statement's parameters hold what a client sent."""
+        if isinstance(exc, IntegrityError):
             return _error(409, "the change clashes with data stored meanwhile; try again")
         if isinstance(exc, DataError):
             return refusal(400, "a value the database cannot store", RefusalCode.invalid)
-        if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
-            log.warning("database unavailable: %s", exc.orig)
+        kind = type(exc.orig).__name__
+        if (
+            isinstance(exc, OperationalError | InterfaceError | InternalError)
+            or exc.connection_invalidated
+        ):
+            log.warning("database unavailable: %s", kind)
             return _error(503, "the database is unavailable; try again later")
-        log.exception("database error")
+        log.error("database error: %s", kind)
         return _error(500, "internal error")
+
+
+def _error_ref() -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _no_nul_in_text(node: Any) -> None:
+    """Every free text of a request shape states what ``refuse_nul`` enforces."""
+    if isinstance(node, dict):
+        free = not ({"pattern", "enum", "const", "format"} & node.keys())
+        if node.get("type") == "string" and free:
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _no_nul_in_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_nul_in_text(value)
+
+
+def _install_openapi(app: FastAPI) -> None:
+    """The document as the service answers: refusals are ``ErrorOut`` (422 included, which
+    never echoes the input), 503 and 429 carry ``Retry-After``, every answer ``no-store``."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        retry_after = {
+            "Retry-After": {
+                "description": "seconds to wait before trying again",
+                "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            }
+        }
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.get("responses", {})
+                if "422" in responses:
+                    responses["422"] = {
+                        "description": "Invalid request: where and what (never the value sent)",
+                        "content": _error_ref(),
+                    }
+                for code in ("429", "503"):
+                    if code in responses:
+                        responses[code]["headers"] = retry_after
+        components = schema.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        for name, component in components.items():
+            if name.endswith("In"):  # request shapes: no NUL in any text (``refuse_nul``)
+                _no_nul_in_text(component)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs with its assets served from this service (no CDN)."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get(DOCS_PATH, include_in_schema=False)
+    async def docs(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}/openapi.json",
+            title="Rejon sync",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon-32x32.png",
+        )
 
 
 def _pool_options(url: str, config: ServerConfig) -> dict[str, Any]:
@@ -189,19 +390,25 @@ def create_app(target: Engine | str, config: ServerConfig | None = None) -> Fast
         summary="Field log sync for community police officers: push, pull, accounts, plans.",
         openapi_url="/openapi.json",
         telemetry={"tracing": False, "metrics": False, "logs": False},  # none is exported
+        docs_url=None,  # /docs only when asked for (``rejon serve --docs``), assets served here
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
     )
     app.state.engine = engine
     app.state.config = config
     app.state.db = Db.over(engine, CapacityLimiter(config.threads))
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(known_query)])
     for module in (auth, push, pull, plans, places):
         api.include_router(module.router)
     app.include_router(api)
-    app.include_router(health.router)
+    app.include_router(health.router, dependencies=[Depends(known_query)])
+    if config.docs:
+        _install_docs(app)
+    _install_openapi(app)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=app.state.config.max_body_bytes)
+    app.add_middleware(Hardening, routes=app.router.routes)
     return app
 
 

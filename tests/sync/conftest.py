@@ -92,7 +92,7 @@ def mutation(mutation_id: int, **fields: object) -> dict:
 
 @pytest.fixture
 def server_config() -> ServerConfig:
-    return ServerConfig(rate_limit=RateLimit(per_badge=3, per_address=5))
+    return ServerConfig(rate_limit=RateLimit(per_badge_and_address=3, per_badge=6, per_address=5))
 
 
 @pytest.fixture

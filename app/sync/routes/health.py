@@ -1,4 +1,9 @@
-"""Liveness and database reachability, for load balancers and ``rejon serve`` checks."""
+"""Readiness, for load balancers and ``rejon serve`` checks: 200 only when a write would work.
+
+The check takes the writers' lock (as every push does) and gives it back at once, so a
+database that still answers reads but refuses writes (read-only, disk full, failed over, a
+lost connection) makes it answer 503 with ``Retry-After``, like every write would.
+"""
 
 from typing import Literal
 
@@ -8,7 +13,7 @@ from sqlmodel import Session
 
 from app.sync.deps import DbDep, json_response
 from app.sync.routes.errors import errors
-from app.sync.versions import current_version
+from app.sync.versions import current_version, lock_versions
 
 router = APIRouter(tags=["health"])
 
@@ -21,6 +26,9 @@ class HealthOut(BaseModel):
 @router.get("/healthz", response_model=HealthOut, responses=errors(503))
 async def healthz(db: DbDep) -> Response:
     def work(session: Session) -> HealthOut:
-        return HealthOut(status="ok", version=current_version(session))
+        lock_versions(session)
+        version = current_version(session)
+        session.rollback()  # nothing written: the lock is given back at once
+        return HealthOut(status="ok", version=version)
 
-    return json_response(await db.run(work, write=False))
+    return json_response(await db.run(work))
