@@ -445,7 +445,7 @@ _HEADING_ALIASES = {
     "informowanie": "channels",
 }
 _ENUM_RE = re.compile(
-    r"^\s*(?:(?:rozdzia\w*|punkt|pkt\.?|sekcja|ad\.?)\s*)?"
+    r"^\s*(?:(?:[Rr]ozdzia\w*|[Pp]unkt|[Pp]kt\.?|[Ss]ekcja|[Aa][Dd]\.?)\s*)?"
     r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-eA-E])(?:[.)]|\s)\s*)?[·•*▪●■►➢–—-]?\s*"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -1209,8 +1209,8 @@ def _read_header(
 ) -> _Header:
     """Area, unit, title and period: from the header first, the rest of the text after.
 
-    A later plan of a several-plan document takes the unit and period its own header does not
-    give from the document's first plan (plans of two areas under one heading), and its area
+    A later plan of a several-plan document takes the unit, title and period its own header
+    does not give from the document's first plan (plans of two areas under one heading), and its area
     too, with a warning (that one may well be wrong).
     """
     header = "\n".join(layout.header)
@@ -1220,6 +1220,7 @@ def _read_header(
     period = _find_period(header, full)
     if inherited is not None:
         unit = unit or inherited.unit
+        title = title or inherited.title
         period = period or inherited.period
         if area is None and inherited.area is not None:
             area = inherited.area
@@ -1260,7 +1261,8 @@ def _is_header_line(line: str) -> bool:
         return True
     if text.endswith(".") and not re.search(r"\d\s*r\.$|roku\.$", folded):
         return False
-    return bool(_looks_like_title(text) or _UNIT_LINE_RE.match(folded))
+    unit = _UNIT_LINE_RE.match(folded) or _UNIT_ABBREVIATION_RE.match(text)
+    return bool(_looks_like_title(text) or unit)
 
 
 def _header_start(lines: list[str], heading: int, floor: int) -> int:

@@ -17,9 +17,8 @@ from app.plans.importer import (
     parse_plan,
     read_document,
 )
+from plans.samples import KRASNIK_NAME, LUBARTOW_NAME, sample
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / ".." / "shared" / "plans"
 DOCS = Path(__file__).resolve().parent / "docs"
 
 
@@ -29,12 +28,12 @@ def own(name: str) -> ImportedPlan:
 
 @pytest.fixture(scope="module")
 def lubartow() -> ImportedPlan:
-    return import_file(SAMPLES / "000_22956f2d2e43d89d.txt")
+    return import_file(sample(LUBARTOW_NAME))
 
 
 @pytest.fixture(scope="module")
 def krasnik() -> ImportedPlan:
-    return import_file(SAMPLES / "002_476a843bdcb296a0.txt")
+    return import_file(sample(KRASNIK_NAME))
 
 
 # =========================================================================== sample 000
@@ -683,7 +682,9 @@ def test_second_plan_keeps_the_first_plans_last_channel():
     assert plan.channels == [
         "Zamieszczenie planu działania priorytetowego na stronie KPP w Łęcznej."
     ]
-    assert "Dokument zawiera więcej niż jeden plan (2) — tu odczytano tylko pierwszy" in plan.messages
+    assert (
+        "Dokument zawiera więcej niż jeden plan (2) — tu odczytano tylko pierwszy" in plan.messages
+    )
 
 
 def test_signature_ends_the_plan_but_a_word_like_it_does_not():
