@@ -86,11 +86,16 @@ def _clock(text: str | None) -> time | None:
     return time.fromisoformat(text) if text else None
 
 
-def _action(item: ImportedAction, start: date, end: date) -> ActionIn:
-    """Dates outside the plan's period are clipped to it (the importer has already warned)."""
+def action_in(item: ImportedAction, start: date | None, end: date | None) -> ActionIn:
+    """An imported action as the plan stores it: dates outside the plan's period are clipped
+    to it (the importer has already warned), none for the whole period."""
 
     def clip(day: date | None) -> date | None:
-        return min(max(day, start), end) if day else None
+        if day is None:
+            return None
+        if start is not None:
+            day = max(day, start)
+        return min(day, end) if end is not None else day
 
     frequency = item.frequency
     counted = frequency is not None and frequency.times is not None and frequency.per is not None
@@ -149,7 +154,9 @@ def draft_from_import(
         criterion_baseline=criterion.baseline if measurable and criterion else None,
         criterion_text=criterion.text if criterion else "",
         status=PlanStatus.draft,
-        actions=[_action(a, imported.period_start, imported.period_end) for a in imported.actions],
+        actions=[
+            action_in(a, imported.period_start, imported.period_end) for a in imported.actions
+        ],
         partners=[PartnerIn(name=p.name, tasks=p.tasks) for p in imported.partners],
         channels=[ChannelIn(text=c) for c in imported.channels],
     )

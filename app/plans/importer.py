@@ -1210,8 +1210,8 @@ def _read_header(
     """Area, unit, title and period: from the header first, the rest of the text after.
 
     A later plan of a several-plan document takes the unit, title and period its own header
-    does not give from the document's first plan (plans of two areas under one heading), and its area
-    too, with a warning (that one may well be wrong).
+    does not give from the document's first plan (plans of two areas under one heading), and
+    its area too, with a warning (that one may well be wrong).
     """
     header = "\n".join(layout.header)
     area = _find_area(header, full)
