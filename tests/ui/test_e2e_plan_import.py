@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import docx
 import matplotlib
 from fpdf import FPDF
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -60,7 +61,7 @@ def scroll_to(page: Page, target: Locator, tries: int = 40) -> None:
     expect(target.first).to_be_attached(timeout=TIMEOUT)
     for _ in range(tries):
         box = target.first.bounding_box()
-        if box is not None and 60 < box["y"] and box["y"] + box["height"] <= 915:
+        if box is not None and box["y"] > 60 and box["y"] + box["height"] <= 915:
             return
         page.mouse.move(200, 500)
         page.mouse.wheel(0, 400)
@@ -103,4 +104,43 @@ def test_import_a_pdf_plan_correct_it_and_submit(
     expect(page.get_by_text("Przekazany do zatwierdzenia").first).to_be_attached(timeout=TIMEOUT)
     expect(page.get_by_text("Skwer przy ul. Szkolnej").first).to_be_attached()
     shot(page, "import_5_submitted")
+    page.context.close()
+
+
+def docx_of(text: str, path: Path) -> Path:
+    """A Word document, dash lines as Word bullets."""
+    document = docx.Document()
+    for line in text.splitlines():
+        if line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        else:
+            document.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
+def test_a_docx_with_two_plans_gives_two_drafts(
+    browser: Browser, app_url: str, tmp_path: Path
+) -> None:
+    second = PLAN.replace("01.07.2026 do 31.12.2026", "01.01.2027 do 30.06.2027").replace(
+        "lipiec – grudzień 2026", "styczeń – czerwiec 2027"
+    )
+    page = open_app(browser, app_url)
+    page.get_by_role("tab", name="Plan").click()
+    choose_file(page, docx_of(PLAN + "\n" + second, tmp_path / "dwa_polrocza.docx"))
+    shown(page, re.compile("Dokument zawiera więcej niż jeden plan \\(2\\)"))
+    expect(page.get_by_text(re.compile("Zaimportowano z pliku dwa_polrocza.docx"))).to_be_attached(
+        timeout=TIMEOUT
+    )
+    shot(page, "import_6_two_plans")
+    page.get_by_role("button", name="Otwórz plan 2 w edytorze").click()
+    shown(page, re.compile("^Odczytano z dokumentu"))
+    save = page.get_by_role("button", name="Zapisz szkic")
+    scroll_to(page, save)
+    save.click()
+    shown(page, "Szkic zapisany.")
+    expect(page.get_by_text(re.compile("Zapisano jako projekt"))).to_be_attached(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Otwórz plan 1 w edytorze")).to_be_attached()
+    assert page.get_by_role("button", name="Otwórz plan 2 w edytorze").count() == 0
+    shot(page, "import_7_one_saved")
     page.context.close()
