@@ -33,7 +33,7 @@ from app.model.plans import Action
 from app.plans.drafts import action_in
 from app.plans.importer import ImportedAction, ImportedPlan, WarningField
 from app.store.plans import PlanDocument
-from app.ui import controls, services
+from app.ui import controls, plan_import, services
 from app.ui.controls import N_
 from app.ui.shell import Shell, route_for
 
@@ -640,7 +640,7 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     doc = (
         await asyncio.to_thread(services.plan_document, state.engine, plan_id) if plan_id else None
     )
-    imported, number = _imported_plan(state.imported, query.get("imported"))
+    imported, number = _imported_plan(plan_import.current_import(state), query.get("imported"))
     areas, places = await asyncio.gather(
         asyncio.to_thread(services.officer_areas, state.engine, officer),
         asyncio.to_thread(services.officer_places, state.engine, officer),

@@ -17,6 +17,7 @@ from app.i18n import fmt_date, translator
 from app.plans.importer import SUPPORTED_SUFFIXES, DocumentError, ImportedPlan
 from app.ui import controls, services
 from app.ui.shell import Shell, route_for
+from app.ui.state import AppState
 
 _ = translator("ui")
 EXTENSIONS = [suffix.lstrip(".") for suffix in SUPPORTED_SUFFIXES]
@@ -43,9 +44,10 @@ def import_button(shell: Shell) -> ft.Control:
 
 async def picked(shell: Shell, event: ft.FilePickerResultEvent) -> None:
     """The file dialog closed: read the document and open its plan (or list its plans)."""
-    shell.state.activate()
+    state = shell.state
+    state.activate()
     files = event.files or []
-    if not files:
+    if not files or state.officer is None:
         return  # cancelled
     file = files[0]
     data = file.bytes
@@ -56,12 +58,12 @@ async def picked(shell: Shell, event: ft.FilePickerResultEvent) -> None:
         shell.page.update()
         return
     try:
-        imported = await asyncio.to_thread(services.import_document, file.name, data)
+        imported = await asyncio.to_thread(services.import_document, state.officer, file.name, data)
     except DocumentError as exc:
         shell.error(_("Not imported: {reason}", reason=str(exc)))
         shell.page.update()
         return
-    shell.state.imported = imported
+    state.imported = imported
     if len(imported.plans) == 1:
         await shell.go(route_for("/plan/edit", imported="1"))
         return
@@ -86,9 +88,17 @@ def plan_line(plan: ImportedPlan) -> str:
     return f"{area} · {period}"
 
 
+def current_import(state: AppState) -> services.ImportedFile | None:
+    """The document the signed-in officer picked (never another officer's)."""
+    imported = state.imported
+    if imported is None or state.officer is None or imported.officer_id != state.officer.id:
+        return None
+    return imported
+
+
 def imported_card(shell: Shell) -> ft.Control | None:
     """The plans of the picked document not yet saved: open each one in the editor."""
-    imported = shell.state.imported
+    imported = current_import(shell.state)
     if imported is None or not imported.open_numbers:
         return None
 

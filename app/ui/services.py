@@ -343,6 +343,8 @@ def plan_document(engine: Engine, plan_id: str) -> PlanDocument:
 class ImportedFile:
     """A plan document picked in the app: its plans, each to be opened and saved on its own."""
 
+    officer_id: str
+    """Who picked it: nobody else signing in on this page sees it."""
     name: str
     plans: list[ImportedPlan]
     saved: dict[int, str] = field(default_factory=dict)
@@ -353,9 +355,10 @@ class ImportedFile:
         return [n for n in range(1, len(self.plans) + 1) if n not in self.saved]
 
 
-def import_document(name: str, data: bytes) -> ImportedFile:
+def import_document(officer: Officer, name: str, data: bytes) -> ImportedFile:
     """Read a picked document (``importer.DocumentError`` when it cannot be read)."""
-    return ImportedFile(name=name, plans=parse_plans(read_document_bytes(data, name)))
+    plans = parse_plans(read_document_bytes(data, name))
+    return ImportedFile(officer_id=officer.id, name=name, plans=plans)
 
 
 def officer_areas(engine: Engine, officer: Officer) -> list[ServiceArea]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import flet as ft
+from conftest import OFFICER, SUPERVISOR
 from fpdf import FPDF
 
 from app.model import PlanStatus
@@ -157,3 +158,21 @@ async def test_a_cancelled_dialog_changes_nothing(app):
     await app.go("/plan")
     await app.trigger(picker(app), "result", {"files": []})
     assert app.page.route == "/plan" and not app.find("imported-card")
+
+
+def test_a_picked_document_is_only_ever_its_officers(ui_engine):
+    from app.model import Officer
+    from app.ui.plan_import import current_import
+    from app.ui.services import import_document
+    from app.ui.state import AppState
+
+    with session_scope(ui_engine) as session:
+        officer = session.get(Officer, OFFICER)
+        supervisor = session.get(Officer, SUPERVISOR)
+    state = AppState(engine=ui_engine, device_id="d", officer=officer)
+    state.imported = import_document(officer, "plan.txt", LUBARTOW_PLAN.encode())
+    assert current_import(state) is state.imported
+    state.officer = supervisor
+    assert current_import(state) is None
+    state.officer = None
+    assert current_import(state) is None
