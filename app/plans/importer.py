@@ -564,9 +564,10 @@ _AREA_RE = re.compile(
     r"|\bdzielnicow\w*\s+(?:nr|numer)\.?\s*(?P<d>\d{1,3}|[ivxlc]+)(?!\w)"
 )
 _AREA_LINE_RE = re.compile(
-    r"^\s*rejon\w*\s+(?:nr\.?\s*)?(?P<line>\d{1,3}|[ivxlc]+)(?!\w)", re.MULTILINE
+    r"^\s*(?:dzielnicow\w*\s+)?rejon\w*\s+(?:nr\.?\s*)?(?P<line>\d{1,3}|[ivxlc]+)(?!\w)",
+    re.MULTILINE,
 )
-"""'Rejon 4' or 'REJON IV' opening a line (the officer's rank and name follow)."""
+"""'Rejon 4', 'REJON IV' or 'Dzielnicowy rejonu II' opening a line (a rank and name follow)."""
 
 
 def _looks_like_title(line: str) -> bool:
@@ -980,7 +981,9 @@ def _criterion(text: str, warnings: list[ImportWarning]) -> ImportedCriterion:
     main = _without_baseline(folded)
     measures = _measures(folded)
     kind, target = CriterionKind.qualitative, None
-    percent = _PERCENT_RE.search(main)
+    # a percentage is never part of a baseline: look past one left unclosed ('…, których
+    # obecnie jest 6 KMZB i 2 interwencje, o 10%')
+    percent = _PERCENT_RE.search(main) or _PERCENT_RE.search(folded)
     at_least = _AT_LEAST_RE.search(main) or _COUNTED_RE.search(main)
     if percent and _REDUCE_RE.search(main) and (percent["half"] or 0 < int(percent["n"]) <= 100):
         kind, target = CriterionKind.reduce_by_percent, 50 if percent["half"] else int(percent["n"])

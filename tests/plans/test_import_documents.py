@@ -127,6 +127,7 @@ def test_an_oversized_file_is_refused_before_reading():
         ("Rejon IV – mł. asp. Jan Kos", ("IV", 4)),
         ("Rejon nr 12 sierż. Ewa Lis", ("12", 12)),
         ("rejon 3", ("3", 3)),
+        ("Dzielnicowy Rejonu II asp. Jan Kos", ("II", 2)),
     ],
 )
 def test_an_area_on_its_own_line(line, area):
@@ -181,6 +182,12 @@ def test_one_period_written_every_way(written):
             "(obecnie 2 zgłoszenia KMZB i 3 interwencje).",
             20,
             5,
+        ),
+        (
+            "Kryterium: zmniejszenie ilości zgłoszeń KMZB i interwencji, których obecnie jest "
+            "6 KMZB i 2 interwencje, o 10%.",
+            10,
+            8,
         ),
     ],
 )
