@@ -12,7 +12,8 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -21,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from pydantic import BaseModel, Field
@@ -169,7 +169,6 @@ SUPPORTED_SUFFIXES = (".txt", ".docx", ".odt", ".pdf")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 _TEXT_SUFFIXES = frozenset({".txt", ".text"})
 _POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
-_DOCX_ERRORS = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError)
 
 
 def read_document(path: Path) -> str:
@@ -238,12 +237,27 @@ def _decode(data: bytes, name: str) -> str:
     return max(candidates, key=lambda text: sum(ch in _POLISH_LETTERS for ch in text))
 
 
+@contextmanager
+def _damaged_as(message: str, name: str) -> Iterator[None]:
+    """Any failure of a third-party reader becomes one clear 'not a valid document' reason.
+
+    Readers of a damaged file fail in their own ways — zip, zlib, XML, PDF syntax, an
+    unsupported compression, a truncated stream — and the set is open-ended; whatever it is,
+    the officer is told the file cannot be read, never shown a crash.
+    """
+    try:
+        yield
+    except DocumentError:
+        raise
+    except Exception as exc:  # see the docstring: every reader failure means a damaged file
+        raise DocumentError(_(message, name=name)) from exc
+
+
 def _read_pdf(data: bytes, name: str) -> str:
     """The text layer of a PDF, page by page; a scan (no text layer) cannot be read."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
-    try:
+    with _damaged_as(N_("The file {name} is not a valid PDF document"), name):
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(
@@ -252,12 +266,7 @@ def _read_pdf(data: bytes, name: str) -> str:
                     name=name,
                 )
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except DocumentError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise DocumentError(_("The file {name} is not a valid PDF document", name=name)) from exc
-    text = "\n".join(pages)
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
     if sum(ch.isalpha() for ch in text) < 20:
         raise DocumentError(
             _(
@@ -271,16 +280,10 @@ def _read_pdf(data: bytes, name: str) -> str:
 
 def _read_odt(data: bytes, name: str) -> str:
     """Paragraphs, headings, list items and table cells of an OpenDocument text, in order."""
-    from xml.sax import SAXException
-
     from odf import teletype
     from odf.namespaces import TABLENS, TEXTNS
     from odf.opendocument import load
 
-    try:
-        document = load(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError, SAXException) as exc:
-        raise DocumentError(_("The file {name} is not a valid .odt document", name=name)) from exc
     lines: list[str] = []
 
     def walk(node: object, in_list: bool) -> None:
@@ -300,18 +303,16 @@ def _read_odt(data: bytes, name: str) -> str:
             else:
                 walk(child, in_list or qname == (TEXTNS, "list"))
 
-    walk(document.text, False)
+    with _damaged_as(N_("The file {name} is not a valid .odt document"), name):
+        walk(load(io.BytesIO(data)).text, False)
     return "\n".join(lines)
 
 
 def _read_docx(data: bytes, name: str) -> str:
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except _DOCX_ERRORS as exc:
-        raise DocumentError(_("The file {name} is not a valid .docx document", name=name)) from exc
     lines: list[str] = []
-    for block in document.iter_inner_content():
-        lines.extend(_block_lines(block))
+    with _damaged_as(N_("The file {name} is not a valid .docx document"), name):
+        for block in docx.Document(io.BytesIO(data)).iter_inner_content():
+            lines.extend(_block_lines(block))
     return "\n".join(lines)
 
 

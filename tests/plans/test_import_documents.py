@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from app.cli import cli
@@ -20,7 +22,7 @@ from app.plans.importer import (
     read_document_bytes,
 )
 from plans.accuracy import DOCUMENTS, score_all, table
-from plans.documents import DOCS, render, scanned_pdf
+from plans.documents import DOCS, RENDERERS, render, scanned_pdf
 
 # =========================================================================== accuracy
 
@@ -340,3 +342,30 @@ def test_cli_imports_each_plan_of_a_file(tmp_path):
     scan = runner.invoke(cli, ["plan", "import", str(scanned_pdf(tmp_path / "skan.pdf"))])
     assert scan.exit_code == 1
     assert "nie ma warstwy tekstowej" in scan.output
+
+
+@pytest.fixture(scope="module")
+def sound_files(tmp_path_factory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("sound")
+    return {fmt: render("zrodlo_odt.txt", fmt, folder).read_bytes() for fmt in RENDERERS}
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=20),
+    keep=st.floats(0.05, 1.0),
+)
+def test_a_damaged_file_is_refused_never_a_crash(sound_files, fmt, flips, keep):
+    """Damaged files make the readers fail in many ways (zip, zlib, XML, PDF syntax): every one
+    must come out as the Polish 'not a valid document' reason, or be read."""
+    data = bytearray(sound_files[fmt])
+    for where, value in flips:
+        data[int(where * len(data))] = value
+    data = data[: max(1, int(len(data) * keep))]
+    try:
+        read_document_bytes(bytes(data), f"plan.{fmt}")
+    except DocumentError as exc:
+        assert str(exc).startswith("Plik ")
