@@ -799,9 +799,17 @@ def _find_area(*texts: str) -> tuple[str, int] | None:
 
 _UNIT_LINE_RE = re.compile(r"(?:komend|komisariat|posterun|rewir)\w*\s")
 _TITLE_STOP_RE = re.compile(
-    r"\brealizowan\w*|\bna\s+okres\b|\bokres\w*\s+(?:od|realizacji)\b|\bw\s+okresie\b|\bod\s+\d"
+    r"\brealizowan\w*|\b(?:na|za)\s+okres\b|\bokres\w*\s+(?:od|realizacji)\b|\bw\s+okresie\b"
+    r"|\bod\s+\d"
     r"|\bna\s+(?:i{1,2}|1|2|pierwsze|drugie)\W*\w*\s*polrocz"
 )
+
+
+def _is_officer_line(folded: str) -> bool:
+    """'st. asp. Jan Kos' or 'Rejon 4 st. asp. Marek Zając': who, not what (no title)."""
+    area = _AREA_LINE_RE.match(folded)
+    rest = folded[area.end() :].strip(" -–—,:") if area else folded
+    return bool(_RANK_LINE_RE.match(rest))
 
 
 def _find_title(header: list[str]) -> str | None:
@@ -822,6 +830,7 @@ def _find_title(header: list[str]) -> str | None:
             or len(parts) == 5
             or len(line.split()) > _TITLE_LINE_WORDS
             or _UNIT_LINE_RE.match(fold(line.strip()))
+            or _is_officer_line(fold(line.strip()))
         ):
             break
         parts.append(line)
@@ -1253,6 +1262,13 @@ _RANK_LINE_RE = re.compile(
 )
 
 
+_HEADER_TITLE_RE = re.compile(
+    r"\bplan\w*\s+(?:dzialan\w*|priorytet\w*)|\bpriorytet\w*"
+    r"|\binformacj\w*\s+(?:o\s+realizacj|dotyczac\w*)"
+)
+"""A title line, stricter than a title word: 'informacja na stronie…' ends the plan above."""
+
+
 def _is_header_line(line: str) -> bool:
     """A line of a plan's header: its title, area, unit, period, or the officer's rank and name."""
     text = line.strip()
@@ -1266,7 +1282,7 @@ def _is_header_line(line: str) -> bool:
     if text.endswith(".") and not re.search(r"\d\s*r\.$|roku\.$", folded):
         return False
     unit = _UNIT_LINE_RE.match(folded) or _UNIT_ABBREVIATION_RE.match(text)
-    return bool(_looks_like_title(text) or unit)
+    return bool(_HEADER_TITLE_RE.search(folded) or _AREA_RE.search(folded) or unit)
 
 
 def _header_start(lines: list[str], heading: int, floor: int) -> int:

@@ -369,3 +369,37 @@ def test_a_damaged_file_is_refused_never_a_crash(sound_files, fmt, flips, keep):
         read_document_bytes(bytes(data), f"plan.{fmt}")
     except DocumentError as exc:
         assert str(exc).startswith("Plik ")
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("rejon_linia_kmzb.txt", "Plan działania priorytetowego"),
+        ("rejon_rzymski_nazwisko.txt", "PLAN DZIAŁAŃ PRIORYTETOWYCH REJON VII"),
+        (
+            "zrodlo_pdf_informacja.txt",
+            "INFORMACJA DOTYCZĄCA REALIZACJI PLANU DZIAŁANIA PRIORYTETOWEGO "
+            "dla rejonu służbowego nr 14",
+        ),
+    ],
+)
+def test_the_officers_name_and_the_period_are_not_the_title(name, title):
+    (plan,) = import_plans(DOCS / name)
+    assert plan.title == title
+
+
+def test_a_last_channel_that_mentions_information_stays_with_its_plan():
+    first = (
+        "Plan działania priorytetowego\nrejon nr 1 KPP w Łukowie\nna I półrocze 2024\n"
+        "1. Charakterystyka zagrożenia:\nKradzieże.\n2. Zakładany cel:\nMniej kradzieży.\n"
+        "3. Proponowane działania:\n- obchody – przez cały okres realizacji planu\n"
+        "5. Sposób przekazania informacji:\ninformacja na stronie internetowej KPP w Łukowie\n\n"
+    )
+    second = (
+        "Informacja o realizacji planu działania priorytetowego\nRejon 2 asp. Jan Kos\n"
+        "na II półrocze 2024\n1. Charakterystyka zagrożenia:\nWandalizm.\n"
+    )
+    one, two = parse_plans(first + second)
+    assert one.channels == ["informacja na stronie internetowej KPP w Łukowie"]
+    assert (two.area_number, two.period_start) == (2, date(2024, 7, 1))
+    assert two.title == "Informacja o realizacji planu działania priorytetowego"
