@@ -115,8 +115,8 @@ def plan_import(
 
     try:
         imported = import_plans(file)
-    except (DocumentError, OSError) as exc:
-        typer.echo(f"Nie można odczytać {file}: {exc}", err=True)
+    except DocumentError as exc:  # its message names the file and says why (Polish)
+        typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     if as_json:
         data = [plan.model_dump(mode="json") for plan in imported]

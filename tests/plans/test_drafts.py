@@ -113,7 +113,10 @@ def test_cli_import_of_an_unreadable_file(tmp_path: Path) -> None:
     bad = tmp_path / "plan.pdf"
     bad.write_bytes(b"%PDF-1.4")
     result = CliRunner().invoke(cli, ["plan", "import", str(bad)])
-    assert result.exit_code == 1 and "Nie można odczytać" in result.output
+    assert result.exit_code == 1
+    assert result.output.strip() == "Plik plan.pdf nie jest poprawnym dokumentem PDF"
+    missing = CliRunner().invoke(cli, ["plan", "import", str(tmp_path / "brak.odt")])
+    assert missing.exit_code == 1 and "Nie można odczytać pliku brak.odt" in missing.output
 
 
 TWO_HALF_YEARS = """Komenda Powiatowa Policji w Lubartowie

@@ -176,3 +176,20 @@ def test_a_picked_document_is_only_ever_its_officers(ui_engine):
     assert current_import(state) is None
     state.officer = None
     assert current_import(state) is None
+
+
+async def test_in_english_the_import_and_its_warnings_are_english(app_factory, ui_engine):
+    from app.store.settings import set_setting
+    from app.ui import state as keys
+
+    with session_scope(ui_engine) as session:
+        set_setting(session, keys.SETTING_LANGUAGE, "en")
+    async with app_factory() as h:
+        await h.go("/plan")
+        assert h.get("import-plan").content.value == "Import from a file"
+        await pick(h, "plan.txt", LUBARTOW_PLAN.encode())
+        assert h.get("import-banner").value.startswith("Read from a document")
+        assert notes(h, "warn-area") == "The police unit was not recognised"
+        assert notes(h, "warn-action-2") == (
+            "Action 2: no date — the whole period of the plan assumed"
+        )
