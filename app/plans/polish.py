@@ -93,7 +93,7 @@ _TOKEN_RE = re.compile(
         (?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?!\d)
       | (?P<hd>\d{{1,2}})-(?P<hm>\d{{1,2}})-(?P<hy>\d{{4}})(?!\d)
       | (?P<nd>\d{{1,2}})\s*(?:\.+\s*|/)(?P<nm>\d{{1,2}})
-            (?:\s*(?:\.+|/)\s*(?P<ny>\d{{4}})|\.(?!\d))?(?!\d)
+            (?:\s*(?:\.+|/)\s*(?P<ny>\d{{4}}|\d{{2}}(?![\d.:]))|\.(?!\d))?(?!\d)
       | (?P<rd>\d{{1,2}})\s*[.\s]\s*(?P<rm>{_ROMAN_MONTHS})\s*[.\s]\s*(?P<ry>\d{{4}})
       | (?P<vd>\d{{1,2}})\s*\.?\s*(?P<vm>{_MONTHS}){_NR}(?:{_YEAR_GAP}(?P<vy>\d{{4}}))?
       | {_NL}(?P<mm>{_MONTHS}){_NR}(?:{_YEAR_GAP}(?P<my>\d{{4}}))?
@@ -127,6 +127,8 @@ def _token_from(match: re.Match[str]) -> _Token | None:
         if g[d] is not None:
             day, month = int(g[d]), int(g[m])
             year = int(g[y]) if g[y] else None
+            if year is not None and year < 100:  # '01.03.19': this century
+                year += 2000
             break
     else:
         numeric = False
@@ -177,7 +179,7 @@ class Span:
     whole_period: bool = False
 
 
-_CONNECTOR_RE = re.compile(rf"^\s*(?:{_DASH}|do|\.\.\.?|…)\s*(?:dnia\s*)?$")
+_CONNECTOR_RE = re.compile(rf"^\s*(?:{_DASH}|do|\.\.\.?|…)\s*(?:(?:dnia|dn\.)\s*)?$")
 _DEADLINE_RE = re.compile(
     r"(?:\bdo(?:\s+dnia)?|\bdo\s+konca|\bnie\s+pozniej\s+niz|\btermin\w*\s*:?)\s*$"
 )

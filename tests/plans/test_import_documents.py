@@ -157,6 +157,11 @@ def test_a_roman_looking_word_after_rejon_is_no_area():
         "marzec – sierpień 2019 r.",
         "od 1 marca 2019 do 31 sierpnia",
         "od 1 marca do 31 sierpnia, 2019 roku",
+        "od dn. 01.03.2019 do dn. 31.08.2019",
+        "od 01.03.19 do 31.08.19",
+        "od 1.3.2019 do 31.8.2019",
+        "OD 01.03.2019R. DO 31.08.2019R.",
+        "od 1-go marca do 31 sierpnia 2019",
     ],
 )
 def test_one_period_written_every_way(written):
