@@ -408,3 +408,40 @@ def test_a_last_channel_that_mentions_information_stays_with_its_plan():
     assert one.channels == ["informacja na stronie internetowej KPP w Łukowie"]
     assert (two.area_number, two.period_start) == (2, date(2024, 7, 1))
     assert two.title == "Informacja o realizacji planu działania priorytetowego"
+
+
+def test_an_odt_with_a_table_of_actions(tmp_path):
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    document = OpenDocumentText()
+    for line in (
+        "Plan działania priorytetowego",
+        "Rejon 6 asp. Ewa Kos",
+        "na okres od 1 marca do 31 sierpnia 2025 r.",
+        "Proponowane działania wraz z terminami",
+    ):
+        document.text.addElement(P(text=line))
+    table = Table(name="Dzialania")
+    table.addElement(TableColumn(numbercolumnsrepeated=3))
+    for row in (
+        ("Lp.", "Działanie", "Termin"),
+        ("1.", "kontrole parkingu w godz. 20:00–23:00", "marzec – sierpień"),
+        ("2.", "spotkanie z mieszkańcami", "do 30.04.2025 r."),
+    ):
+        table_row = TableRow()
+        for text in row:
+            cell = TableCell()
+            cell.addElement(P(text=text))
+            table_row.addElement(cell)
+        table.addElement(table_row)
+    document.text.addElement(table)
+    path = tmp_path / "tabela.odt"
+    document.save(str(path))
+    (plan,) = import_plans(path)
+    assert plan.area_number == 6
+    checks, meeting = plan.actions
+    assert checks.text == "kontrole parkingu w godz. 20:00–23:00 – marzec – sierpień"
+    assert (checks.start, checks.end) == (date(2025, 3, 1), date(2025, 8, 31))
+    assert (meeting.kind, meeting.end, meeting.deadline) == ("meeting", date(2025, 4, 30), True)
