@@ -413,6 +413,11 @@ _HEADING_PHRASES: dict[str, tuple[str, ...]] = {
         "podjete dzialania",
         "zrealizowane dzialania",
         "harmonogram dzialan",
+        "planowane przedsiewziecia",
+        "proponowane przedsiewziecia",
+        "dzialania planowane do realizacji",
+        "dzialania do realizacji",
+        "zadania do realizacji",
     ),
     "partners": (
         "podmioty wspolpracujace",
@@ -442,6 +447,7 @@ _HEADING_ALIASES = {
     "cele": "goal",
     "dzialania": "actions",
     "harmonogram": "actions",
+    "przedsiewziecia": "actions",
     "podmioty": "partners",
     "informowanie": "channels",
 }

@@ -262,6 +262,21 @@ DOCUMENTS: tuple[Document, ...] = (
         ),
     ),
     Document(
+        "naglowki_inne.txt",
+        (
+            Plan(
+                4, "KPP w Łukowie", (D(2023, 9, 1), D(2024, 2, 29)), "at_least", 70, None,
+                ("residents_spoken",),
+                (
+                    A("place_check", D(2023, 9, 1), D(2024, 2, 29)),
+                    A("meeting", None, D(2023, 10, 31), True),
+                    A("request_letter", None, D(2023, 9, 30), True),
+                ),
+                2, 2,
+            ),
+        ),
+    ),
+    Document(
         "zrodlo_pdf_informacja.txt",
         (
             Plan(
