@@ -1327,9 +1327,10 @@ def _parse_lines(lines: list[str], inherited: _Header | None) -> tuple[ImportedP
     period = header.period
 
     threat = _text(_paragraphs(sections.get("threat", [])))
+    diagnosis = _diagnosis(threat)
     goal, criterion = _goal_and_criterion(_paragraphs(sections.get("goal", [])), warnings)
     if not layout.blocks:
-        criterion = _criterion_in_prose(lines, warnings)
+        threat, diagnosis, goal, criterion = _read_prose(lines, warnings)
     actions = [
         _action(item, number, period, warnings)
         for number, item in enumerate(_list_or_prose(sections.get("actions", [])), start=1)
@@ -1345,7 +1346,7 @@ def _parse_lines(lines: list[str], inherited: _Header | None) -> tuple[ImportedP
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
         threat=threat,
-        diagnosis=_diagnosis(threat),
+        diagnosis=diagnosis,
         goal=goal,
         criterion=criterion,
         actions=actions,
@@ -1356,21 +1357,52 @@ def _parse_lines(lines: list[str], inherited: _Header | None) -> tuple[ImportedP
     return plan, header
 
 
-def _criterion_in_prose(
+_PROSE_THREAT_RE = re.compile(
+    r"\bproblem\w*|\bzagrozeni\w*\s+(?:jest|stanowi|stwarza)|\bskarz\w*|\buciazliw\w*"
+    r"|\bzglaszaj\w*"
+)
+_PROSE_GOAL_RE = re.compile(r"\bcelem\b|\bma\s+na\s+celu\b|\bchc(?:e|a|emy)\b")
+_PROSE_DIAGNOSIS_RE = re.compile(r"\bzdiagnozow\w*|\bdiagnoz\w*")
+
+
+def _read_prose(
     lines: list[str], warnings: list[ImportWarning]
-) -> ImportedCriterion | None:
-    """A text without sections (a press article) may still state a measurable criterion."""
+) -> tuple[str | None, str | None, str | None, ImportedCriterion | None]:
+    """Threat, diagnosis, goal and criterion of a text without sections (a press article, a
+    plan told in prose): only sentences that state them outright, each flagged for checking."""
     sentences = [s for p in _paragraphs(lines) for s in split_sentences(p)]
     folded = [fold(s) for s in sentences]
-    found = [i for i, s in enumerate(folded) if _CRITERION_MARK_RE.search(s) and _is_measurable(s)]
-    if not found:
-        return None
-    _warn(
-        warnings,
-        WarningField.criterion,
-        _("The criterion was read from running text — check it"),
+
+    def first(pattern: re.Pattern[str], skip: set[int]) -> int | None:
+        return next((i for i, s in enumerate(folded) if i not in skip and pattern.search(s)), None)
+
+    criterion_at = next(
+        (i for i, s in enumerate(folded) if _CRITERION_MARK_RE.search(s) and _is_measurable(s)),
+        None,
     )
-    return _criterion(sentences[found[0]], warnings)
+    taken = {criterion_at} if criterion_at is not None else set()
+    threat_at = first(_PROSE_THREAT_RE, taken)
+    stated = first(_PROSE_GOAL_RE, taken)
+    goal_at = stated if stated is not None else criterion_at  # a criterion is a goal too
+    diagnosis_at = first(_PROSE_DIAGNOSIS_RE, set())
+    for found, where, message in (
+        (threat_at, WarningField.threat, N_("The threat was read from running text — check it")),
+        (goal_at, WarningField.goal, N_("The goal was read from running text — check it")),
+        (
+            criterion_at,
+            WarningField.criterion,
+            N_("The criterion was read from running text — check it"),
+        ),
+    ):
+        if found is not None:
+            _warn(warnings, where, _(message))
+    criterion = _criterion(sentences[criterion_at], warnings) if criterion_at is not None else None
+    return (
+        sentences[threat_at] if threat_at is not None else None,
+        sentences[diagnosis_at] if diagnosis_at is not None else None,
+        sentences[goal_at] if goal_at is not None else None,
+        criterion,
+    )
 
 
 def _empty_document() -> ImportedPlan:

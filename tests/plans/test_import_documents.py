@@ -265,6 +265,12 @@ def test_a_plan_told_in_prose_gives_its_facts_and_says_what_is_missing():
     assert plan.warnings_for(WarningField.criterion) == [
         "Kryterium odczytano z tekstu ciągłego — sprawdź je"
     ]
+    assert plan.threat.startswith("Problemem, na który zwrócili uwagę mieszkańcy, jest nadmierna")
+    assert plan.diagnosis.startswith("Zagrożenie zdiagnozowano na podstawie zgłoszeń")
+    assert plan.goal == plan.criterion.text  # no goal stated apart from the criterion
+    assert plan.warnings_for(WarningField.threat) == [
+        "Zagrożenie odczytano z tekstu ciągłego — sprawdź je"
+    ]
     assert plan.warnings_for(WarningField.document) == [
         "Nie rozpoznano układu planu — brak nagłówków sekcji"
     ]

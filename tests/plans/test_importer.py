@@ -373,15 +373,22 @@ def test_press_article_gives_facts_and_warnings_not_sections():
     plan = own("artykul_prasowy.txt")
     assert (plan.area_number, plan.unit) == (4, "KPP w Świdniku")
     assert (plan.period_start, plan.period_end) == (date(2024, 3, 1), date(2024, 8, 31))
-    assert plan.title is None and plan.threat is None and plan.actions == []
-    assert "Nie rozpoznano układu planu — brak nagłówków sekcji" in plan.messages
+    assert plan.title is None and plan.actions == []
+    said = (
+        "Policjant chce ograniczyć spożywanie alkoholu w rejonie dworca PKP, gdzie mieszkańcy "
+        "zgłaszają zaśmiecanie i zakłócanie spokoju."
+    )
+    assert plan.threat == plan.goal == said  # the one sentence that states both
+    assert plan.criterion is None
+    assert plan.messages == [
+        "Nie rozpoznano tytułu planu",
+        "Nie rozpoznano układu planu — brak nagłówków sekcji",
+        "Zagrożenie odczytano z tekstu ciągłego — sprawdź je",
+        "Cel odczytano z tekstu ciągłego — sprawdź go",
+    ]
     ok, missing = plan.is_valid_plan()
     assert not ok
-    assert missing == [
-        "brak charakterystyki zagrożenia",
-        "brak zakładanego celu",
-        "brak proponowanych działań",
-    ]
+    assert missing == ["brak proponowanych działań"]
 
 
 def test_garbage_file_gives_only_warnings():
