@@ -531,8 +531,12 @@ def _heading_keys(words: list[str]) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=4096)
 def _heading(line: str) -> _Heading | None:
-    """A section heading, whatever its numbering, case, typos or trailing punctuation."""
+    """A section heading, whatever its numbering, case, typos or trailing punctuation.
+
+    Cached: the text is scanned for plan boundaries, then each plan for its sections.
+    """
     raw = line.strip()
     if not raw or len(raw) > 400:
         return None
