@@ -193,3 +193,18 @@ async def test_in_english_the_import_and_its_warnings_are_english(app_factory, u
         assert notes(h, "warn-action-2") == (
             "Action 2: no date — the whole period of the plan assumed"
         )
+
+
+async def test_an_imported_plan_approved_by_the_supervisor_is_on_today(app, app_factory, ui_engine):
+    await app.go("/plan")
+    await pick(app, "plan_skwer.txt", LUBARTOW_PLAN.encode())
+    await app.type_into("plan-title-field", "Skwer przy ul. Szkolnej")
+    await app.click("save-submit-plan")
+    with session_scope(ui_engine) as session:
+        [plan] = [p for p in list_plans(session) if p.title == "Skwer przy ul. Szkolnej"]
+    async with app_factory(officer=SUPERVISOR) as sup:
+        await sup.go("/plan")
+        await sup.click("open-approvals")
+        await sup.click(f"approve-{plan.id}")
+    await app.go("/")
+    assert "kontrole skweru w godz. 18:00–22:00 – lipiec – grudzień 2026" in app.text()
