@@ -934,6 +934,7 @@ _MEASURES = tuple(
 
 
 _REPORTS_RE = re.compile(r"\bzglosz\w*")
+_MEASURE_KMZB = dict(_MEASURES)[Measure.kmzb_reports]
 
 
 def _measures(folded: str) -> list[Measure]:
@@ -956,6 +957,21 @@ def _baseline(folded: str) -> int | None:
         return None
     counts = [int(m["n"]) for m in _COUNTED_RE.finditer(folded, marker.end())]
     return sum(counts) if counts else None
+
+
+def _baseline_measures(folded: str) -> set[Measure]:
+    """What the baseline counts ('obecnie 9 KMZB i 6 interwencji'): when it says, that is
+    what the criterion measures ('zgłoszeń KMZB dotyczących wykroczeń' counts reports)."""
+    marker = _BASELINE_RE.search(folded)
+    if not marker:
+        return set()
+    found: set[Measure] = set()
+    for count in _COUNTED_RE.finditer(folded, marker.end()):
+        named = _measures(count.group(0))
+        if not named and _REPORTS_RE.search(count.group(0)) and _MEASURE_KMZB.search(folded):
+            named = [Measure.kmzb_reports]  # '9 zgłoszeń' of a KMZB criterion
+        found.update(named)
+    return found
 
 
 def _without_baseline(folded: str) -> str:
@@ -1021,6 +1037,9 @@ def _criterion(text: str, warnings: list[ImportWarning]) -> ImportedCriterion:
             WarningField.criterion,
             _("The criterion gives no measurable value — kept as a description"),
         )
+    if kind == CriterionKind.reduce_by_percent:
+        counted = _baseline_measures(folded)
+        measures = [m for m in measures if m in counted] if counted else measures
     if kind != CriterionKind.qualitative and not measures:
         _warn(warnings, WarningField.criterion, _("What the criterion measures was not recognised"))
     baseline = _baseline(folded) if kind == CriterionKind.reduce_by_percent else None

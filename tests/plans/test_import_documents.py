@@ -191,6 +191,18 @@ def test_one_period_written_every_way(written):
             5,
         ),
         (
+            "Kryterium: zmniejszenie ilości zgłoszeń KMZB dotyczących wykroczeń oraz "
+            "interwencji (obecnie 9 KMZB i 6 interwencje) o 30%.",
+            30,
+            15,
+        ),
+        (
+            "Zmniejszenie ilości zgłoszeń na Krajową Mapę Zagrożeń Bezpieczeństwa oraz "
+            "interwencji (obecnie 9 zgłoszeń i 6 interwencji) o 30%.",
+            30,
+            15,
+        ),
+        (
             "Kryterium: zmniejszenie ilości zgłoszeń KMZB i interwencji, których obecnie jest "
             "6 KMZB i 2 interwencje, o 10%.",
             10,
