@@ -91,38 +91,51 @@ def plan_show(
 
 @plan_cli.command("import")
 def plan_import(
-    file: Annotated[Path, typer.Argument(help="A plan document: .txt or .docx")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print what was read as JSON.")] = False,
-    save: Annotated[bool, typer.Option("--save", help="Store it as a draft plan.")] = False,
+    file: Annotated[Path, typer.Argument(help="A plan document: .txt, .docx, .odt or .pdf")],
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print what was read as JSON (a list when several plans)."),
+    ] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store it as a draft plan (each plan of the file).")
+    ] = False,
     officer: Annotated[
         str | None,
         typer.Option("--officer", help="Badge of the plan's officer (default: the area's)."),
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Read a plan document in the official five-section layout; optionally save it as a draft."""
-    from app.plans.drafts import DraftError, save_draft
-    from app.plans.importer import DocumentError, import_file
+    """Read a plan document in the official five-section layout; optionally save it as a draft.
+
+    A file holding several plans (consecutive half-years, two areas) gives each on its own.
+    """
+    from app.plans.drafts import DraftError, save_drafts
+    from app.plans.importer import DocumentError, import_plans
     from app.store.errors import NotFound
 
     try:
-        imported = import_file(file)
-    except (DocumentError, OSError) as exc:
-        typer.echo(f"Nie można odczytać {file}: {exc}", err=True)
+        imported = import_plans(file)
+    except DocumentError as exc:  # its message names the file and says why (Polish)
+        typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     if as_json:
-        typer.echo(json.dumps(imported.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        data = [plan.model_dump(mode="json") for plan in imported]
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
     else:
-        typer.echo(import_summary(imported))
+        for number, plan in enumerate(imported, start=1):
+            if len(imported) > 1:
+                typer.echo(f"{'' if number == 1 else chr(10)}Plan {number} z {len(imported)}")
+            typer.echo(import_summary(plan))
     if not save:
         return
     try:
         with session_scope(store(db)) as session:
-            plan = save_draft(session, imported, officer_badge=officer)
+            plans = save_drafts(session, imported, officer_badge=officer)
     except (DraftError, NotFound, ValueError) as exc:
         typer.echo(f"Nie zapisano planu: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"Zapisano projekt planu {plan.id[:8]} ({plan.id}).", err=as_json)
+    for plan in plans:
+        typer.echo(f"Zapisano projekt planu {plan.id[:8]} ({plan.id}).", err=as_json)
 
 
 def import_summary(imported: "ImportedPlan") -> str:

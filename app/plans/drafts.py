@@ -8,6 +8,7 @@ from datetime import date, time
 
 from sqlmodel import Session, col, select
 
+from app.i18n import translator
 from app.model import (
     ActionIn,
     ChannelIn,
@@ -26,6 +27,8 @@ from app.plans.importer import ImportedAction, ImportedPlan
 from app.store.org import officer_by_badge
 from app.store.plans import save_plan
 
+_ = translator("plans")
+
 
 class DraftError(ValueError):
     """The document cannot become a plan here; the message says why (in Polish)."""
@@ -41,10 +44,21 @@ def _area(session: Session, imported: ImportedPlan) -> ServiceArea:
             a for a in areas if (u := session.get(Unit, a.unit_id)) and u.name.casefold() == wanted
         ]
     if not areas:
-        where = f" w jednostce {imported.unit}" if imported.unit else ""
-        raise DraftError(f"nie ma rejonu nr {imported.area}{where} — dodaj go najpierw")
+        where = _(" in the unit {unit}", unit=imported.unit) if imported.unit else ""
+        raise DraftError(
+            _(
+                "there is no service area no. {area}{where} — add it first",
+                area=imported.area,
+                where=where,
+            )
+        )
     if len(areas) > 1:
-        raise DraftError(f"rejon nr {imported.area} istnieje w kilku jednostkach — podaj jednostkę")
+        raise DraftError(
+            _(
+                "service area no. {area} exists in several units — give the unit",
+                area=imported.area,
+            )
+        )
     return areas[0]
 
 
@@ -59,7 +73,11 @@ def _officer(session: Session, area: ServiceArea, badge: str | None) -> Officer:
     officers = list(session.exec(query))
     if len(officers) != 1:
         raise DraftError(
-            f"rejon nr {area.number_text} ma {len(officers)} dzielnicowych — podaj numer odznaki"
+            _(
+                "service area no. {area} has {count} community officers — give the badge number",
+                area=area.number_text,
+                count=len(officers),
+            )
         )
     return officers[0]
 
@@ -68,11 +86,16 @@ def _clock(text: str | None) -> time | None:
     return time.fromisoformat(text) if text else None
 
 
-def _action(item: ImportedAction, start: date, end: date) -> ActionIn:
-    """Dates outside the plan's period are clipped to it (the importer has already warned)."""
+def action_in(item: ImportedAction, start: date | None, end: date | None) -> ActionIn:
+    """An imported action as the plan stores it: dates outside the plan's period are clipped
+    to it (the importer has already warned), none for the whole period."""
 
     def clip(day: date | None) -> date | None:
-        return min(max(day, start), end) if day else None
+        if day is None:
+            return None
+        if start is not None:
+            day = max(day, start)
+        return min(day, end) if end is not None else day
 
     frequency = item.frequency
     counted = frequency is not None and frequency.times is not None and frequency.per is not None
@@ -93,7 +116,13 @@ def _action(item: ImportedAction, start: date, end: date) -> ActionIn:
 def _title(imported: ImportedPlan, start: date, end: date) -> str:
     """Documents have no short title; name the draft after its area and period until edited."""
     unit = f", {imported.unit}" if imported.unit else ""
-    return f"Rejon nr {imported.area}{unit}: {start:%d.%m.%Y}–{end:%d.%m.%Y} (z dokumentu)"
+    return _(
+        "Area no. {area}{unit}: {start}–{end} (from a document)",
+        area=imported.area,
+        unit=unit,
+        start=f"{start:%d.%m.%Y}",
+        end=f"{end:%d.%m.%Y}",
+    )
 
 
 def draft_from_import(
@@ -102,7 +131,9 @@ def draft_from_import(
     """A validated draft plan for the area the document names; DraftError if it can't be one."""
     valid, missing = imported.is_valid_plan()
     if not valid:
-        raise DraftError("dokument nie zawiera pełnego planu: " + "; ".join(missing))
+        raise DraftError(
+            _("the document does not hold a whole plan: {missing}", missing="; ".join(missing))
+        )
     assert imported.period_start and imported.period_end  # checked by is_valid_plan
     area = _area(session, imported)
     officer = _officer(session, area, officer_badge)
@@ -123,7 +154,9 @@ def draft_from_import(
         criterion_baseline=criterion.baseline if measurable and criterion else None,
         criterion_text=criterion.text if criterion else "",
         status=PlanStatus.draft,
-        actions=[_action(a, imported.period_start, imported.period_end) for a in imported.actions],
+        actions=[
+            action_in(a, imported.period_start, imported.period_end) for a in imported.actions
+        ],
         partners=[PartnerIn(name=p.name, tasks=p.tasks) for p in imported.partners],
         channels=[ChannelIn(text=c) for c in imported.channels],
     )
@@ -134,3 +167,26 @@ def save_draft(
 ) -> Plan:
     """Store the document as a draft plan (validated first; nothing stored on error)."""
     return save_plan(session, draft_from_import(session, imported, officer_badge=officer_badge))
+
+
+def save_drafts(
+    session: Session, imported: list[ImportedPlan], *, officer_badge: str | None = None
+) -> list[Plan]:
+    """Several plans of one document, each its own draft: all stored, or none (the error
+    names the plan that could not be one)."""
+    drafts: list[PlanIn] = []
+    for number, plan in enumerate(imported, start=1):
+        try:
+            drafts.append(draft_from_import(session, plan, officer_badge=officer_badge))
+        except DraftError as exc:
+            if len(imported) == 1:
+                raise
+            raise DraftError(
+                _(
+                    "plan {number} of {count}: {reason}",
+                    number=number,
+                    count=len(imported),
+                    reason=str(exc),
+                )
+            ) from None
+    return [save_plan(session, draft) for draft in drafts]

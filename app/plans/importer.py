@@ -1,32 +1,73 @@
-"""Import a priority action plan (or its realisation report) from a .txt or .docx file.
+"""Import priority action plans (or their realisation reports) from .txt, .docx, .odt or .pdf.
 
-Pure parsing, no database: the text is cut into the official five sections and each is read
-with the helpers in ``polish``. Whatever cannot be read stays empty with a Polish warning, so
-the officer is told what to fill in by hand instead of being shown a guess as a fact.
+Pure parsing, no database: the text is cut into plans (a file may hold several, one after
+another), each plan into the official five sections, and each section is read with the helpers
+in ``polish``. Whatever cannot be read stays empty with a warning tied to its field, so the
+officer is told what to fill in by hand instead of being shown a guess as a fact. Warnings are
+English message ids translated through the ``plans`` catalogue (Polish by default).
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import re
-import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from pydantic import BaseModel, Field
 
+from app.i18n import translator
 from app.model.enums import CriterionKind, EntryKind, FrequencyUnit, Measure
 from app.plans import polish
 from app.plans.polish import Period, fold, split_sentences, squash
 
+_ = translator("plans")
+
+
+def N_(message: str) -> str:
+    """Marks a message id for the catalogue; translated where it is shown."""
+    return message
+
+
 # =========================================================================== output model
+
+
+class WarningField(StrEnum):
+    """Which part of the plan a warning is about (the editor shows it next to that field)."""
+
+    document = "document"
+    area = "area"
+    unit = "unit"
+    title = "title"
+    period = "period"
+    threat = "threat"
+    goal = "goal"
+    criterion = "criterion"
+    actions = "actions"
+    partners = "partners"
+    channels = "channels"
+
+
+class ImportWarning(BaseModel):
+    """Something the importer could not read, or read with a doubt, in the reader's language."""
+
+    field: WarningField
+    message: str
+    action: int | None = None
+    """The action's number (from 1) when the warning is about one action."""
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ImportedFrequency(BaseModel):
@@ -68,7 +109,7 @@ class ImportedPartner(BaseModel):
 
 
 class ImportedPlan(BaseModel):
-    """What could be read from a plan document; ``warnings`` say what could not (in Polish)."""
+    """What could be read from a plan document; ``warnings`` say what could not."""
 
     area: str | None = None
     area_number: int | None = None
@@ -83,22 +124,37 @@ class ImportedPlan(BaseModel):
     actions: list[ImportedAction] = Field(default_factory=list)
     partners: list[ImportedPartner] = Field(default_factory=list)
     channels: list[str] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[ImportWarning] = Field(default_factory=list)
+
+    @property
+    def messages(self) -> list[str]:
+        """The warnings' texts, in order."""
+        return [w.message for w in self.warnings]
+
+    def warnings_for(self, where: WarningField, action: int | None = None) -> list[str]:
+        """The texts of the warnings about one field (or one action)."""
+        return [w.message for w in self.warnings if w.field == where and w.action == action]
 
     def is_valid_plan(self) -> tuple[bool, list[str]]:
-        """Enough to save as a draft plan? The list names what is missing, in Polish."""
+        """Enough to save as a draft plan? The list names what is missing."""
         checks = (
-            (self.area is not None, "brak numeru rejonu"),
-            (self.period_start is not None, "brak daty początku okresu planu"),
-            (self.period_end is not None, "brak daty końca okresu planu"),
-            (bool(self.threat), "brak charakterystyki zagrożenia"),
-            (bool(self.goal), "brak zakładanego celu"),
-            (bool(self.actions), "brak proponowanych działań"),
+            (self.area is not None, N_("no service area number")),
+            (self.period_start is not None, N_("no start date of the plan's period")),
+            (self.period_end is not None, N_("no end date of the plan's period")),
+            (bool(self.threat), N_("no description of the threat")),
+            (bool(self.goal), N_("no goal")),
+            (bool(self.actions), N_("no planned actions")),
         )
-        missing = [message for ok, message in checks if not ok]
+        missing = [_(message) for ok, message in checks if not ok]
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            missing.append("koniec okresu planu jest wcześniejszy niż jego początek")
+            missing.append(_("the plan's period ends before it starts"))
         return not missing, missing
+
+
+def _warn(
+    warnings: list[ImportWarning], where: WarningField, message: str, action: int | None = None
+) -> None:
+    warnings.append(ImportWarning(field=where, message=message, action=action))
 
 
 # =========================================================================== reading files
@@ -108,36 +164,63 @@ class DocumentError(ValueError):
     """A file that cannot be read as a plan document: its format, encoding or contents."""
 
 
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".odt", ".pdf")
+"""What the importer reads (the file picker offers these)."""
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 _TEXT_SUFFIXES = frozenset({".txt", ".text"})
 _POLISH_LETTERS = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
-_DOCX_ERRORS = (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError)
 
 
 def read_document(path: Path) -> str:
-    """The plain text of a .txt (UTF-8, cp1250 or ISO-8859-2) or .docx (with tables) file."""
+    """The plain text of a .txt (UTF-8, cp1250, ISO-8859-2), .docx, .odt or .pdf file."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    return read_document_bytes(_read_bytes(path), path.name)
+
+
+def read_document_bytes(data: bytes, name: str) -> str:
+    """The plain text of a document given as bytes (a file picked in the app); ``name`` gives
+    its format by its extension and names it in messages."""
+    suffix = Path(name).suffix.lower()
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(_("The file {name} is too large for a plan document", name=name))
     if suffix in _TEXT_SUFFIXES:
-        return _decode(_read_bytes(path), path.name)
+        return _decode(data, name)
     if suffix == ".docx":
-        return _read_docx(path)
+        return _read_docx(data, name)
+    if suffix == ".pdf":
+        return _read_pdf(data, name)
+    if suffix == ".odt":
+        return _read_odt(data, name)
     if suffix == ".doc":
         raise DocumentError(
-            f"Plik {path.name} ma stary format .doc — zapisz go jako .docx lub .txt"
+            _("The file {name} is in the old .doc format — save it as .docx or .txt", name=name)
         )
-    raise DocumentError(f"Nieobsługiwany format pliku {path.name}: obsługiwane są .txt i .docx")
+    raise DocumentError(
+        _(
+            "Unsupported file format {name}: supported are {formats}",
+            name=name,
+            formats=", ".join(SUPPORTED_SUFFIXES),
+        )
+    )
 
 
 def import_file(path: Path) -> ImportedPlan:
-    """Read and parse a plan document in one step."""
+    """Read and parse a plan document in one step (the first plan when it holds several)."""
     return parse_plan(read_document(path))
+
+
+def import_plans(path: Path) -> list[ImportedPlan]:
+    """Every plan of a document, each on its own (never merged)."""
+    return parse_plans(read_document(path))
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"Nie można odczytać pliku {path.name}: {exc.strerror or exc}") from exc
+        raise DocumentError(
+            _("Cannot read the file {name}: {reason}", name=path.name, reason=exc.strerror or exc)
+        ) from exc
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -145,7 +228,7 @@ def _decode(data: bytes, name: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data:
-        raise DocumentError(f"Plik {name} nie jest plikiem tekstowym")
+        raise DocumentError(_("The file {name} is not a text file", name=name))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -154,14 +237,82 @@ def _decode(data: bytes, name: str) -> str:
     return max(candidates, key=lambda text: sum(ch in _POLISH_LETTERS for ch in text))
 
 
-def _read_docx(path: Path) -> str:
+@contextmanager
+def _damaged_as(message: str, name: str) -> Iterator[None]:
+    """Any failure of a third-party reader becomes one clear 'not a valid document' reason.
+
+    Readers of a damaged file fail in their own ways — zip, zlib, XML, PDF syntax, an
+    unsupported compression, a truncated stream — and the set is open-ended; whatever it is,
+    the officer is told the file cannot be read, never shown a crash.
+    """
     try:
-        document = docx.Document(str(path))
-    except _DOCX_ERRORS as exc:
-        raise DocumentError(f"Plik {path.name} nie jest poprawnym dokumentem .docx") from exc
+        yield
+    except DocumentError:
+        raise
+    except Exception as exc:  # see the docstring: every reader failure means a damaged file
+        raise DocumentError(_(message, name=name)) from exc
+
+
+def _read_pdf(data: bytes, name: str) -> str:
+    """The text layer of a PDF, page by page; a scan (no text layer) cannot be read."""
+    from pypdf import PdfReader
+
+    with _damaged_as(N_("The file {name} is not a valid PDF document"), name):
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(
+                _(
+                    "The PDF file {name} is password-protected — save it without a password",
+                    name=name,
+                )
+            )
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    if sum(ch.isalpha() for ch in text) < 20:
+        raise DocumentError(
+            _(
+                "The PDF file {name} has no text layer (it looks like a scan) — "
+                "save the plan as .docx, .odt or .txt, or type it in the plan editor",
+                name=name,
+            )
+        )
+    return text
+
+
+def _read_odt(data: bytes, name: str) -> str:
+    """Paragraphs, headings, list items and table cells of an OpenDocument text, in order."""
+    from odf import teletype
+    from odf.namespaces import TABLENS, TEXTNS
+    from odf.opendocument import load
+
     lines: list[str] = []
-    for block in document.iter_inner_content():
-        lines.extend(_block_lines(block))
+
+    def walk(node: object, in_list: bool) -> None:
+        for child in getattr(node, "childNodes", []):
+            qname = getattr(child, "qname", None)
+            if qname in ((TEXTNS, "p"), (TEXTNS, "h")):
+                text = teletype.extractText(child)
+                bullet = in_list and text.strip() and not _BULLET_RE.match(text)
+                lines.append(f"• {text}" if bullet else text)
+            elif qname == (TABLENS, "table-row"):
+                cells = [
+                    squash(" ".join(teletype.extractText(p) for p in c.childNodes))
+                    for c in child.childNodes
+                    if getattr(c, "qname", None) == (TABLENS, "table-cell")
+                ]
+                lines.extend(_row_lines([c for c in cells if c]))
+            else:
+                walk(child, in_list or qname == (TEXTNS, "list"))
+
+    with _damaged_as(N_("The file {name} is not a valid .odt document"), name):
+        walk(load(io.BytesIO(data)).text, False)
+    return "\n".join(lines)
+
+
+def _read_docx(data: bytes, name: str) -> str:
+    lines: list[str] = []
+    with _damaged_as(N_("The file {name} is not a valid .docx document"), name):
+        for block in docx.Document(io.BytesIO(data)).iter_inner_content():
+            lines.extend(_block_lines(block))
     return "\n".join(lines)
 
 
@@ -200,8 +351,17 @@ def _is_column_header(texts: list[str]) -> bool:
     return all(len(t.split()) <= 4 and _COLUMN_HEADER_RE.match(fold(t)) for t in texts)
 
 
-def _table_lines(table: Table) -> list[str]:
+def _row_lines(texts: list[str]) -> list[str]:
     """Layout tables give their cells line by line; list tables give one bullet per row."""
+    if not texts or _is_column_header(texts):
+        return []
+    if len(texts) == 1 or _heading(texts[0].splitlines()[0]) is not None:
+        return [line for text in texts for line in text.splitlines()]
+    cells = [squash(t) for t in texts if not _ENUMERATOR_ONLY_RE.match(t)]
+    return ["• " + " – ".join(cells)]
+
+
+def _table_lines(table: Table) -> list[str]:
     lines: list[str] = []
     for row in table.rows:
         seen: set[int] = set()
@@ -210,13 +370,7 @@ def _table_lines(table: Table) -> list[str]:
             if id(cell._tc) not in seen and (text := _cell_text(cell)):
                 seen.add(id(cell._tc))
                 texts.append(text)
-        if not texts or _is_column_header(texts):
-            continue
-        if len(texts) == 1 or _heading(texts[0].splitlines()[0]) is not None:
-            lines.extend(line for text in texts for line in text.splitlines())
-            continue
-        cells = [squash(t) for t in texts if not _ENUMERATOR_ONLY_RE.match(t)]
-        lines.append("• " + " – ".join(cells))
+        lines.extend(_row_lines(texts))
     return lines
 
 
@@ -224,11 +378,11 @@ def _table_lines(table: Table) -> list[str]:
 
 SECTIONS = ("threat", "goal", "actions", "partners", "channels")
 SECTION_NAMES = {
-    "threat": "charakterystyka zagrożenia",
-    "goal": "zakładany cel",
-    "actions": "proponowane działania",
-    "partners": "podmioty współpracujące",
-    "channels": "sposób przekazania informacji społeczności",
+    "threat": N_("description of the threat"),
+    "goal": N_("the goal"),
+    "actions": N_("planned actions"),
+    "partners": N_("partners"),
+    "channels": N_("how residents are informed"),
 }
 _HEADING_PHRASES: dict[str, tuple[str, ...]] = {
     "threat": (
@@ -259,6 +413,11 @@ _HEADING_PHRASES: dict[str, tuple[str, ...]] = {
         "podjete dzialania",
         "zrealizowane dzialania",
         "harmonogram dzialan",
+        "planowane przedsiewziecia",
+        "proponowane przedsiewziecia",
+        "dzialania planowane do realizacji",
+        "dzialania do realizacji",
+        "zadania do realizacji",
     ),
     "partners": (
         "podmioty wspolpracujace",
@@ -288,11 +447,12 @@ _HEADING_ALIASES = {
     "cele": "goal",
     "dzialania": "actions",
     "harmonogram": "actions",
+    "przedsiewziecia": "actions",
     "podmioty": "partners",
     "informowanie": "channels",
 }
 _ENUM_RE = re.compile(
-    r"^\s*(?:(?:rozdzia\w*|punkt|pkt\.?|sekcja|ad\.?)\s*)?"
+    r"^\s*(?:(?:[Rr]ozdzia\w*|[Pp]unkt|[Pp]kt\.?|[Ss]ekcja|[Aa][Dd]\.?)\s*)?"
     r"(?:(?:\d{1,2}|[IVX]{1,4}|[a-eA-E])(?:[.)]|\s)\s*)?[·•*▪●■►➢–—-]?\s*"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -325,7 +485,7 @@ class _Heading:
 class _Layout:
     header: list[str] = field(default_factory=list)
     blocks: list[tuple[tuple[str, ...], list[str]]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
 
 
 @lru_cache(maxsize=8192)
@@ -371,8 +531,12 @@ def _heading_keys(words: list[str]) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=4096)
 def _heading(line: str) -> _Heading | None:
-    """A section heading, whatever its numbering, case, typos or trailing punctuation."""
+    """A section heading, whatever its numbering, case, typos or trailing punctuation.
+
+    Cached: the text is scanned for plan boundaries, then each plan for its sections.
+    """
     raw = line.strip()
     if not raw or len(raw) > 400:
         return None
@@ -410,6 +574,11 @@ _AREA_RE = re.compile(
     r"|\brejon\w*\s+sluzbow\w*\s+(?P<bare>\d{1,3}|[ivxlc]+)(?!\w)"
     r"|\bdzielnicow\w*\s+(?:nr|numer)\.?\s*(?P<d>\d{1,3}|[ivxlc]+)(?!\w)"
 )
+_AREA_LINE_RE = re.compile(
+    r"^\s*(?:dzielnicow\w*\s+)?rejon\w*\s+(?:nr\.?\s*)?(?P<line>\d{1,3}|[ivxlc]+)(?!\w)",
+    re.MULTILINE,
+)
+"""'Rejon 4', 'REJON IV' or 'Dzielnicowy rejonu II' opening a line (a rank and name follow)."""
 
 
 def _looks_like_title(line: str) -> bool:
@@ -454,8 +623,10 @@ def _layout(lines: list[str]) -> _Layout:
             index = _heading_tail(lines, index, heading)
         elif heading and rank == 0 and last_rank >= SECTIONS.index("actions"):
             _drop_trailing_title(layout.blocks[-1][1])
-            layout.warnings.append(
-                "Dokument zawiera więcej niż jeden plan — zaimportowano tylko pierwszy"
+            _warn(
+                layout.warnings,
+                WarningField.document,
+                _("The document holds more than one plan — only the first was read"),
             )
             break
         elif layout.blocks and _SIGNATURE_RE.match(fold(line.strip())):
@@ -611,7 +782,7 @@ def _find_unit(header: str, full: str) -> str | None:
 
 
 def _area_from_match(match: re.Match[str], text: str) -> tuple[str, int] | None:
-    group = next(g for g in ("n", "bare", "d") if match[g])
+    group = next(g for g in ("n", "bare", "d", "line") if match.groupdict().get(g))
     written = text[match.start(group) : match.end(group)]
     if written.isdigit():
         return (written, int(written)) if int(written) > 0 else None
@@ -619,24 +790,36 @@ def _area_from_match(match: re.Match[str], text: str) -> tuple[str, int] | None:
         after = text[match.end(group) :].split()
         if not written.isupper() or (after and after[0].isupper() and after[0].isalpha()):
             return None
+    if group == "line" and not written.isupper():
+        return None
     number = polish.roman_number(written)
     return (written, number) if number else None
 
 
 def _find_area(*texts: str) -> tuple[str, int] | None:
     for text in texts:
-        for match in _AREA_RE.finditer(fold(text)):
-            area = _area_from_match(match, text)
-            if area:
-                return area
+        folded = fold(text)
+        for pattern in (_AREA_RE, _AREA_LINE_RE):
+            for match in pattern.finditer(folded):
+                area = _area_from_match(match, text)
+                if area:
+                    return area
     return None
 
 
 _UNIT_LINE_RE = re.compile(r"(?:komend|komisariat|posterun|rewir)\w*\s")
 _TITLE_STOP_RE = re.compile(
-    r"\brealizowan\w*|\bna\s+okres\b|\bokres\w*\s+(?:od|realizacji)\b|\bw\s+okresie\b|\bod\s+\d"
+    r"\brealizowan\w*|\b(?:na|za)\s+okres\b|\bokres\w*\s+(?:od|realizacji)\b|\bw\s+okresie\b"
+    r"|\bod\s+\d"
     r"|\bna\s+(?:i{1,2}|1|2|pierwsze|drugie)\W*\w*\s*polrocz"
 )
+
+
+def _is_officer_line(folded: str) -> bool:
+    """'st. asp. Jan Kos' or 'Rejon 4 st. asp. Marek Zając': who, not what (no title)."""
+    area = _AREA_LINE_RE.match(folded)
+    rest = folded[area.end() :].strip(" -–—,:") if area else folded
+    return bool(_RANK_LINE_RE.match(rest))
 
 
 def _find_title(header: list[str]) -> str | None:
@@ -657,6 +840,7 @@ def _find_title(header: list[str]) -> str | None:
             or len(parts) == 5
             or len(line.split()) > _TITLE_LINE_WORDS
             or _UNIT_LINE_RE.match(fold(line.strip()))
+            or _is_officer_line(fold(line.strip()))
         ):
             break
         parts.append(line)
@@ -732,7 +916,7 @@ _BASELINE_RE = re.compile(
 _COUNTED_RE = re.compile(
     r"(?<![\d.,])(?P<n>\d{1,6})\s+(?:[^\W\d_]+\s+)?"
     r"(?:zglosz|interwencj|wykrocz|przestep|mandat|pouczen|legitym|wylegitym|ulot|mieszkanc"
-    r"|senior|obywatel|rozm)\w*"
+    r"|senior|obywatel|rozm|kmzb)\w*"
 )
 _MEASURES = tuple(
     (measure, re.compile(pattern))
@@ -749,10 +933,21 @@ _MEASURES = tuple(
 )
 
 
+_REPORTS_RE = re.compile(r"\bzglosz\w*")
+_MEASURE_KMZB = dict(_MEASURES)[Measure.kmzb_reports]
+
+
 def _measures(folded: str) -> list[Measure]:
-    """What the criterion counts, in the order the text names it."""
-    found = [(m.start(), measure) for measure, rx in _MEASURES if (m := rx.search(folded))]
-    return [measure for _, measure in sorted(found)]
+    """What the criterion counts, in the order the text names it.
+
+    'zgłoszeń … oraz interwencji (obecnie 7 KMZB …)': the reports are the KMZB ones, named
+    where 'zgłoszeń' stands.
+    """
+    found = {measure: m.start() for measure, rx in _MEASURES if (m := rx.search(folded))}
+    reports = _REPORTS_RE.search(folded)
+    if Measure.kmzb_reports in found and reports:
+        found[Measure.kmzb_reports] = min(found[Measure.kmzb_reports], reports.start())
+    return [measure for measure, _at in sorted(found.items(), key=lambda item: item[1])]
 
 
 def _baseline(folded: str) -> int | None:
@@ -762,6 +957,35 @@ def _baseline(folded: str) -> int | None:
         return None
     counts = [int(m["n"]) for m in _COUNTED_RE.finditer(folded, marker.end())]
     return sum(counts) if counts else None
+
+
+def _baseline_measures(folded: str) -> set[Measure]:
+    """What the baseline counts ('obecnie 9 KMZB i 6 interwencji'): when it says, that is
+    what the criterion measures ('zgłoszeń KMZB dotyczących wykroczeń' counts reports)."""
+    marker = _BASELINE_RE.search(folded)
+    if not marker:
+        return set()
+    found: set[Measure] = set()
+    for count in _COUNTED_RE.finditer(folded, marker.end()):
+        named = _measures(count.group(0))
+        if not named and _REPORTS_RE.search(count.group(0)) and _MEASURE_KMZB.search(folded):
+            named = [Measure.kmzb_reports]  # '9 zgłoszeń' of a KMZB criterion
+        found.update(named)
+    return found
+
+
+def _without_baseline(folded: str) -> str:
+    """The criterion without its baseline clause: '(obecnie 7 KMZB i 5 interwencji)' may sit
+    in the middle, before 'o 20%', or end the sentence."""
+    marker = _BASELINE_RE.search(folded)
+    if not marker:
+        return folded
+    opened = folded.rfind("(", 0, marker.start())
+    if opened != -1 and ")" not in folded[opened : marker.start()]:
+        closed = folded.find(")", marker.end())
+        end = closed + 1 if closed != -1 else len(folded)
+        return folded[:opened] + " " * (end - opened) + folded[end:]
+    return folded[: marker.start()]
 
 
 def _is_measurable(folded: str) -> bool:
@@ -787,25 +1011,37 @@ def _criterion_indices(sentences: list[str]) -> list[int]:
     return picked
 
 
-def _criterion(text: str, warnings: list[str]) -> ImportedCriterion:
+def _criterion(text: str, warnings: list[ImportWarning]) -> ImportedCriterion:
     """Kind, measures, target and baseline of one criterion text."""
     folded = fold(text)
-    marker = _BASELINE_RE.search(folded)
-    main = folded[: marker.start()] if marker else folded
+    main = _without_baseline(folded)
     measures = _measures(folded)
     kind, target = CriterionKind.qualitative, None
-    percent = _PERCENT_RE.search(main)
+    # a percentage is never part of a baseline: look past one left unclosed ('…, których
+    # obecnie jest 6 KMZB i 2 interwencje, o 10%')
+    percent = _PERCENT_RE.search(main) or _PERCENT_RE.search(folded)
     at_least = _AT_LEAST_RE.search(main) or _COUNTED_RE.search(main)
     if percent and _REDUCE_RE.search(main) and (percent["half"] or 0 < int(percent["n"]) <= 100):
         kind, target = CriterionKind.reduce_by_percent, 50 if percent["half"] else int(percent["n"])
     elif percent:
-        warnings.append("Nie rozpoznano rodzaju kryterium procentowego — zapisano je opisowo")
+        _warn(
+            warnings,
+            WarningField.criterion,
+            _("The kind of the percentage criterion was not recognised — kept as a description"),
+        )
     elif at_least:
         kind, target = CriterionKind.at_least, int(at_least["n"])
     else:
-        warnings.append("Kryterium oceny nie podaje mierzalnej wartości — zapisano je opisowo")
+        _warn(
+            warnings,
+            WarningField.criterion,
+            _("The criterion gives no measurable value — kept as a description"),
+        )
+    if kind == CriterionKind.reduce_by_percent:
+        counted = _baseline_measures(folded)
+        measures = [m for m in measures if m in counted] if counted else measures
     if kind != CriterionKind.qualitative and not measures:
-        warnings.append("Nie rozpoznano, co mierzy kryterium oceny")
+        _warn(warnings, WarningField.criterion, _("What the criterion measures was not recognised"))
     baseline = _baseline(folded) if kind == CriterionKind.reduce_by_percent else None
     return ImportedCriterion(
         kind=kind, measure=measures, target=target, baseline=baseline, text=text
@@ -813,7 +1049,7 @@ def _criterion(text: str, warnings: list[str]) -> ImportedCriterion:
 
 
 def _goal_and_criterion(
-    paragraphs: list[str], warnings: list[str]
+    paragraphs: list[str], warnings: list[ImportWarning]
 ) -> tuple[str | None, ImportedCriterion | None]:
     """The goal text without its criterion sentence, and the criterion read from that one."""
     if not paragraphs:
@@ -821,7 +1057,11 @@ def _goal_and_criterion(
     sentences = [(i, s) for i, p in enumerate(paragraphs) for s in split_sentences(p)]
     picked = _criterion_indices([s for _, s in sentences])
     if not picked:
-        warnings.append("Cel ma charakter jakościowy — brak mierzalnego kryterium oceny")
+        _warn(
+            warnings,
+            WarningField.criterion,
+            _("The goal is qualitative — no measurable criterion"),
+        )
         return _text(paragraphs), ImportedCriterion(kind=CriterionKind.qualitative)
     criterion_text = " ".join(sentences[i][1] for i in picked)
     rest = [pair for n, pair in enumerate(sentences) if n not in picked]
@@ -861,18 +1101,25 @@ def action_kind(text: str) -> EntryKind:
     return _KIND_PATTERNS[min(found)[1]][0] if found else EntryKind.other
 
 
-def _action(text: str, number: int, period: Period | None, warnings: list[str]) -> ImportedAction:
+def _action(
+    text: str, number: int, period: Period | None, warnings: list[ImportWarning]
+) -> ImportedAction:
+    def warn(message: str) -> None:
+        _warn(warnings, WarningField.actions, message, action=number)
+
     span = polish.parse_span(text, period)
     if span is None and polish.mentions_date(text):
-        warnings.append(f"Działanie {number}: nie rozpoznano terminu")
+        warn(_("Action {number}: its date was not recognised", number=number))
         span = polish.Span(None, None)
     elif span is None:
-        warnings.append(f"Działanie {number}: brak terminu — przyjęto cały okres planu")
+        warn(_("Action {number}: no date — the whole period of the plan assumed", number=number))
         span = polish.Span(*(period or (None, None)), whole_period=True)
     elif span.start is None and span.end is None:
-        warnings.append(f"Działanie {number}: nie rozpoznano dat (nieznany okres planu)")
+        warn(
+            _("Action {number}: dates not recognised (the plan's period is unknown)", number=number)
+        )
     if period and _outside(span, period):
-        warnings.append(f"Działanie {number}: termin wykracza poza okres planu")
+        warn(_("Action {number}: its date falls outside the plan's period", number=number))
     hours = polish.parse_hours(text)
     frequency = polish.parse_frequency(text)
     return ImportedAction(
@@ -903,11 +1150,15 @@ _NOTHING_RE = re.compile(r"^(?:brak|nie\s+dotyczy|nie\s+przewiduje\s+sie|[-–�
 _UNIT_WORDS = ("oddzial", "filia", "kolo", "sekcja", "wydzial", "delegatura", "zarzad")
 
 
-def _partner(item: str, warnings: list[str]) -> ImportedPartner:
+def _partner(item: str, warnings: list[ImportWarning]) -> ImportedPartner:
     """'Name – tasks': the first dash whose right side reads as tasks, not a branch name."""
     splits = list(_PARTNER_SPLIT_RE.finditer(item))
     if not splits:
-        warnings.append(f"Nie rozpoznano zadań partnera: {item}")
+        _warn(
+            warnings,
+            WarningField.partners,
+            _("The partner's tasks were not recognised: {item}", item=item.strip()),
+        )
         return ImportedPartner(name=item.strip(" .,;"))
     chosen = next(
         (
@@ -924,7 +1175,7 @@ def _partner(item: str, warnings: list[str]) -> ImportedPartner:
     return ImportedPartner(name=name or item, tasks=tasks)
 
 
-def _partners(lines: list[str], warnings: list[str]) -> list[ImportedPartner]:
+def _partners(lines: list[str], warnings: list[ImportWarning]) -> list[ImportedPartner]:
     items = _list_or_prose(lines)
     if len(items) == 1 and _NOTHING_RE.match(fold(items[0])):
         return []
@@ -951,7 +1202,7 @@ def _clean_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.split("\n") if not _PAGE_NOISE_RE.match(line)]
 
 
-def _sections(layout: _Layout, warnings: list[str]) -> dict[str, list[str]]:
+def _sections(layout: _Layout, warnings: list[ImportWarning]) -> dict[str, list[str]]:
     """Body lines per section; a merged threat-and-goal block is split by its sentences."""
     sections: dict[str, list[str]] = {}
     for keys, body in layout.blocks:
@@ -962,18 +1213,28 @@ def _sections(layout: _Layout, warnings: list[str]) -> dict[str, list[str]]:
         else:
             sections.setdefault(keys[0], body)
         if len(keys) > 1 and keys[:2] != ("threat", "goal"):
-            names = ", ".join(SECTION_NAMES[k] for k in keys)
-            warnings.append(
-                f"Połączone sekcje ({names}) — treść przypisano do: {SECTION_NAMES[keys[0]]}"
+            _warn(
+                warnings,
+                WarningField(keys[0]),
+                _(
+                    "Merged sections ({names}) — the text was given to: {first}",
+                    names=", ".join(_(SECTION_NAMES[k]) for k in keys),
+                    first=_(SECTION_NAMES[keys[0]]),
+                ),
             )
     if layout.blocks:
         for key in SECTIONS:
+            name = _(SECTION_NAMES[key])
             if key not in sections:
-                warnings.append(f"Nie znaleziono sekcji: {SECTION_NAMES[key]}")
+                _warn(warnings, WarningField(key), _("Section not found: {name}", name=name))
             elif not any(line.strip() for line in sections[key]):
-                warnings.append(f"Pusta sekcja: {SECTION_NAMES[key]}")
+                _warn(warnings, WarningField(key), _("Empty section: {name}", name=name))
     else:
-        warnings.append("Nie rozpoznano układu planu — brak nagłówków sekcji")
+        _warn(
+            warnings,
+            WarningField.document,
+            _("The plan's layout was not recognised — no section headings"),
+        )
     return sections
 
 
@@ -985,47 +1246,122 @@ class _Header:
     period: Period | None
 
 
-def _read_header(layout: _Layout, full: str, warnings: list[str]) -> _Header:
-    """Area, unit, title and period: from the header first, the rest of the text after."""
+def _read_header(
+    layout: _Layout, full: str, warnings: list[ImportWarning], inherited: _Header | None
+) -> _Header:
+    """Area, unit, title and period: from the header first, the rest of the text after.
+
+    A later plan of a several-plan document takes the unit, title and period its own header
+    does not give from the document's first plan (plans of two areas under one heading), and
+    its area too, with a warning (that one may well be wrong).
+    """
     header = "\n".join(layout.header)
     area = _find_area(header, full)
     unit = _find_unit(header, full)
     title = _find_title(layout.header)
     period = _find_period(header, full)
-    for missing, message in (
-        (area is None, "Nie rozpoznano numeru rejonu"),
-        (unit is None, "Nie rozpoznano jednostki Policji"),
-        (title is None, "Nie rozpoznano tytułu planu"),
-        (period is None, "Nie rozpoznano okresu planu"),
+    if inherited is not None:
+        unit = unit or inherited.unit
+        title = title or inherited.title
+        period = period or inherited.period
+        if area is None and inherited.area is not None:
+            area = inherited.area
+            _warn(
+                warnings,
+                WarningField.area,
+                _("The service area was taken from the document's first plan — check it"),
+            )
+    for missing, where, message in (
+        (area is None, WarningField.area, N_("The service area number was not recognised")),
+        (unit is None, WarningField.unit, N_("The police unit was not recognised")),
+        (title is None, WarningField.title, N_("The plan's title was not recognised")),
+        (period is None, WarningField.period, N_("The plan's period was not recognised")),
     ):
         if missing:
-            warnings.append(message)
+            _warn(warnings, where, _(message))
     if period and period[1] < period[0]:
-        warnings.append("Koniec okresu planu jest wcześniejszy niż jego początek")
+        _warn(warnings, WarningField.period, _("The plan's period ends before it starts"))
     return _Header(area, unit, title, period)
 
 
-def parse_plan(text: str) -> ImportedPlan:
-    """Read a plan's text; never raises on content — unreadable parts become warnings."""
-    lines = _clean_lines(text)
-    if not any(line.strip() for line in lines):
-        return ImportedPlan(warnings=["Dokument jest pusty — nie znaleziono tekstu planu"])
+_RANK_LINE_RE = re.compile(
+    r"^(?:dzielnicow\w*\s*:?\s*)?(?:(?:st|ml|mlodsz\w*|starsz\w*)\.?\s*)?"
+    r"(?:post|sierz|asp|aspirant\w*|kom|podkom|nadkom|sierzant\w*|posterunkow\w*)\.?\s+"
+    r"[^\W\d_]+(?:\s+[^\W\d_]+){0,3}\s*$"
+)
+
+
+_HEADER_TITLE_RE = re.compile(
+    r"\bplan\w*\s+(?:dzialan\w*|priorytet\w*)|\bpriorytet\w*"
+    r"|\binformacj\w*\s+(?:o\s+realizacj|dotyczac\w*)"
+)
+"""A title line, stricter than a title word: 'informacja na stronie…' ends the plan above."""
+
+
+def _is_header_line(line: str) -> bool:
+    """A line of a plan's header: its title, area, unit, period, or the officer's rank and name."""
+    text = line.strip()
+    if not text or len(text.split()) > _TITLE_LINE_WORDS or _BULLET_RE.match(text):
+        return False
+    folded = fold(text)
+    if _RANK_LINE_RE.match(folded) or _AREA_LINE_RE.match(folded):
+        return True
+    if polish.parse_period(text):
+        return True
+    if text.endswith(".") and not re.search(r"\d\s*r\.$|roku\.$", folded):
+        return False
+    unit = _UNIT_LINE_RE.match(folded) or _UNIT_ABBREVIATION_RE.match(text)
+    return bool(_HEADER_TITLE_RE.search(folded) or _AREA_RE.search(folded) or unit)
+
+
+def _header_start(lines: list[str], heading: int, floor: int) -> int:
+    """Where the plan whose first heading is at ``heading`` begins: its header lines before it."""
+    start = heading
+    index = heading - 1
+    while index > floor and (not lines[index].strip() or _is_header_line(lines[index])):
+        if lines[index].strip():
+            start = index
+        index -= 1
+    return start
+
+
+def _plan_starts(lines: list[str]) -> list[int]:
+    """The first line of every plan: a threat heading after a plan's actions starts the next."""
+    starts = [0]
+    last_rank = -1
+    for index, line in enumerate(lines):
+        heading = _heading(line)
+        if heading is None:
+            continue
+        rank = SECTIONS.index(heading.keys[0])
+        if rank == 0 and last_rank >= SECTIONS.index("actions"):
+            starts.append(_header_start(lines, index, starts[-1]))
+            last_rank = SECTIONS.index(heading.keys[-1])
+        elif rank > last_rank:
+            last_rank = SECTIONS.index(heading.keys[-1])
+    return starts
+
+
+def _parse_lines(lines: list[str], inherited: _Header | None) -> tuple[ImportedPlan, _Header]:
     layout = _layout(lines)
     warnings = list(layout.warnings)
-    header = _read_header(layout, "\n".join(lines), warnings)
+    header = _read_header(layout, "\n".join(lines), warnings, inherited)
     sections = _sections(layout, warnings)
     period = header.period
 
     threat = _text(_paragraphs(sections.get("threat", [])))
+    diagnosis = _diagnosis(threat)
     goal, criterion = _goal_and_criterion(_paragraphs(sections.get("goal", [])), warnings)
+    if not layout.blocks:
+        threat, diagnosis, goal, criterion = _read_prose(lines, warnings)
     actions = [
         _action(item, number, period, warnings)
         for number, item in enumerate(_list_or_prose(sections.get("actions", [])), start=1)
     ]
     if "actions" in sections and not actions:
-        warnings.append("Nie znaleziono żadnych działań w sekcji działań")
+        _warn(warnings, WarningField.actions, _("No actions found in the actions section"))
     partners = _partners(sections.get("partners", []), warnings)
-    return ImportedPlan(
+    plan = ImportedPlan(
         area=header.area[0] if header.area else None,
         area_number=header.area[1] if header.area else None,
         unit=header.unit,
@@ -1033,7 +1369,7 @@ def parse_plan(text: str) -> ImportedPlan:
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
         threat=threat,
-        diagnosis=_diagnosis(threat),
+        diagnosis=diagnosis,
         goal=goal,
         criterion=criterion,
         actions=actions,
@@ -1041,3 +1377,99 @@ def parse_plan(text: str) -> ImportedPlan:
         channels=_channels(sections.get("channels", [])),
         warnings=warnings,
     )
+    return plan, header
+
+
+_PROSE_THREAT_RE = re.compile(
+    r"\bproblem\w*|\bzagrozeni\w*\s+(?:jest|stanowi|stwarza)|\bskarz\w*|\buciazliw\w*"
+    r"|\bzglaszaj\w*"
+)
+_PROSE_GOAL_RE = re.compile(r"\bcelem\b|\bma\s+na\s+celu\b|\bchc(?:e|a|emy)\b")
+_PROSE_DIAGNOSIS_RE = re.compile(r"\bzdiagnozow\w*|\bdiagnoz\w*")
+
+
+def _read_prose(
+    lines: list[str], warnings: list[ImportWarning]
+) -> tuple[str | None, str | None, str | None, ImportedCriterion | None]:
+    """Threat, diagnosis, goal and criterion of a text without sections (a press article, a
+    plan told in prose): only sentences that state them outright, each flagged for checking."""
+    sentences = [s for p in _paragraphs(lines) for s in split_sentences(p)]
+    folded = [fold(s) for s in sentences]
+
+    def first(pattern: re.Pattern[str], skip: set[int]) -> int | None:
+        return next((i for i, s in enumerate(folded) if i not in skip and pattern.search(s)), None)
+
+    criterion_at = next(
+        (i for i, s in enumerate(folded) if _CRITERION_MARK_RE.search(s) and _is_measurable(s)),
+        None,
+    )
+    taken = {criterion_at} if criterion_at is not None else set()
+    threat_at = first(_PROSE_THREAT_RE, taken)
+    stated = first(_PROSE_GOAL_RE, taken)
+    goal_at = stated if stated is not None else criterion_at  # a criterion is a goal too
+    diagnosis_at = first(_PROSE_DIAGNOSIS_RE, set())
+    for found, where, message in (
+        (threat_at, WarningField.threat, N_("The threat was read from running text — check it")),
+        (goal_at, WarningField.goal, N_("The goal was read from running text — check it")),
+        (
+            criterion_at,
+            WarningField.criterion,
+            N_("The criterion was read from running text — check it"),
+        ),
+    ):
+        if found is not None:
+            _warn(warnings, where, _(message))
+    criterion = _criterion(sentences[criterion_at], warnings) if criterion_at is not None else None
+    return (
+        sentences[threat_at] if threat_at is not None else None,
+        sentences[diagnosis_at] if diagnosis_at is not None else None,
+        sentences[goal_at] if goal_at is not None else None,
+        criterion,
+    )
+
+
+def _empty_document() -> ImportedPlan:
+    return ImportedPlan(
+        warnings=[
+            ImportWarning(
+                field=WarningField.document,
+                message=_("The document is empty — no plan text found"),
+            )
+        ]
+    )
+
+
+def parse_plans(text: str) -> list[ImportedPlan]:
+    """Every plan of a text, each read on its own; never raises on content.
+
+    Documents often hold two plans one after another (consecutive half-years, two areas):
+    a threat heading after a plan's actions starts the next plan, together with the header
+    lines just above it. A later plan takes what its header lacks from the first one's.
+    """
+    lines = _clean_lines(text)
+    if not any(line.strip() for line in lines):
+        return [_empty_document()]
+    starts = _plan_starts(lines)
+    plans: list[ImportedPlan] = []
+    first: _Header | None = None
+    for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        plan, header = _parse_lines(lines[begin:end], first)
+        first = first or header
+        plans.append(plan)
+    return plans
+
+
+def parse_plan(text: str) -> ImportedPlan:
+    """The first plan of a text; a warning says when the text holds more (see parse_plans)."""
+    plans = parse_plans(text)
+    plan = plans[0]
+    if len(plans) > 1:
+        _warn(
+            plan.warnings,
+            WarningField.document,
+            _(
+                "The document holds {count} plans — only the first was read here",
+                count=len(plans),
+            ),
+        )
+    return plan

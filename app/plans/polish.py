@@ -81,14 +81,22 @@ def month_end(year: int, month: int) -> date:
 # --------------------------------------------------------------------------- date tokens
 
 _YEAR_SUFFIX = r"(?:\s*(?:roku|rok|r)\b\.?)?"
+_YEAR_GAP = r"\s*[.,]?\s*"
+"""Between a month name and its year: typists leave stray dots ('31 sierpnia .2019r')."""
+_ROMAN_MONTH_NUMBERS = {
+    "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6,
+    "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12,
+}  # fmt: skip
+_ROMAN_MONTHS = "|".join(sorted(_ROMAN_MONTH_NUMBERS, key=len, reverse=True))
 _TOKEN_RE = re.compile(
     rf"""(?<!\d)(?:
         (?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?!\d)
       | (?P<hd>\d{{1,2}})-(?P<hm>\d{{1,2}})-(?P<hy>\d{{4}})(?!\d)
       | (?P<nd>\d{{1,2}})\s*(?:\.+\s*|/)(?P<nm>\d{{1,2}})
-            (?:\s*(?:\.+|/)\s*(?P<ny>\d{{4}})|\.(?!\d))?(?!\d)
-      | (?P<vd>\d{{1,2}})\s*\.?\s*(?P<vm>{_MONTHS}){_NR}(?:\s*(?P<vy>\d{{4}}))?
-      | {_NL}(?P<mm>{_MONTHS}){_NR}(?:\s*(?P<my>\d{{4}}))?
+            (?:\s*(?:\.+|/)\s*(?P<ny>\d{{4}}|\d{{2}}(?![\d.:]))|\.(?!\d))?(?!\d)
+      | (?P<rd>\d{{1,2}})\s*[.\s]\s*(?P<rm>{_ROMAN_MONTHS})\s*[.\s]\s*(?P<ry>\d{{4}})
+      | (?P<vd>\d{{1,2}})\s*\.?\s*(?P<vm>{_MONTHS}){_NR}(?:{_YEAR_GAP}(?P<vy>\d{{4}}))?
+      | {_NL}(?P<mm>{_MONTHS}){_NR}(?:{_YEAR_GAP}(?P<my>\d{{4}}))?
     ){_YEAR_SUFFIX}""",
     re.VERBOSE,
 )
@@ -119,10 +127,14 @@ def _token_from(match: re.Match[str]) -> _Token | None:
         if g[d] is not None:
             day, month = int(g[d]), int(g[m])
             year = int(g[y]) if g[y] else None
+            if year is not None and year < 100:  # '01.03.19': this century
+                year += 2000
             break
     else:
         numeric = False
-        if g["vm"] is not None:
+        if g["rm"] is not None:
+            day, month, year = int(g["rd"]), _ROMAN_MONTH_NUMBERS[g["rm"]], int(g["ry"])
+        elif g["vm"] is not None:
             day, month = int(g["vd"]), _MONTH_BY_FORM[g["vm"]]
             year = int(g["vy"]) if g["vy"] else None
         else:
@@ -167,7 +179,7 @@ class Span:
     whole_period: bool = False
 
 
-_CONNECTOR_RE = re.compile(rf"^\s*(?:{_DASH}|do|\.\.\.?|…)\s*(?:dnia\s*)?$")
+_CONNECTOR_RE = re.compile(rf"^\s*(?:{_DASH}|do|\.\.\.?|…)\s*(?:(?:dnia|dn\.)\s*)?$")
 _DEADLINE_RE = re.compile(
     r"(?:\bdo(?:\s+dnia)?|\bdo\s+konca|\bnie\s+pozniej\s+niz|\btermin\w*\s*:?)\s*$"
 )

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from app.i18n import translator
 from app.model.clock import Clock, local_now, set_clock
 from app.sync.client import SyncClient
-from app.ui import controls, services
+from app.ui import controls, plan_import, services
 from app.ui.shell import Shell
 from app.ui.state import AppState
 
@@ -94,10 +94,14 @@ def make_main(
         )
         state.activate()
         state.geolocator = fgl.Geolocator()
-        state.file_picker = ft.FilePicker()
         state.sync = sync_factory(state)
         shell = Shell(page, state, sync_factory=sync_factory)
         keep_session_alive(page, shell)
+
+        async def document_picked(event: ft.FilePickerResultEvent) -> None:
+            await plan_import.picked(shell, event)
+
+        state.file_picker = ft.FilePicker(on_result=document_picked)
         if state.officer is not None:
             await shell.reload_places()
         await shell.start()

@@ -16,7 +16,7 @@ from app.i18n.labels import kind_label, status_label
 from app.model import CriterionKind, EntryKind, Plan, PlanStatus
 from app.plans.progress import OverviewRow
 from app.plans.render import action_when, criterion_summary
-from app.ui import controls, services
+from app.ui import controls, plan_import, services
 from app.ui.controls import N_
 from app.ui.shell import Shell, route_for
 
@@ -374,6 +374,7 @@ def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Co
             _("New plan"), new_plan, key="new-plan", icon=ft.Icons.NOTE_ADD, kind="outlined"
         )
     )
+    buttons.append(plan_import.import_button(shell))
     for button in buttons:
         button.expand = True
     return [ft.Row([button]) for button in buttons]
@@ -478,13 +479,15 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     screen = await asyncio.to_thread(
         services.plan_screen, state.engine, officer, query.get("id"), state.today()
     )
+    imported = plan_import.imported_card(shell)
     if screen is None or screen.doc is None:
         body = [controls.muted(_("No plans yet."), key="no-plans"), *plan_buttons(shell, screen)]
-        return shell.tab_view("/plan", _("Plan"), body)
+        return shell.tab_view("/plan", _("Plan"), [*([imported] if imported else []), *body])
     overview = await asyncio.to_thread(
         services.unit_overview_rows, state.engine, officer, state.today()
     )
     body = [
+        *([imported] if imported else []),
         header_card(shell, screen),
         *plan_buttons(shell, screen),
         progress_card(screen),

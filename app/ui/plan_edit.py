@@ -1,7 +1,9 @@
 """The plan editor: every section, actions with their windows; save a draft or submit it.
 
 A new plan starts empty for the officer's area and the current half-year; a draft imported
-from a document (``rejon plan import --save``) opens here like any other draft.
+from a document (``rejon plan import --save``) opens here like any other draft. A document
+picked in the app (``plan_import``) opens here unsaved, filled with what the importer read and
+its warnings beside the fields they are about.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from app.model import (
     Measure,
     PartnerIn,
     Place,
+    Plan,
     PlanIn,
     ServiceArea,
 )
 from app.model.plans import Action
+from app.plans.drafts import action_in
+from app.plans.importer import ImportedAction, ImportedPlan, WarningField
 from app.store.plans import PlanDocument
-from app.ui import controls, services
+from app.ui import controls, plan_import, services
 from app.ui.controls import N_
 from app.ui.shell import Shell, route_for
 
@@ -77,6 +82,31 @@ def current_half_year(day: date) -> tuple[date, date]:
     return date(day.year, 7, 1), date(day.year, 12, 31)
 
 
+def warning_notes(messages: list[str], key: str) -> list[ft.Control]:
+    """The importer's warnings about one field, shown right by it (nothing when none)."""
+    if not messages:
+        return []
+    lines = [
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.WARNING_AMBER_ROUNDED, color=controls.WARN_COLOR, size=20),
+                ft.Text(message, color=controls.WARN_COLOR, size=14, expand=True),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        )
+        for message in messages
+    ]
+    return [
+        ft.Container(
+            ft.Column(lines, spacing=4),
+            bgcolor="#FFF3E0",
+            border_radius=8,
+            padding=8,
+            key=key,
+        )
+    ]
+
+
 def _field(label: str, value: str, key: str, *, multiline: bool = False) -> ft.TextField:
     return ft.TextField(
         label=label,
@@ -91,7 +121,13 @@ def _field(label: str, value: str, key: str, *, multiline: bool = False) -> ft.T
 class ActionEditor:
     """One action: what, kind, window (dates, deadline, hours, weekdays), frequency, place."""
 
-    def __init__(self, editor: PlanEditor, number: int, action: Action | None) -> None:
+    def __init__(
+        self,
+        editor: PlanEditor,
+        number: int,
+        action: Action | ActionIn | None,
+        notes: list[str] | None = None,
+    ) -> None:
         self.editor = editor
         self.id = action.id if action else None
         k = f"action-{number}"
@@ -157,6 +193,7 @@ class ActionEditor:
         )
         self.control = controls.card(
             controls.heading(_("Action {number}", number=number), 16),
+            *warning_notes(notes or [], f"warn-action-{number}"),
             self.text,
             ft.Row([self.kind]),
             ft.Row([ft.Container(self.start, expand=True), ft.Container(self.end, expand=True)]),
@@ -266,13 +303,28 @@ class PlanEditor:
         doc: PlanDocument | None,
         areas: list[ServiceArea],
         places: list[Place],
+        imported: ImportedPlan | None = None,
+        import_number: int | None = None,
     ) -> None:
         self.shell = shell
         self.doc = doc
         self.places = places
+        self.import_number = import_number
         officer = shell.state.officer
         assert officer is not None
-        plan = doc.plan if doc else None
+        self.notes: dict[tuple[WarningField, int | None], list[str]] = {}
+        plan: Plan | PlanIn | None = doc.plan if doc else None
+        actions: list[Action] | list[ActionIn] = doc.actions if doc else []
+        partners = [(p.name, p.tasks) for p in doc.partners] if doc else []
+        channels = [(c.text,) for c in doc.channels] if doc else []
+        if imported is not None:
+            plan = self._from_import(imported, areas, officer.id)
+            actions = [
+                self._action_from_import(a, n, imported)
+                for n, a in enumerate(imported.actions, start=1)
+            ]
+            partners = [(p.name, p.tasks) for p in imported.partners]
+            channels = [(c,) for c in imported.channels]
         self.plan_id = plan.id if plan else None
         self.officer_id = plan.officer_id if plan else officer.id
         start, end = (
@@ -329,38 +381,106 @@ class PlanEditor:
         )
         self.action_column = ft.Column(spacing=10, key="plan-actions")
         self.actions: list[ActionEditor] = []
-        for action in doc.actions if doc else []:
-            self.actions.append(ActionEditor(self, len(self.actions) + 1, action))
+        for action in actions:
+            number = len(self.actions) + 1
+            notes = self.notes.get((WarningField.actions, number), [])
+            self.actions.append(ActionEditor(self, number, action, notes))
         self.action_column.controls = [a.control for a in self.actions]
-        self.partners = RowsEditor(
-            "partner",
-            (_("Partner"), _("Their tasks")),
-            [(p.name, p.tasks) for p in doc.partners] if doc else [],
+        self.partners = RowsEditor("partner", (_("Partner"), _("Their tasks")), partners)
+        self.channels = RowsEditor("channel", (_("How residents are told"),), channels)
+
+    # ---- a document read by the importer ------------------------------------------------------
+    def _from_import(
+        self, imported: ImportedPlan, areas: list[ServiceArea], officer_id: str
+    ) -> PlanIn:
+        """The plan's fields as read (unvalidated: the officer corrects them before saving)."""
+        for warning in imported.warnings:
+            where = WarningField.area if warning.field == WarningField.unit else warning.field
+            self.notes.setdefault((where, warning.action), []).append(warning.message)
+        area = next((a for a in areas if a.number == imported.area_number), None)
+        if area is None and imported.area_number is not None:
+            self.notes.setdefault((WarningField.area, None), []).append(
+                _(
+                    "The document names area no. {area}, which is not yours: choose the area.",
+                    area=imported.area,
+                )
+            )
+        criterion = imported.criterion
+        chosen = area or (areas[0] if areas else None)
+        return PlanIn.model_construct(
+            id=None,
+            area_id=chosen.id if chosen else "",
+            officer_id=officer_id,
+            title=imported.title or "",
+            period_start=imported.period_start,
+            period_end=imported.period_end,
+            threat=imported.threat or "",
+            diagnosis=imported.diagnosis or "",
+            goal=imported.goal or "",
+            criterion_kind=criterion.kind if criterion else CriterionKind.qualitative,
+            criterion_measures=list(criterion.measure) if criterion else [],
+            criterion_target=criterion.target if criterion else None,
+            criterion_baseline=criterion.baseline if criterion else None,
+            criterion_text=criterion.text if criterion else "",
         )
-        self.channels = RowsEditor(
-            "channel",
-            (_("How residents are told"),),
-            [(c.text,) for c in doc.channels] if doc else [],
-        )
+
+    def _action_from_import(
+        self, action: ImportedAction, number: int, imported: ImportedPlan
+    ) -> ActionIn:
+        try:
+            return action_in(action, imported.period_start, imported.period_end)
+        except ValidationError:
+            self.notes.setdefault((WarningField.actions, number), []).append(
+                _(
+                    "Action {number}: its dates and hours could not be used: enter them.",
+                    number=number,
+                )
+            )
+            return ActionIn.model_construct(id=None, text=action.text, kind=action.kind)
+
+    def _notes(self, where: WarningField) -> list[ft.Control]:
+        return warning_notes(self.notes.get((where, None), []), f"warn-{where}")
 
     # ---- the form -----------------------------------------------------------------------------
     def controls(self) -> list[ft.Control]:
+        banner: list[ft.Control] = []
+        if self.import_number is not None:
+            banner = [
+                ft.Text(
+                    _(
+                        "Read from a document: check the fields marked with a warning, "
+                        "correct them, then save the draft or submit it."
+                    ),
+                    size=15,
+                    key="import-banner",
+                ),
+                *self._notes(WarningField.document),
+            ]
         return [
+            *banner,
             self.message,
             controls.card(
                 controls.heading(_("Plan"), 17),
+                *self._notes(WarningField.title),
                 self.title,
+                *self._notes(WarningField.area),
                 ft.Row([self.area]),
+                *self._notes(WarningField.period),
                 ft.Row(
                     [ft.Container(self.start, expand=True), ft.Container(self.end, expand=True)]
                 ),
             ),
             controls.card(
-                controls.heading(_("1. The diagnosed threat"), 17), self.threat, self.diagnosis
+                controls.heading(_("1. The diagnosed threat"), 17),
+                *self._notes(WarningField.threat),
+                self.threat,
+                self.diagnosis,
             ),
             controls.card(
                 controls.heading(_("2. The goal to achieve"), 17),
+                *self._notes(WarningField.goal),
                 self.goal,
+                *self._notes(WarningField.criterion),
                 ft.Row([self.criterion_kind]),
                 ft.Column(self.measures, spacing=0),
                 self.target,
@@ -368,6 +488,7 @@ class PlanEditor:
                 self.criterion_text,
             ),
             controls.heading(_("3. Actions with their dates"), 17),
+            *self._notes(WarningField.actions),
             self.action_column,
             controls.action_button(
                 _("Add action"),
@@ -378,11 +499,13 @@ class PlanEditor:
             ),
             controls.card(
                 controls.heading(_("4. Partners and their tasks"), 17),
+                *self._notes(WarningField.partners),
                 self.partners.column,
                 self.partners.add_button,
             ),
             controls.card(
                 controls.heading(_("5. How residents are informed"), 17),
+                *self._notes(WarningField.channels),
                 self.channels.column,
                 self.channels.add_button,
             ),
@@ -469,6 +592,8 @@ class PlanEditor:
             return None
         self.message.value = ""
         self.plan_id = plan.id
+        if self.import_number is not None and state.imported is not None:
+            state.imported.saved[self.import_number] = plan.id
         return plan.id
 
     async def _save(self, _event: ft.ControlEvent) -> None:
@@ -495,6 +620,18 @@ class PlanEditor:
         self.shell.page.update()
 
 
+def _imported_plan(
+    imported: services.ImportedFile | None, number_text: str | None
+) -> tuple[ImportedPlan | None, int | None]:
+    """The picked document's plan the route names (``imported=N``), while it is not saved."""
+    if imported is None or not number_text or not number_text.isdigit():
+        return None, None
+    number = int(number_text)
+    if not 1 <= number <= len(imported.plans) or number in imported.saved:
+        return None, None
+    return imported.plans[number - 1], number
+
+
 async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     state = shell.state
     officer = state.officer
@@ -503,10 +640,11 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     doc = (
         await asyncio.to_thread(services.plan_document, state.engine, plan_id) if plan_id else None
     )
+    imported, number = _imported_plan(plan_import.current_import(state), query.get("imported"))
     areas, places = await asyncio.gather(
         asyncio.to_thread(services.officer_areas, state.engine, officer),
         asyncio.to_thread(services.officer_places, state.engine, officer),
     )
-    editor = PlanEditor(shell, doc, areas, places)
-    title = _("Edit plan") if doc else _("New plan")
+    editor = PlanEditor(shell, doc, areas, places, imported, number)
+    title = _("Edit plan") if doc else _("Imported plan") if imported else _("New plan")
     return shell.overlay_view("/plan/edit", title, editor.controls())

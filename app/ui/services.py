@@ -8,7 +8,7 @@ so the event loop keeps drawing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -31,6 +31,7 @@ from app.model import (
 from app.model.clock import local_day_bounds, to_local
 from app.places.nearest import PlaceIndex
 from app.plans import workflow
+from app.plans.importer import ImportedPlan, parse_plans, read_document_bytes
 from app.plans.progress import OverviewRow, PlanProgress, plan_progress, unit_overview
 from app.schedule.service import Task, tasks_for_day
 from app.security import verify_password
@@ -385,6 +386,28 @@ def plan_screen(engine: Engine, officer: Officer, plan_id: str | None, day: date
 def plan_document(engine: Engine, plan_id: str) -> PlanDocument:
     with session_scope(engine) as session:
         return read_plan(session, plan_id)
+
+
+@dataclass
+class ImportedFile:
+    """A plan document picked in the app: its plans, each to be opened and saved on its own."""
+
+    officer_id: str
+    """Who picked it: nobody else signing in on this page sees it."""
+    name: str
+    plans: list[ImportedPlan]
+    saved: dict[int, str] = field(default_factory=dict)
+    """Plan number (from 1) → id of the draft it was saved as."""
+
+    @property
+    def open_numbers(self) -> list[int]:
+        return [n for n in range(1, len(self.plans) + 1) if n not in self.saved]
+
+
+def import_document(officer: Officer, name: str, data: bytes) -> ImportedFile:
+    """Read a picked document (``importer.DocumentError`` when it cannot be read)."""
+    plans = parse_plans(read_document_bytes(data, name))
+    return ImportedFile(officer_id=officer.id, name=name, plans=plans)
 
 
 def officer_areas(engine: Engine, officer: Officer) -> list[ServiceArea]:

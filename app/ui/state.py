@@ -21,6 +21,7 @@ from app.sync.local import SERVER_URL
 
 if TYPE_CHECKING:
     from app.places.nearest import PlaceIndex
+    from app.ui.services import ImportedFile
 
 SETTING_OFFICER = "officer_id"
 SETTING_LANGUAGE = "language"
@@ -58,7 +59,10 @@ class AppState:
     geolocator: Any = None
     """The page's flet-geolocator service (kept here: a strong reference keeps it registered)."""
     file_picker: Any = None
-    """The page's file picker: saves reports and exports (a download in the browser)."""
+    """The page's file picker: saves reports and exports (a download in the browser) and picks
+    plan documents to import (its ``on_result``)."""
+    imported: ImportedFile | None = None
+    """The plan document picked last, until each of its plans is saved as a draft."""
     badge_slot: Any = None
     """Today's sync badge holder, redrawn while a save is being sent."""
     detail_slot: Any = None

@@ -17,9 +17,8 @@ from app.plans.importer import (
     parse_plan,
     read_document,
 )
+from plans.samples import KRASNIK_NAME, LUBARTOW_NAME, sample
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / ".." / "shared" / "plans"
 DOCS = Path(__file__).resolve().parent / "docs"
 
 
@@ -29,12 +28,12 @@ def own(name: str) -> ImportedPlan:
 
 @pytest.fixture(scope="module")
 def lubartow() -> ImportedPlan:
-    return import_file(SAMPLES / "000_22956f2d2e43d89d.txt")
+    return import_file(sample(LUBARTOW_NAME))
 
 
 @pytest.fixture(scope="module")
 def krasnik() -> ImportedPlan:
-    return import_file(SAMPLES / "002_476a843bdcb296a0.txt")
+    return import_file(sample(KRASNIK_NAME))
 
 
 # =========================================================================== sample 000
@@ -49,7 +48,7 @@ def test_lubartow_header(lubartow):
         "DLA REJONU SŁUŻBOWEGO NUMER 3"
     )
     assert (lubartow.period_start, lubartow.period_end) == (date(2024, 1, 1), date(2024, 6, 30))
-    assert lubartow.warnings == []
+    assert lubartow.messages == []
     assert lubartow.is_valid_plan() == (True, [])
 
 
@@ -152,7 +151,7 @@ def test_krasnik_header(krasnik):
         "INFORMACJA dotycząca realizacji planu działania priorytetowego dla rejonu służbowego nr 3"
     )
     assert (krasnik.period_start, krasnik.period_end) == (date(2024, 7, 1), date(2024, 12, 31))
-    assert krasnik.warnings == []
+    assert krasnik.messages == []
     assert krasnik.is_valid_plan() == (True, [])
 
 
@@ -261,7 +260,7 @@ def test_roman_area_half_year_and_page_noise():
         "spotkanie ze wspólnotą mieszkaniową ul. Lipowa 5",
         "informacja na stronie internetowej KMP w Lublinie.",
     ]  # nothing from the signature block
-    assert plan.warnings == []
+    assert plan.messages == []
 
 
 def test_verbal_period_unnumbered_capital_headings_and_night_hours():
@@ -291,7 +290,7 @@ def test_verbal_period_unnumbered_capital_headings_and_night_hours():
         ("właściciel lokalu „Pod Lipą”", "przestrzeganie godzin sprzedaży alkoholu"),
     ]
     assert plan.channels == ["ogłoszenie na tablicy sołeckiej", "komunikat w kościele parafialnym"]
-    assert plan.warnings == []
+    assert plan.messages == []
 
 
 def test_merged_heading_typos_and_kmzb_baseline():
@@ -323,7 +322,7 @@ def test_merged_heading_typos_and_kmzb_baseline():
         "Informacje zostaną przekazane na zebraniu Rady Dzielnicy.",
         "Plan zostanie opublikowany na stronie KMP w Lublinie.",
     ]
-    assert plan.warnings == []
+    assert plan.messages == []
 
 
 def test_qualitative_goal_undated_action_and_year_crossing_period():
@@ -348,7 +347,7 @@ def test_qualitative_goal_undated_action_and_year_crossing_period():
     assert (gathering.end, gathering.deadline) == (date(2024, 9, 30), True)
     assert plan.partners == []  # "Brak."
     assert plan.channels == ["Informacja na tablicy ogłoszeń ogródków działkowych."]
-    assert plan.warnings == [
+    assert plan.messages == [
         "Cel ma charakter jakościowy — brak mierzalnego kryterium oceny",
         "Działanie 1: brak terminu — przyjęto cały okres planu",
     ]
@@ -365,8 +364,8 @@ def test_page_with_two_plans_imports_the_first():
     assert action.weekdays == [0, 1, 2, 3, 4]
     assert (action.time_from, action.time_to) == ("07:30", "08:30")
     assert plan.channels == ["strona internetowa KPP w Opolu Lubelskim."]
-    assert plan.warnings == [
-        "Dokument zawiera więcej niż jeden plan — zaimportowano tylko pierwszy"
+    assert plan.messages == [
+        "Dokument zawiera więcej niż jeden plan (2) — tu odczytano tylko pierwszy"
     ]
 
 
@@ -374,21 +373,28 @@ def test_press_article_gives_facts_and_warnings_not_sections():
     plan = own("artykul_prasowy.txt")
     assert (plan.area_number, plan.unit) == (4, "KPP w Świdniku")
     assert (plan.period_start, plan.period_end) == (date(2024, 3, 1), date(2024, 8, 31))
-    assert plan.title is None and plan.threat is None and plan.actions == []
-    assert "Nie rozpoznano układu planu — brak nagłówków sekcji" in plan.warnings
+    assert plan.title is None and plan.actions == []
+    said = (
+        "Policjant chce ograniczyć spożywanie alkoholu w rejonie dworca PKP, gdzie mieszkańcy "
+        "zgłaszają zaśmiecanie i zakłócanie spokoju."
+    )
+    assert plan.threat == plan.goal == said  # the one sentence that states both
+    assert plan.criterion is None
+    assert plan.messages == [
+        "Nie rozpoznano tytułu planu",
+        "Nie rozpoznano układu planu — brak nagłówków sekcji",
+        "Zagrożenie odczytano z tekstu ciągłego — sprawdź je",
+        "Cel odczytano z tekstu ciągłego — sprawdź go",
+    ]
     ok, missing = plan.is_valid_plan()
     assert not ok
-    assert missing == [
-        "brak charakterystyki zagrożenia",
-        "brak zakładanego celu",
-        "brak proponowanych działań",
-    ]
+    assert missing == ["brak proponowanych działań"]
 
 
 def test_garbage_file_gives_only_warnings():
     plan = own("smieci.txt")
     assert plan.model_dump(exclude={"warnings"}) == ImportedPlan().model_dump(exclude={"warnings"})
-    assert plan.warnings == [
+    assert plan.messages == [
         "Nie rozpoznano numeru rejonu",
         "Nie rozpoznano jednostki Policji",
         "Nie rozpoznano tytułu planu",
@@ -423,7 +429,7 @@ def assert_all_sections(plan: ImportedPlan) -> None:
     assert [a.kind for a in plan.actions] == ["place_check", "talk"]
     assert [(p.name, p.tasks) for p in plan.partners] == [("Urząd Gminy", "monitoring placu")]
     assert plan.channels == ["Strona internetowa KPP w Łęcznej."]
-    assert plan.warnings == ["Działanie 2: brak terminu — przyjęto cały okres planu"]
+    assert plan.messages == ["Działanie 2: brak terminu — przyjęto cały okres planu"]
 
 
 @pytest.mark.parametrize(
@@ -581,7 +587,7 @@ def test_area_numbers(header, area, number):
 def test_no_area_is_guessed(header):
     plan = parse_plan(header)
     assert plan.area is None and plan.area_number is None
-    assert "Nie rozpoznano numeru rejonu" in plan.warnings
+    assert "Nie rozpoznano numeru rejonu" in plan.messages
 
 
 @pytest.mark.parametrize(
@@ -624,7 +630,7 @@ def test_partner_name_and_tasks(item, name, tasks):
 def test_partner_without_tasks_is_kept_with_a_warning():
     plan = parse_plan(HEADER + "4. Podmioty współpracujące:\n- Straż Miejska\n")
     assert [(p.name, p.tasks) for p in plan.partners] == [("Straż Miejska", "")]
-    assert "Nie rozpoznano zadań partnera: Straż Miejska" in plan.warnings
+    assert "Nie rozpoznano zadań partnera: Straż Miejska" in plan.messages
 
 
 @pytest.mark.parametrize(
@@ -658,9 +664,9 @@ def test_undated_action_without_plan_period_stays_undated():
         None,
         False,
     )  # no year: no guess
-    assert "Nie rozpoznano okresu planu" in plan.warnings
-    assert "Działanie 1: brak terminu — przyjęto cały okres planu" in plan.warnings
-    assert "Działanie 2: nie rozpoznano terminu" in plan.warnings
+    assert "Nie rozpoznano okresu planu" in plan.messages
+    assert "Działanie 1: brak terminu — przyjęto cały okres planu" in plan.messages
+    assert "Działanie 2: nie rozpoznano terminu" in plan.messages
 
 
 def test_sub_heading_inside_the_threat_is_not_a_second_plan():
@@ -670,7 +676,7 @@ def test_sub_heading_inside_the_threat_is_not_a_second_plan():
     )
     assert plan.threat == "Kradzieże.\nOpis problemu:\nW nocy."
     assert plan.goal == "Mniej kradzieży."
-    assert not any("więcej niż jeden plan" in w for w in plan.warnings)
+    assert not any("więcej niż jeden plan" in w for w in plan.messages)
 
 
 def test_second_plan_keeps_the_first_plans_last_channel():
@@ -683,7 +689,9 @@ def test_second_plan_keeps_the_first_plans_last_channel():
     assert plan.channels == [
         "Zamieszczenie planu działania priorytetowego na stronie KPP w Łęcznej."
     ]
-    assert "Dokument zawiera więcej niż jeden plan — zaimportowano tylko pierwszy" in plan.warnings
+    assert (
+        "Dokument zawiera więcej niż jeden plan (2) — tu odczytano tylko pierwszy" in plan.messages
+    )
 
 
 def test_signature_ends_the_plan_but_a_word_like_it_does_not():
@@ -699,19 +707,19 @@ def test_signature_ends_the_plan_but_a_word_like_it_does_not():
 
 def test_empty_section_is_reported():
     plan = parse_plan(HEADER + "1. Charakterystyka zagrożenia:\n\n2. Zakładany cel:\nCisza.\n")
-    assert "Pusta sekcja: charakterystyka zagrożenia" in plan.warnings
+    assert "Pusta sekcja: charakterystyka zagrożenia" in plan.messages
     assert plan.threat is None
 
 
 def test_action_outside_the_plan_period_is_flagged():
     plan = parse_plan(HEADER + "3. Proponowane działania:\n- debata – do 31.12.2024 r.\n")
     assert plan.actions[0].end == date(2024, 12, 31)
-    assert "Działanie 1: termin wykracza poza okres planu" in plan.warnings
+    assert "Działanie 1: termin wykracza poza okres planu" in plan.messages
 
 
 def test_reversed_period_is_kept_but_invalid():
     plan = parse_plan("Plan działania priorytetowego\nna okres od 30.06.2024 do 01.01.2024\n")
-    assert "Koniec okresu planu jest wcześniejszy niż jego początek" in plan.warnings
+    assert "Koniec okresu planu jest wcześniejszy niż jego początek" in plan.messages
     ok, missing = plan.is_valid_plan()
     assert not ok
     assert "koniec okresu planu jest wcześniejszy niż jego początek" in missing
@@ -775,19 +783,19 @@ def test_criterion_without_a_number_is_qualitative():
     plan = parse_plan(HEADER + "2. Cel:\nKryterium oceny: poprawa estetyki skweru.\n")
     assert plan.criterion.kind == "qualitative"
     assert plan.criterion.text == "Kryterium oceny: poprawa estetyki skweru."
-    assert "Kryterium oceny nie podaje mierzalnej wartości — zapisano je opisowo" in plan.warnings
+    assert "Kryterium oceny nie podaje mierzalnej wartości — zapisano je opisowo" in plan.messages
 
 
 def test_percentage_that_is_not_a_reduction_is_not_guessed():
     plan = parse_plan(HEADER + "2. Cel:\nKryterium: wzrost o 20% liczby legitymowanych.\n")
     assert plan.criterion.kind == "qualitative"
     assert plan.criterion.target is None
-    assert "Nie rozpoznano rodzaju kryterium procentowego — zapisano je opisowo" in plan.warnings
+    assert "Nie rozpoznano rodzaju kryterium procentowego — zapisano je opisowo" in plan.messages
 
 
 def test_missing_sections_are_named():
     plan = parse_plan(HEADER + "1. Charakterystyka zagrożenia:\nWandale.\n")
-    assert plan.warnings == [
+    assert plan.messages == [
         "Nie rozpoznano jednostki Policji",
         "Nie znaleziono sekcji: zakładany cel",
         "Nie znaleziono sekcji: proponowane działania",
@@ -928,7 +936,7 @@ def test_docx_with_tables_and_lists(tmp_path):
         ("Straż Miejska w Gdańsku", "wspólne kontrole parkingu")
     ]
     assert plan.channels == ["strona internetowa KMP w Gdańsku", "komunikat w lokalnym radiu"]
-    assert plan.warnings == []
+    assert plan.messages == []
 
 
 def test_docx_layout_table_with_merged_cells(tmp_path):
@@ -951,7 +959,8 @@ def test_docx_layout_table_with_merged_cells(tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("plan.pdf", b"%PDF-1.4", "Nieobsługiwany format pliku plan.pdf"),
+        ("plan.pdf", b"%PDF-1.4", "nie jest poprawnym dokumentem PDF"),
+        ("plan.rtf", b"{\\rtf1}", "Nieobsługiwany format pliku plan.rtf"),
         ("plan.doc", b"\xd0\xcf\x11\xe0", "stary format .doc"),
         ("plan.docx", b"to nie jest zip", "nie jest poprawnym dokumentem .docx"),
         ("plan.txt", b"PK\x03\x04\x00\x00binary", "nie jest plikiem tekstowym"),

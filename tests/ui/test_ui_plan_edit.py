@@ -1,5 +1,6 @@
 """Plan editing in the app: create, edit every section, submit; a supervisor approves or returns."""
 
+import pytest
 from conftest import SUPERVISOR
 
 from app.model import PlanStatus
@@ -130,6 +131,8 @@ async def test_an_imported_draft_opens_in_the_editor_and_is_submitted(app, ui_en
     from app.plans.importer import import_file
 
     sample = Path(__file__).resolve().parents[3] / "shared" / "plans" / "000_22956f2d2e43d89d.txt"
+    if not sample.exists():
+        pytest.skip(f"sample plan not found: {sample} (the shared folder is absent)")
     with session_scope(ui_engine) as session:
         draft = save_draft(session, import_file(sample))
     await app.go(f"/plan?id={draft.id}")
