@@ -149,7 +149,7 @@ async def test_a_scan_or_a_broken_file_is_refused_in_polish(app, ui_engine):
     await pick(app, "plan.docx", b"not a zip")
     assert "nie jest poprawnym dokumentem .docx" in app.toast("error").content.value
     await pick(app, "pusty.txt", b"")
-    assert "dotarł pusty" in app.find("error")[0].content.value
+    assert "dotarł pusty" in app.toast("error").content.value
     assert stored_titles(ui_engine) == before
     app.assert_no_crash()
 
