@@ -1,4 +1,8 @@
-"""Builds the app's ``main(page)`` over a store: state, GPS service, sync client, shell."""
+"""Builds the app's ``main(page)``: state, GPS service, sync client, shell.
+
+``make_main`` serves one device (a phone: one store for the install); ``make_web_main``
+serves browsers, each its own device (``app.ui.devices``).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,10 @@ from sqlalchemy.engine import Engine
 
 from app.sync.client import SyncClient
 from app.ui import controls, services
+from app.ui.devices import WebDevices, browser_key
+from app.ui.lock import watch_input
 from app.ui.shell import Shell
+from app.ui.signin import forget_officer
 from app.ui.state import AppState, real_clock
 
 SyncFactory = Callable[[AppState], Any]
@@ -39,6 +46,13 @@ def make_sync_client(state: AppState) -> SyncClient:
     return shared_client(state.engine, state.server_url, state.device_id)
 
 
+def _dress(page: ft.Page) -> None:
+    page.title = "Rejon"
+    page.theme = controls.theme()
+    page.theme_mode = ft.ThemeMode.LIGHT
+    page.bgcolor = "#F3F5F9"
+
+
 def make_main(
     engine: Engine,
     *,
@@ -53,10 +67,7 @@ def make_main(
     """
 
     async def main(page: ft.Page) -> None:
-        page.title = "Rejon"
-        page.theme = controls.theme()
-        page.theme_mode = ft.ThemeMode.LIGHT
-        page.bgcolor = "#F3F5F9"
+        _dress(page)
         device = await asyncio.to_thread(services.load_device, engine, default_server_url)
         state = AppState(
             engine=engine,
@@ -73,6 +84,61 @@ def make_main(
         state.sync = sync_factory(state)
         shell = Shell(page, state, sync_factory=sync_factory)
         if state.officer is not None:
+            await shell.reload_places()
+        await shell.start()
+
+    return main
+
+
+def make_web_main(
+    devices: WebDevices, *, clock: Callable[[], datetime] = real_clock
+) -> Callable[[ft.Page], Awaitable[None]]:
+    """``main(page)`` for browsers: each browser is a device with its own store and sign-in.
+
+    Tabs of one browser share its device; a change of sign-in or lock in one tab redraws the
+    others.
+    """
+
+    async def main(page: ft.Page) -> None:
+        _dress(page)
+        device = await devices.attach(await browser_key())
+        settings = await asyncio.to_thread(services.load_device, device.engine, devices.server_url)
+        state = AppState(
+            engine=device.engine,
+            device_id=settings.device_id,
+            clock=clock,
+            officer=device.officer,
+            language=settings.language,
+            gps_threshold_m=settings.gps_threshold_m,
+            server_url=settings.server_url,
+            device=device,
+        )
+        state.activate()
+        state.geolocator = fgl.Geolocator()
+        state.file_picker = ft.FilePicker()
+        state.sync = device.client
+        shell = Shell(page, state, sync_factory=lambda s: device.use_server(s.server_url))
+
+        async def follow_device() -> None:
+            """Another tab signed in or out, or the idle lock came on."""
+            if device.officer is None or state.officer is None:
+                forget_officer(shell)
+            state.officer = device.officer
+            if state.officer is not None and state.place_index is None and not state.locked:
+                await shell.reload_places()
+            if state.locked:
+                while page.pop_dialog() is not None:
+                    pass
+            await shell.render(shell.route if state.officer is not None else "/")
+
+        async def closed(_event: ft.ControlEvent) -> None:
+            device.unlisten(id(shell))
+            await devices.detach(device)
+
+        device.listen(id(shell), follow_device)
+        page.on_close = closed
+        watch_input(page, device.lock.touch)
+        if state.officer is not None and not state.locked:
             await shell.reload_places()
         await shell.start()
 

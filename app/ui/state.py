@@ -1,8 +1,9 @@
 """What one app session knows: who is signed in, the language, the store, the clock.
 
 Views read this and call services; nothing here draws controls. Device-wide choices
-(signed-in officer, language, GPS threshold, server address) live in the local store's
-settings, so they survive a restart of the phone.
+(signed-in officer, language, GPS threshold, server address, idle lock) live in the device's
+local store's settings, so they survive a restart of the phone. On the web a device is one
+browser (``app.ui.devices``): each has a store of its own.
 """
 
 from __future__ import annotations
@@ -20,11 +21,17 @@ from app.model.clock import LOCAL_TZ
 
 if TYPE_CHECKING:
     from app.places.nearest import PlaceIndex
+    from app.ui.devices import Attempts, WebDevice
 
 SETTING_OFFICER = "officer_id"
 SETTING_LANGUAGE = "language"
 SETTING_GPS_THRESHOLD = "gps_poor_threshold_m"
 SETTING_SERVER_URL = "server_url"
+SETTING_IDLE_LOCK = "idle_lock_minutes"
+SETTING_LOCKED = "locked"
+SETTING_LAST_ACTIVE = "last_active_at"
+DEFAULT_LOCK_MINUTES = 15.0
+"""A signed-in browser locks after this long without use (``rejon run --idle-lock``)."""
 
 
 def real_clock() -> datetime:
@@ -72,6 +79,10 @@ class AppState:
     """The page's file picker: saves reports and exports (a download in the browser)."""
     badge_slot: Any = None
     """Today's sync badge holder, redrawn while a save is being sent."""
+    sign_in_attempts: Attempts | None = None
+    """Failed sign-ins on a phone (a browser's are its device's)."""
+    device: WebDevice | None = None
+    """On the web: this browser's device (its store, sync loop, idle lock); None on a phone."""
 
     def now(self) -> datetime:
         """Aware local time (Europe/Warsaw)."""
@@ -87,3 +98,8 @@ class AppState:
     @property
     def signed_in(self) -> bool:
         return self.officer is not None
+
+    @property
+    def locked(self) -> bool:
+        """Signed in, but the idle lock asks for the password again."""
+        return self.signed_in and self.device is not None and self.device.lock.locked

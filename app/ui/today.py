@@ -101,7 +101,7 @@ def headline_card(headline: services.Headline) -> ft.Control:
 
 
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
-    from app.ui.settings import sign_in_panel
+    from app.ui.signin import sign_in_panel
 
     state = shell.state
     title = _("Today, {date}", date=fmt_date(state.today(), "medium"))
