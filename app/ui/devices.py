@@ -317,6 +317,10 @@ class WebDevices:
     def open_count(self) -> int:
         return len(self._open)
 
+    def device(self, key: str) -> WebDevice | None:
+        """The open device of ``key``, if a session uses it now."""
+        return self._open.get(key)
+
     async def attach(self, key: str) -> WebDevice:
         """The device of ``key`` for one more session (opened, or made, when needed)."""
         path = self.path(key)
