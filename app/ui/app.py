@@ -137,9 +137,19 @@ def make_web_main(
 
         device.listen(id(shell), follow_device)
         page.on_close = closed
+        page.on_disconnect = _drop_dialogs
         watch_input(page, device.lock.touch)
         if state.officer is not None and not state.locked:
             await shell.reload_places()
         await shell.start()
 
     return main
+
+
+def _drop_dialogs(event: ft.ControlEvent) -> None:
+    """A reload reattaches the browser to this session, which sends the page again: snackbars
+    already shown are left out (Flet 1.0.5's client fails on a reattached page carrying
+    dismissed snackbars: "Error running app")."""
+    page = event.page
+    assert isinstance(page, ft.Page)
+    page._dialogs.controls.clear()
