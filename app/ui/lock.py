@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from app.i18n import translator
+from app.i18n import fmt_number, translator
 from app.ui import controls, services
 from app.ui.devices import MAX_UNLOCK_FAILURES
 from app.ui.shell import Shell
@@ -104,7 +104,7 @@ async def view(shell: Shell) -> ft.View:
         await sign_out(shell)
 
     password.on_submit = unlock
-    minutes = f"{device.lock.after_s / 60:g}"
+    minutes = fmt_number(round(device.lock.after_s / 60, 1))
     body = [
         controls.card(
             ft.Row(
