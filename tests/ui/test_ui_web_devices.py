@@ -309,3 +309,27 @@ async def test_the_phone_keeps_its_one_device(app_factory, ui_engine):
         await h.click("sign-in")
         await h.wait_for(lambda: bool(h.find("new-entry")))
     assert setting(ui_engine, keys.SETTING_OFFICER) == OFFICER
+
+
+async def test_a_password_the_service_no_longer_takes_signs_the_device_out(web, service_engine):
+    from sqlmodel import Session
+
+    from app.sync.accounts import disable_user
+
+    storage: dict = {}
+    async with web["browser"](storage) as h:
+        await sign_in(h)
+        await h.wait_for(lambda: bool(h.find("new-entry")))
+        await h.go("/settings")
+        await h.click("sign-out")
+    await asyncio.sleep(0.05)
+    with Session(service_engine) as session:
+        disable_user(session, "100301")
+        session.commit()
+    async with web["browser"](storage, web["devices"]()) as h:
+        await sign_in(h)  # the device's hash still takes it; the service then refuses
+        await h.wait_for(lambda: bool(h.find("sign-in")) and not h.find("new-entry"))
+        assert "Serwer nie przyjął tego hasła" in h.get("error").content.value
+        await sign_in(h)
+        await h.wait_for(lambda: bool(h.get("sign-in-message").value))
+        assert h.get("sign-in-message").value == "Nieprawidłowy numer służbowy lub hasło."
