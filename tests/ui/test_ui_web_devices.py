@@ -85,6 +85,7 @@ async def web(tmp_path: Path, service: httpx.AsyncBaseTransport) -> AsyncIterato
         "browser": browser,
         "folder": tmp_path / "devices",
         "registry": registry,
+        "service": service,
     }
     for registry in made:
         await registry.close_all()
@@ -333,3 +334,46 @@ async def test_a_password_the_service_no_longer_takes_signs_the_device_out(web, 
         await sign_in(h)
         await h.wait_for(lambda: bool(h.get("sign-in-message").value))
         assert h.get("sign-in-message").value == "Nieprawidłowy numer służbowy lub hasło."
+
+
+async def test_settings_belong_to_one_browser(web):
+    first, second = {}, {}
+    async with web["browser"](first) as a, web["browser"](second) as b:
+        await a.go("/settings")
+        await a.click("lang-en")
+        await a.type_into("server-url", "https://rejon.example.pl")
+        await a.click("save-server-url")
+        await b.go("/settings")
+        assert "Język" in b.text() and b.get("server-url").value == SERVICE
+    async with web["browser"](first, web["devices"]()) as a2:
+        await a2.go("/settings")
+        assert "Language" in a2.text() and a2.get("server-url").value == "https://rejon.example.pl"
+
+
+async def test_the_last_tab_closing_sends_what_waits(web, service_engine):
+    from sqlmodel import select
+
+    from app.model import Entry
+
+    storage: dict = {}
+    registry = web["registry"]
+    h = await web["browser"](storage).start()
+    await sign_in(h)
+    await h.wait_for(lambda: bool(h.find("new-entry")))
+    device = registry_device(web, storage)
+    device.client.transport = offline()
+    await h.click(f"log-{CHECK_ACTION}")
+    await h.wait_for(lambda: "±8 m" in (h.get("gps-status").value or ""))
+    await h.click("save")
+    with session_scope(device.engine) as session:
+        [waiting] = pending_outbox(session, limit=10)
+    device.client.transport = web["service"]  # the network is back as the browser closes
+    await close(h)
+    for _ in range(100):
+        if registry.device(storage[DEVICE_KEY]) is None:
+            break
+        await asyncio.sleep(0.05)
+    assert registry.device(storage[DEVICE_KEY]) is None, "the device closed with its last tab"
+    with session_scope(service_engine) as session:
+        ids = session.exec(select(Entry.id)).all()
+    assert ids.count(waiting.object_id) == 1
