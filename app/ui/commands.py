@@ -114,7 +114,7 @@ def register(cli: typer.Typer, plan_cli: typer.Typer) -> None:
             raise typer.Exit(2)
         settings = get_settings()
         os.environ.setdefault("FLET_WEB_NO_CDN", "true")
-        asgi, sync_url, _devices = build_asgi(
+        asgi, sync_url, devices = build_asgi(
             host=host,
             port=port,
             today=today,
@@ -128,4 +128,8 @@ def register(cli: typer.Typer, plan_cli: typer.Typer) -> None:
         typer.echo(f"Rejon: open http://{host}:{port}/ (demo accounts' password: {DEMO_PASSWORD})")
         if sync_url:
             typer.echo(f"Sync service: {sync_url}/api/v1")
+        typer.echo(
+            f"Every browser is a device of its own (stores in {devices.folder}); "
+            f"it locks after {idle_lock:g} min without use."
+        )
         uvicorn.run(asgi, host=host, port=port, log_level="warning")
