@@ -75,7 +75,6 @@ async def view(shell: Shell) -> ft.View:
         key="unlock-password",
         password=True,
         can_reveal_password=True,
-        autofocus=True,
     )
     message = ft.Text("", color=controls.ALERT_COLOR, key="unlock-message")
 

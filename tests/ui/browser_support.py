@@ -4,7 +4,6 @@ a phone-sized page, signing in through the form, screenshots."""
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -128,12 +127,21 @@ def sign_in(page: Page, badge: str, password: str = PASSWORD) -> None:
 
 
 def type_into(page: Page, label: str, text: str) -> None:
-    """Focus a text field and type, once Flutter's editing element holds the focus."""
+    """Focus a text field and type, once Flutter's editing element holds the focus.
+
+    Right after a page (re)loads, Flutter may still be moving its editing element and drop the
+    first keystrokes: the field is cleared and typed again until it holds the text."""
     field = page.get_by_label(label)
-    field.click()
-    page.wait_for_timeout(300)
-    page.keyboard.type(text)
-    expect(field).to_have_value(re.compile(".+"), timeout=TIMEOUT)
+    for _ in range(4):
+        field.click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.keyboard.type(text)
+        page.wait_for_timeout(200)
+        if field.input_value() == text:
+            return
+    expect(field).to_have_value(text, timeout=TIMEOUT)
 
 
 def shown(page: Page, text: str) -> None:
