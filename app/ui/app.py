@@ -102,6 +102,16 @@ def make_web_main(
     async def main(page: ft.Page) -> None:
         _dress(page)
         device = await devices.attach(await browser_key())
+        listening: list[int] = []
+
+        async def closed(_event: ft.ControlEvent) -> None:
+            """Flet ends the session (an hour after its tab went away): release the device."""
+            for session_id in listening:
+                device.unlisten(session_id)
+            await devices.detach(device)
+
+        page.on_close = closed  # set first: a session that fails below still releases it
+        page.on_disconnect = _drop_dialogs
         settings = await asyncio.to_thread(services.load_device, device.engine, devices.server_url)
         state = AppState(
             engine=device.engine,
@@ -131,13 +141,8 @@ def make_web_main(
                     pass
             await shell.render(shell.route if state.officer is not None else "/")
 
-        async def closed(_event: ft.ControlEvent) -> None:
-            device.unlisten(id(shell))
-            await devices.detach(device)
-
         device.listen(id(shell), follow_device)
-        page.on_close = closed
-        page.on_disconnect = _drop_dialogs
+        listening.append(id(shell))
         watch_input(page, device.lock.touch)
         if state.officer is not None and not state.locked:
             await shell.reload_places()
