@@ -1,7 +1,10 @@
-"""The Flet entry point: ``python -m app.main`` or ``flet run`` serves the app on the web.
+"""The Flet entry point of the phone app (``flet build``); ``python -m app.main`` or
+``flet run`` serve it on the web.
 
-The store comes from the settings (``REJON_DATABASE_URL`` or ``storage/rejon.db``; on a
-phone Flet's ``FLET_APP_STORAGE_DATA``), is migrated on start and gets the demo when empty.
+On a phone the install is one device: its store comes from the settings (Flet's
+``FLET_APP_STORAGE_DATA``, else ``REJON_DATABASE_URL`` or ``storage/rejon.db``), is migrated
+on start and gets the demo when empty. Served to browsers, every browser is a device of its
+own (``app.ui.devices``, stores under ``storage/devices``) syncing with ``REJON_SERVER_URL``.
 ``REJON_TODAY=YYYY-MM-DD`` fixes "today" for demos and browser tests.
 """
 
@@ -17,21 +20,34 @@ import flet as ft
 
 from app.config import get_settings
 from app.model.clock import fixed_day_clock
-from app.ui.app import make_main
+from app.ui.app import make_main, make_web_main
 from app.ui.bootstrap import open_local_store
+from app.ui.devices import DEVICES_FOLDER, WebDevices
+
+
+def _day() -> date | None:
+    fixed = os.environ.get("REJON_TODAY")
+    return date.fromisoformat(fixed) if fixed else None
 
 
 @cache
 def _main() -> Callable[[ft.Page], Awaitable[None]]:
-    fixed = os.environ.get("REJON_TODAY")
-    day = date.fromisoformat(fixed) if fixed else None
+    day = _day()
     engine = open_local_store(get_settings().local_db_url, today=day)
     return make_main(engine, clock=fixed_day_clock(day) if day else None)
 
 
+@cache
+def _web_main() -> Callable[[ft.Page], Awaitable[None]]:
+    settings = get_settings()
+    day = _day()
+    devices = WebDevices(settings.storage / DEVICES_FOLDER, server_url=settings.server_url)
+    return make_web_main(devices, clock=fixed_day_clock(day) if day else None)
+
+
 async def main(page: ft.Page) -> None:
-    """Flet's entry: one call per connected page."""
-    await _main()(page)
+    """Flet's entry: one call per connected page; a browser is never the phone's device."""
+    await (_web_main() if page.web else _main())(page)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _sections(quick: bool, pg_url: str) -> dict[str, Callable[[], list[Figure]]]:
-    from app.bench import docs, local, places, sync
+    from app.bench import docs, local, places, sync, web
 
     scale = 10 if quick else 1
     return {
@@ -24,6 +24,7 @@ def _sections(quick: bool, pg_url: str) -> dict[str, Callable[[], list[Figure]]]
         "load": lambda: sync.server_load(pg_url, seconds=30 / scale, requests=6000 // scale),
         "import": docs.import_samples,
         "report": lambda: docs.report(10_000 // scale),
+        "web": lambda: web.web_sessions(20, taps=30 // scale),
     }
 
 
@@ -40,7 +41,7 @@ def bench(
         typer.Option(
             "--only",
             help="Run only these: save, today, places, push-sqlite, "
-            "push-postgresql, load, import, report.",
+            "push-postgresql, load, import, report, web.",
         ),
     ] = None,
     quick: Annotated[bool, typer.Option(help="A tenth of the data: a smoke run.")] = False,
@@ -48,7 +49,8 @@ def bench(
         str, typer.Option("--pg-url", help="PostgreSQL for the database rows.")
     ] = DEFAULT_PG,
 ) -> None:
-    """Benchmarks: save latency, Today screen, nearest place, sync push, server load, documents."""
+    """Benchmarks: save latency, Today screen, nearest place, sync push, server load, documents,
+    browser sessions on one ``rejon run``."""
     sections = _sections(quick, pg_url)
     unknown = set(only or ()) - set(sections)
     if unknown:

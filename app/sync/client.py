@@ -69,6 +69,11 @@ class SignInRequired(SyncError):
 
     failure = Failure.sign_in
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        """The service's answer to a sign-in (401 refused, 429 too many tries), if any."""
+
 
 @dataclass(frozen=True)
 class SyncResult:
@@ -190,7 +195,10 @@ class SyncClient:
             raise SyncError(self._offline_message(exc)) from exc
         self._online = True
         if response.status_code != 200:
-            raise SignInRequired(f"sign-in refused ({response.status_code}): {_detail(response)}")
+            raise SignInRequired(
+                f"sign-in refused ({response.status_code}): {_detail(response)}",
+                status=response.status_code,
+            )
         login = TokenOut.model_validate(response.json())
         await asyncio.to_thread(apply.store_login, self.engine, login)
         return login

@@ -1,4 +1,8 @@
-"""Builds the app's ``main(page)`` over a store: state, GPS service, sync client, shell."""
+"""Builds the app's ``main(page)``: state, GPS service, sync client, shell.
+
+``make_main`` serves one device (a phone: one store for the install); ``make_web_main``
+serves browsers, each its own device (``app.ui.devices``).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,10 @@ from app.i18n import translator
 from app.model.clock import Clock, local_now, set_clock
 from app.sync.client import SyncClient
 from app.ui import controls, plan_import, services
+from app.ui.devices import WebDevices, browser_key
+from app.ui.lock import watch_input
 from app.ui.shell import Shell
+from app.ui.signin import forget_officer
 from app.ui.state import AppState
 
 SyncFactory = Callable[[AppState], Any]
@@ -27,7 +34,7 @@ _clients: dict[int, SyncClient] = {}
 
 
 def shared_client(engine: Engine, server_url: str, device_id: str) -> SyncClient:
-    """One sync client per store, shared by every page of the process and the background loop.
+    """One sync client per store, shared by every page of the process and its sync loop.
 
     Its lock keeps two rounds from overlapping, and what it learnt (online or not, the last
     error) is the same on every page. ``server_url`` is the default address: the client reads
@@ -61,6 +68,22 @@ def keep_session_alive(page: ft.Page, shell: Shell) -> None:
     session.error = handler_failed  # type: ignore[method-assign]
 
 
+def _file_picker(shell: Shell) -> ft.FilePicker:
+    """Saves reports and exports; picks plan documents to import (its ``on_result``)."""
+
+    async def document_picked(event: ft.FilePickerResultEvent) -> None:
+        await plan_import.picked(shell, event)
+
+    return ft.FilePicker(on_result=document_picked)
+
+
+def _dress(page: ft.Page) -> None:
+    page.title = "Rejon"
+    page.theme = controls.theme()
+    page.theme_mode = ft.ThemeMode.LIGHT
+    page.bgcolor = "#F3F5F9"
+
+
 def make_main(
     engine: Engine,
     *,
@@ -78,10 +101,7 @@ def make_main(
         set_clock(clock)
 
     async def main(page: ft.Page) -> None:
-        page.title = "Rejon"
-        page.theme = controls.theme()
-        page.theme_mode = ft.ThemeMode.LIGHT
-        page.bgcolor = "#F3F5F9"
+        _dress(page)
         device = await asyncio.to_thread(services.load_device, engine, default_server_url)
         state = AppState(
             engine=engine,
@@ -97,13 +117,82 @@ def make_main(
         state.sync = sync_factory(state)
         shell = Shell(page, state, sync_factory=sync_factory)
         keep_session_alive(page, shell)
-
-        async def document_picked(event: ft.FilePickerResultEvent) -> None:
-            await plan_import.picked(shell, event)
-
-        state.file_picker = ft.FilePicker(on_result=document_picked)
+        state.file_picker = _file_picker(shell)
         if state.officer is not None:
             await shell.reload_places()
         await shell.start()
 
     return main
+
+
+def make_web_main(
+    devices: WebDevices, *, clock: Clock | None = None
+) -> Callable[[ft.Page], Awaitable[None]]:
+    """``main(page)`` for browsers: each browser is a device with its own store and sign-in.
+
+    Tabs of one browser share its device; a change of sign-in or lock in one tab redraws the
+    others. A ``clock`` given here becomes the process's clock (see ``make_main``).
+    """
+    if clock is not None:
+        set_clock(clock)
+
+    async def main(page: ft.Page) -> None:
+        _dress(page)
+        device = await devices.attach(await browser_key())
+        listening: list[int] = []
+
+        async def closed(_event: ft.ControlEvent) -> None:
+            """Flet ends the session (an hour after its tab went away): release the device."""
+            for session_id in listening:
+                device.unlisten(session_id)
+            await devices.detach(device)
+
+        page.on_close = closed  # set first: a session that fails below still releases it
+        page.on_disconnect = _drop_dialogs
+        settings = await asyncio.to_thread(services.load_device, device.engine, devices.server_url)
+        state = AppState(
+            engine=device.engine,
+            device_id=settings.device_id,
+            clock=local_now,
+            officer=device.officer,
+            language=settings.language,
+            gps_threshold_m=settings.gps_threshold_m,
+            server_url=settings.server_url,
+            device=device,
+        )
+        state.activate()
+        state.geolocator = fgl.Geolocator()
+        state.sync = device.client
+        shell = Shell(page, state, sync_factory=lambda s: device.use_server(s.server_url))
+        keep_session_alive(page, shell)
+        state.file_picker = _file_picker(shell)
+
+        async def follow_device() -> None:
+            """Another tab signed in or out, or the idle lock came on."""
+            if device.officer is None or state.officer is None:
+                forget_officer(shell)
+            state.officer = device.officer
+            if state.officer is not None and state.place_index is None and not state.locked:
+                await shell.reload_places()
+            if state.locked:
+                while page.pop_dialog() is not None:
+                    pass
+            await shell.render(shell.route if state.officer is not None else "/")
+
+        device.listen(id(shell), follow_device)
+        listening.append(id(shell))
+        watch_input(page, device.lock.touch)
+        if state.officer is not None and not state.locked:
+            await shell.reload_places()
+        await shell.start()
+
+    return main
+
+
+def _drop_dialogs(event: ft.ControlEvent) -> None:
+    """A reload reattaches the browser to this session, which sends the page again: snackbars
+    already shown are left out (Flet 1.0.5's client fails on a reattached page carrying
+    dismissed snackbars: "Error running app")."""
+    page = event.page
+    assert isinstance(page, ft.Page)
+    page._dialogs.controls.clear()

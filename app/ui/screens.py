@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from app.ui import approvals, history, log, plan, plan_edit, settings, today
+from app.ui import approvals, history, lock, log, plan, plan_edit, settings, today
 
 if TYPE_CHECKING:
     from app.ui.shell import Shell
@@ -19,3 +19,6 @@ BUILDERS: dict[str, Callable[["Shell", dict[str, str]], Awaitable[ft.View]]] = {
     "/approvals": approvals.view,
     "/settings": settings.view,
 }
+
+lock_view = lock.view
+"""What every route draws while the idle lock is on."""

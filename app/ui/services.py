@@ -28,13 +28,13 @@ from app.model import (
     Role,
     ServiceArea,
 )
-from app.model.clock import local_day_bounds, to_local
+from app.model.clock import local_day_bounds, to_local, utcnow
 from app.places.nearest import PlaceIndex
 from app.plans import workflow
 from app.plans.importer import ImportedPlan, parse_plans, read_document_bytes
 from app.plans.progress import OverviewRow, PlanProgress, plan_progress, unit_overview
 from app.schedule.service import Task, tasks_for_day
-from app.security import verify_password
+from app.security import hash_password, verify_password
 from app.store import entries as entry_store
 from app.store.db import session_scope
 from app.store.org import list_officers, officer_area_ids
@@ -54,6 +54,8 @@ class DeviceSettings:
     language: str
     gps_threshold_m: float
     server_url: str
+    idle_lock_minutes: float | None = None
+    """This device's own idle lock time; None: the server's default (web only)."""
 
 
 def load_device(engine: Engine, default_server_url: str | None = None) -> DeviceSettings:
@@ -66,6 +68,7 @@ def load_device(engine: Engine, default_server_url: str | None = None) -> Device
         if officer is not None and not officer.active:
             officer = None
         threshold = get_setting(session, keys.SETTING_GPS_THRESHOLD)
+        lock_minutes = get_setting(session, keys.SETTING_IDLE_LOCK)
         return DeviceSettings(
             device_id=device,
             officer=officer,
@@ -74,6 +77,7 @@ def load_device(engine: Engine, default_server_url: str | None = None) -> Device
             server_url=get_setting(
                 session, keys.SETTING_SERVER_URL, default_server_url or defaults.server_url
             ),
+            idle_lock_minutes=float(lock_minutes) if lock_minutes else None,
         )
 
 
@@ -97,21 +101,70 @@ def sign_in_local(engine: Engine, badge: str, password: str) -> Officer | None:
         if not verify_password(officer.password_hash, password):
             return None
         set_setting(session, keys.SETTING_OFFICER, officer.id)
+        set_setting(session, keys.SETTING_LOCKED, "")
+        set_setting(session, keys.SETTING_LAST_ACTIVE, utcnow().isoformat())
         return officer
 
 
-def remember_officer(engine: Engine, badge: str) -> Officer | None:
-    """After a server sign-in: the local account of that badge becomes the device's user."""
+def has_local_password(engine: Engine, badge: str) -> bool:
+    """Whether this device can check ``badge``'s password without the service."""
     with session_scope(engine) as session:
         officer = next((o for o in list_officers(session) if o.badge == badge.strip()), None)
-        if officer is not None:
-            set_setting(session, keys.SETTING_OFFICER, officer.id)
+        return officer is not None and officer.active and bool(officer.password_hash)
+
+
+def remember_sign_in(engine: Engine, officer_id: str, password: str) -> Officer | None:
+    """After the service accepted a sign-in: the officer (stored by the sync client) becomes
+    this device's user, and a hash of the password lets them sign in here offline later."""
+    with session_scope(engine) as session:
+        officer = session.get(Officer, officer_id)
+        if officer is None or not officer.active:
+            return None
+        try:
+            officer.password_hash = hash_password(password)
+        except ValueError:  # a password the service took but this device cannot keep
+            officer.password_hash = None
+        session.add(officer)
+        set_setting(session, keys.SETTING_OFFICER, officer.id)
+        set_setting(session, keys.SETTING_LOCKED, "")
+        set_setting(session, keys.SETTING_LAST_ACTIVE, utcnow().isoformat())
         return officer
+
+
+def check_password(engine: Engine, officer_id: str, password: str) -> bool:
+    """The password against the hash kept on this device (the lock screen)."""
+    with session_scope(engine) as session:
+        officer = session.get(Officer, officer_id)
+        return officer is not None and verify_password(officer.password_hash, password)
+
+
+def forget_password(engine: Engine, officer_id: str) -> None:
+    """The service no longer takes this password: this device stops taking it too."""
+    with session_scope(engine) as session:
+        officer = session.get(Officer, officer_id)
+        if officer is not None:
+            officer.password_hash = None
+            session.add(officer)
 
 
 def sign_out(engine: Engine) -> None:
     with session_scope(engine) as session:
         set_setting(session, keys.SETTING_OFFICER, "")
+        set_setting(session, keys.SETTING_LOCKED, "")
+
+
+def lock_state(engine: Engine) -> tuple[bool, datetime | None]:
+    """Whether the device was locked, and when its user last touched it."""
+    with session_scope(engine) as session:
+        locked = get_setting(session, keys.SETTING_LOCKED) == "1"
+        last = get_setting(session, keys.SETTING_LAST_ACTIVE)
+    return locked, datetime.fromisoformat(last) if last else None
+
+
+def save_lock_state(engine: Engine, locked: bool, last_active: datetime) -> None:
+    with session_scope(engine) as session:
+        set_setting(session, keys.SETTING_LOCKED, "1" if locked else "")
+        set_setting(session, keys.SETTING_LAST_ACTIVE, last_active.isoformat())
 
 
 # ---- places ---------------------------------------------------------------------------------
@@ -194,6 +247,11 @@ def today_data(engine: Engine, officer: Officer, day: date, now: datetime) -> To
         headlines = [_headline(session, p, day) for p in _active_plans(session, officer, day)]
         places = {p.id: p for p in list_places(session)}
     return TodayData(tasks=tasks, headlines=headlines, places=places)
+
+
+def pending_count(engine: Engine) -> int:
+    """Changes waiting to be sent (a SQL count)."""
+    return sync_local.pending_count(engine)
 
 
 def sync_status(engine: Engine, client: SyncClient | None) -> SyncState:

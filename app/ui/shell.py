@@ -90,9 +90,12 @@ class Shell:
             base = OVERLAYS.get(path, path)
             if not self.state.signed_in and base != "/settings":
                 base, path, query = "/", "/", {}
-            views = [await screens.BUILDERS[base](self, {} if base != path else query)]
-            if path != base:
-                views.append(await screens.BUILDERS[path](self, query))
+            if self.state.locked:  # the lock screen alone: nothing of the officer under it
+                views = [await screens.lock_view(self)]
+            else:
+                views = [await screens.BUILDERS[base](self, {} if base != path else query)]
+                if path != base:
+                    views.append(await screens.BUILDERS[path](self, query))
             self.page.views.clear()
             self.page.views.extend(views)
             self.page.update()

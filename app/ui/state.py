@@ -1,8 +1,9 @@
 """What one app session knows: who is signed in, the language, the store, the clock.
 
 Views read this and call services; nothing here draws controls. Device-wide choices
-(signed-in officer, language, GPS threshold, server address) live in the local store's
-settings, so they survive a restart of the phone.
+(signed-in officer, language, GPS threshold, server address, idle lock) live in the device's
+local store's settings, so they survive a restart of the phone. On the web a device is one
+browser (``app.ui.devices``): each has a store of its own.
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ from app.sync.local import SERVER_URL
 
 if TYPE_CHECKING:
     from app.places.nearest import PlaceIndex
+    from app.ui.devices import Attempts, WebDevice
     from app.ui.services import ImportedFile
 
 SETTING_OFFICER = "officer_id"
 SETTING_LANGUAGE = "language"
 SETTING_GPS_THRESHOLD = "gps_poor_threshold_m"
 SETTING_SERVER_URL = SERVER_URL
+SETTING_IDLE_LOCK = "idle_lock_minutes"
+SETTING_LOCKED = "locked"
+SETTING_LAST_ACTIVE = "last_active_at"
+DEFAULT_LOCK_MINUTES = 15.0
+"""A signed-in browser locks after this long without use (``rejon run --idle-lock``)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,10 @@ class AppState:
     """Today's sync badge holder, redrawn while a save is being sent."""
     detail_slot: Any = None
     """Today's sync notice holder (what failed, what was not sent), redrawn with the badge."""
+    sign_in_attempts: Attempts | None = None
+    """Failed sign-ins on a phone (a browser's are its device's)."""
+    device: WebDevice | None = None
+    """On the web: this browser's device (its store, sync loop, idle lock); None on a phone."""
 
     def now(self) -> datetime:
         """Aware local time (Europe/Warsaw)."""
@@ -82,3 +93,8 @@ class AppState:
     @property
     def signed_in(self) -> bool:
         return self.officer is not None
+
+    @property
+    def locked(self) -> bool:
+        """Signed in, but the idle lock asks for the password again."""
+        return self.signed_in and self.device is not None and self.device.lock.locked

@@ -121,7 +121,7 @@ def sync_notice(shell: Shell, status: SyncState) -> ft.Control | None:
 
 
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
-    from app.ui.settings import sign_in_panel
+    from app.ui.signin import sign_in_panel
 
     state = shell.state
     title = _("Today, {date}", date=fmt_date(state.today(), "medium"))

@@ -6,120 +6,37 @@ These tests fail, never skip, when /usr/bin/chromium is missing (`.ci/run` insta
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser_support import NIVEA, TIMEOUT, chromium, open_page, rejon_run, shot, sign_in
+from playwright.sync_api import Browser, Page, expect
 
 from app.model.ids import stable_id
 from app.plans.demo import PLACES, place_id
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-DAY = "2026-11-18"
 CHECK = stable_id("action", "lubartow", "2026-07-01", "check")
-NIVEA = PLACES["nivea"]
-TIMEOUT = 20_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`rejon run` on a free port, over a fresh storage folder with the demo, on a fixed day."""
-    port = _free_port()
-    storage = tmp_path_factory.mktemp("storage")
-    env = dict(os.environ, REJON_STORAGE_DIR=str(storage))
-    for name in ("DISPLAY", "REJON_DATABASE_URL", "REJON_SERVER_DATABASE_URL"):
-        env.pop(name, None)
-    log_path = storage / "server.log"
-    command = [sys.executable, "-c", "from app.cli import main; main()", "run"]
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [*command, "--port", str(port), "--date", DAY],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"rejon run did not start:\n{log_path.read_text()}")
-            time.sleep(0.2)
+    with rejon_run(tmp_path_factory.mktemp("storage")) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) "
-            "or set CHROMIUM to its path; the browser tests never skip."
-        )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def open_app(browser: Browser, url: str, *, gps: bool = True) -> Page:
-    """A phone-sized page of the app with its accessibility tree on, signed in as 100301."""
-    options: dict = {"viewport": {"width": 412, "height": 915}, "locale": "pl-PL"}
-    if gps:
-        options["geolocation"] = {"latitude": NIVEA.lat, "longitude": NIVEA.lon, "accuracy": 8}
-        options["permissions"] = ["geolocation"]
-    context = browser.new_context(**options)
-    page = context.new_page()
-    page.add_init_script("window.addEventListener('flutter-first-frame',()=>{window.__ff=1})")
-    page.goto(url)
-    page.wait_for_function("window.__ff === 1", timeout=60_000)
-    page.locator("flt-semantics-placeholder").dispatch_event("click")
-    today = page.get_by_role("tab", name="Dziś")
-    expect(today).to_be_attached(timeout=TIMEOUT)
-    sign_in = page.get_by_role("button", name="Zaloguj lokalnie")
-    if sign_in.count():
-        page.get_by_role("button", name=re.compile("^100301")).click()
-        page.get_by_label("Hasło").click()
-        page.keyboard.type("rejon-demo")
-        sign_in.click()
-    expect(page.get_by_role("button", name="Nowy wpis")).to_be_attached(timeout=TIMEOUT)
+    """A new browser (a new device) signed in as 100301 through the form."""
+    page = open_page(browser, url, gps=(NIVEA.lat, NIVEA.lon) if gps else None)
+    sign_in(page, "100301")
     return page
 
 
@@ -128,14 +45,6 @@ def shown(page: Page, text: str | re.Pattern) -> None:
     exact = isinstance(text, str)
     target = page.get_by_text(text, exact=exact).or_(page.get_by_label(text, exact=exact))
     expect(target.first).to_be_attached(timeout=TIMEOUT)
-
-
-def shot(page: Page, name: str) -> None:
-    """Let the canvas catch up with the accessibility tree, then keep a screenshot."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-    assert page.get_by_text("Unknown control").count() == 0, f"{name}: a control is missing"
 
 
 def test_today_lists_the_demo_tasks(browser: Browser, app_url: str) -> None:

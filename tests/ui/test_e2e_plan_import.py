@@ -10,11 +10,13 @@ from pathlib import Path
 
 import docx
 import matplotlib
+import pytest
 from fpdf import FPDF
 from playwright.sync_api import Browser, Locator, Page, expect
-from test_e2e_browser import NIVEA, TIMEOUT, app_url, browser, shot, shown
+from test_e2e_browser import TIMEOUT, app_url, browser, open_app, shot, shown
 
 __all__ = ["app_url", "browser"]  # the fixtures, shared with the other browser tests
+pytestmark = pytest.mark.e2e
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 PLAN = """Komenda Powiatowa Policji w Lubartowie
@@ -47,33 +49,6 @@ def pdf_of(text: str | None, path: Path) -> Path:
             pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return path
-
-
-def open_app(browser: Browser, url: str) -> Page:
-    """A phone-sized page of the app, signed in as 100301 (waits for the sign-in screen or
-    Today to be drawn before deciding which)."""
-    context = browser.new_context(
-        viewport={"width": 412, "height": 915},
-        locale="pl-PL",
-        geolocation={"latitude": NIVEA.lat, "longitude": NIVEA.lon, "accuracy": 8},
-        permissions=["geolocation"],
-    )
-    page = context.new_page()
-    page.add_init_script("window.addEventListener('flutter-first-frame',()=>{window.__ff=1})")
-    page.goto(url)
-    page.wait_for_function("window.__ff === 1", timeout=60_000)
-    page.locator("flt-semantics-placeholder").dispatch_event("click")
-    today = page.get_by_role("button", name="Nowy wpis")
-    sign_in = page.get_by_role("button", name="Zaloguj lokalnie")
-    account = page.get_by_role("button", name=re.compile("^100301"))
-    expect(today.or_(account).first).to_be_attached(timeout=TIMEOUT)
-    if not today.count():
-        account.click()
-        page.get_by_label("Hasło").click()
-        page.keyboard.type("rejon-demo")
-        sign_in.click()
-    expect(today).to_be_attached(timeout=TIMEOUT)
-    return page
 
 
 def choose_file(page: Page, path: Path) -> None:

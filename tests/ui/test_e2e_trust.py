@@ -1,7 +1,7 @@
 """Browser journeys of "never lose or hide an entry" (real Chromium, 412×915, pl-PL).
 
 Each journey ends with the reconciliation of the device against the unit's store
-(``e2e_support.reconcile``): stored, visibly waiting, or visibly not sent — no fourth state.
+(``browser_support.reconcile``): stored, visibly waiting, or visibly not sent — no fourth state.
 Screenshots go to tests/artifacts/trust_*.png.
 """
 
@@ -17,9 +17,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from e2e_support import Service, free_port, reconcile, rejon_run
+from browser_support import (
+    NIVEA,
+    TIMEOUT,
+    Service,
+    free_port,
+    reconcile,
+    rejon_run,
+    shot,
+    type_into,
+)
 from playwright.sync_api import Browser, Page, expect
-from test_e2e_browser import CHECK, DAY, NIVEA, TIMEOUT, browser, open_app, shot, shown
+from test_e2e_browser import CHECK, browser, open_app, shown
 
 pytestmark = pytest.mark.e2e
 __all__ = ["browser"]  # the fixture, used by every test here
@@ -32,7 +41,7 @@ def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(storage: Path) -> Iterator[str]:
-    with rejon_run(storage, "--date", DAY) as url:
+    with rejon_run(storage) as url:
         yield url
 
 
@@ -64,10 +73,8 @@ def wrong_server() -> Iterator[str]:
 
 def set_address(page: Page, url: str) -> None:
     page.get_by_role("tab", name="Ustawienia").click()
-    field = page.get_by_label("Adres serwera")
-    expect(field).to_be_attached(timeout=TIMEOUT)
-    field.fill(url)
-    page.wait_for_timeout(600)  # the client sends a typed value a moment later
+    expect(page.get_by_label("Adres serwera")).to_be_attached(timeout=TIMEOUT)
+    type_into(page, "Adres serwera", url)
     page.get_by_role("button", name="Zapisz adres").click()
     shown(page, "Adres serwera zapisany.")
 
@@ -194,7 +201,6 @@ def test_the_service_stopped_and_started_again(
         shot(page, "trust_6_service_back")
         assert set(reconcile(storage).values()) == {"stored"}
     finally:
-        set_address(page, f"{app_url}sync")
         service.kill()
         page.context.close()
 
@@ -247,7 +253,7 @@ def test_a_demonstration_day_later_than_today_saves(
 ) -> None:
     storage = tmp_path_factory.mktemp("later-day")
     later = (date.today() + timedelta(days=21)).isoformat()
-    with rejon_run(storage, "--date", later) as url:
+    with rejon_run(storage, day=later) as url:
         page = open_app(browser, url)
         log_check(page)
         assert page.get_by_text(re.compile("Error running app")).count() == 0

@@ -75,6 +75,6 @@ async def test_sync_now_reports_what_was_sent(app_factory):
 async def test_sign_out_returns_to_the_sign_in(app, ui_engine):
     await app.go("/settings")
     await app.click("sign-out")
-    assert app.find("sign-in-local")
+    assert app.find("sign-in")
     await app.go("/history")
     assert app.view_routes() == ["/"], "nothing but sign-in without an officer"

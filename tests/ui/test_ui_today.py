@@ -38,14 +38,14 @@ async def test_navigation_bar_labels_are_polish(app):
 
 async def test_signed_out_device_shows_sign_in_and_checks_the_password(app_factory, ui_engine):
     async with app_factory(officer=None) as h:
-        assert h.find("sign-in-local") and not h.find("new-entry")
+        assert h.find("sign-in") and not h.find("new-entry")
         await h.click(h.get("account-100301"))
         assert h.get("badge").value == "100301"
         await h.type_into("password", "wrong-password")
-        await h.click("sign-in-local")
+        await h.click("sign-in")
         assert h.get("sign-in-message").value == "Nieprawidłowy numer służbowy lub hasło."
         await h.type_into("password", "rejon-demo")
-        await h.click("sign-in-local")
+        await h.click("sign-in")
         await h.wait_for(lambda: bool(h.find("new-entry")))
         assert "Kontrole placu zabaw Nivea w godzinach 7:00–22:00" in h.text()
         with session_scope(ui_engine) as session:

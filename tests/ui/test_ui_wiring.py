@@ -14,14 +14,15 @@ UI = Path(__file__).resolve().parents[2] / "app" / "ui"
 
 
 async def test_run_serves_the_app_and_the_sync_service_in_one_process(tmp_path):
-    asgi, sync_url = build_asgi(
-        host="127.0.0.1",
+    asgi, sync_url, devices = build_asgi(
+        host="0.0.0.0",
         port=9,
         today=None,
-        local_url=f"sqlite:///{tmp_path / 'rejon.db'}",
-        server_url=f"sqlite:///{tmp_path / 'server.db'}",
+        storage=tmp_path,
+        server_db_url=f"sqlite:///{tmp_path / 'server.db'}",
     )
-    assert sync_url == "http://127.0.0.1:9/sync"
+    assert sync_url == "http://127.0.0.1:9/sync", "devices reach the service on this host"
+    assert devices.folder == tmp_path / "devices" and devices.lock_minutes == 15
     transport = httpx.ASGITransport(app=asgi)
     async with httpx.AsyncClient(transport=transport, base_url="http://rejon") as client:
         page = await client.get("/")
@@ -33,7 +34,8 @@ async def test_run_serves_the_app_and_the_sync_service_in_one_process(tmp_path):
             json={"badge": "100301", "password": "rejon-demo", "client_id": "test-device"},
         )
         assert login.status_code == 200, "the embedded service holds the demo accounts"
-    assert (tmp_path / "rejon.db").exists() and (tmp_path / "server.db").exists()
+    assert (tmp_path / "server.db").exists()
+    assert not (tmp_path / "rejon.db").exists(), "no device store shared by every browser"
 
 
 def test_run_is_a_cli_command_with_a_checked_date():
@@ -41,6 +43,10 @@ def test_run_is_a_cli_command_with_a_checked_date():
     assert "run" in runner.invoke(cli, ["--help"]).output
     bad = runner.invoke(cli, ["run", "--date", "18.11.2026"])
     assert bad.exit_code == 2 and "not a date" in bad.output
+    for minutes in ("0", "300"):
+        bad = runner.invoke(cli, ["run", "--idle-lock", minutes])
+        assert bad.exit_code == 2 and "--idle-lock" in bad.output
+    assert "--idle-lock" in runner.invoke(cli, ["run", "--help"]).output
 
 
 def test_every_screen_text_has_a_polish_translation():
