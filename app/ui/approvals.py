@@ -46,6 +46,7 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
             return
         await shell.refresh()
         shell.toast(_("Plan approved.") if approve else _("Plan returned."), key="reviewed")
+        shell.follow_sync()
         shell.page.update()
 
     async def approve(_event: ft.ControlEvent) -> None:

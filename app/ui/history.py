@@ -54,6 +54,7 @@ def entry_card(
             await shell.refresh()
             if done:
                 shell.toast(_("Entry deleted."), undo=lambda: shell.undo_delete(eid), key="deleted")
+                shell.follow_sync()
             else:
                 shell.toast(_("This entry was already deleted."), key="deleted")
             shell.page.update()
@@ -132,8 +133,6 @@ def unsent_lines(shell: Shell, unsent: services.Unsent) -> list[ft.Control]:
             shell.state.device_id,
             unsent.mutation_id,
         )
-        if shell.state.sync is not None:
-            shell.state.sync.request_sync()
         await shell.refresh()
         shell.toast(_("Queued to be sent again."), key="resent")
         shell.follow_sync()

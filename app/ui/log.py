@@ -371,11 +371,10 @@ class LogForm:
             self.shell.error(_("Not saved: check the entry ({fields}).", fields=fields or "—"))
             self.shell.page.update()
             return
-        if state.sync is not None:
-            state.sync.request_sync()  # the background loop sends it soon, if it runs
         if self.mode == "edit":
             await self.shell.go("/history")
             self.shell.toast(_("Changes saved (the previous version is kept)."))
+            self.shell.follow_sync()
         else:
             await self.shell.go("/")
             self.shell.toast(

@@ -355,6 +355,7 @@ def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Co
                 return
             await shell.refresh()
             shell.toast(_("Submitted for approval."), key="submitted")
+            shell.follow_sync()
             shell.page.update()
 
         buttons.append(

@@ -592,6 +592,7 @@ class PlanEditor:
             return None
         self.message.value = ""
         self.plan_id = plan.id
+        self.shell.follow_sync()
         if self.import_number is not None and state.imported is not None:
             state.imported.saved[self.import_number] = plan.id
         return plan.id
@@ -617,6 +618,7 @@ class PlanEditor:
             return
         await self.shell.go(route_for("/plan", id=plan_id))
         self.shell.toast(_("Submitted for approval."), key="submitted")
+        self.shell.follow_sync()
         self.shell.page.update()
 
 

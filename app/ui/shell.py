@@ -177,11 +177,14 @@ class Shell:
         await self.refresh()
         self.state.activate()
         self.toast(_("Entry removed."), key="undone")
+        self.follow_sync()
         self.page.update()
 
     def follow_sync(self) -> None:
-        """After a save: keep Today's sync badge current while the background loop sends it."""
+        """After a change: ask the background loop to send it now, and keep Today's sync badge
+        current while it does (every change made on a screen ends here)."""
         if self.state.sync is not None:
+            self.state.sync.request_sync()
             self.page.run_task(self._follow_sync)
 
     async def _follow_sync(self, rounds: int = 15, every_s: float = 2.0) -> None:
@@ -216,6 +219,7 @@ class Shell:
         await self.refresh()
         self.state.activate()
         self.toast(_("Entry restored."), key="restored")
+        self.follow_sync()
         self.page.update()
 
     # ---- confirmations ------------------------------------------------------------------------
