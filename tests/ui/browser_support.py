@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.model import Entry, EntryIn, EntryRevision, OutboxItem
 from app.plans.demo import PLACES
@@ -203,21 +203,19 @@ class Service:
             self.proc = None
 
 
-def _in_force(session: Session, entry_id: str) -> tuple | None:
-    head = session.get(Entry, entry_id)
-    if head is None:
-        return None
-    revision = session.get(EntryRevision, head.current_revision_id)
-    assert revision is not None
-    content = revision.model_dump(include=set(EntryIn.model_fields))
+def _content(revision: EntryRevision) -> tuple:
+    content = revision.model_dump(include={*EntryIn.model_fields, "deleted", "entry_id"})
     content["occurred_at"] = revision.occurred_at.replace(tzinfo=None)
-    return (head.deleted, tuple(sorted(content.items())))
+    return tuple(sorted(content.items()))
 
 
 def reconcile(storage: Path) -> dict[str, str]:
-    """Every entry on every device store in ``storage`` is in the unit's store as the device
-    has it ("stored"), or waiting to be sent ("waiting"), or refused and shown with its
-    reason ("unsent") — there is no fourth state (an AssertionError names the entry)."""
+    """Every entry on every device store in ``storage`` is in the unit's store — each of its
+    revisions held there with the same content ("stored") — or has a change waiting to be
+    sent ("waiting"), or one the service refused, shown with its reason ("unsent"), or was
+    given up on purpose ("discarded"). There is no fourth state: an AssertionError names the
+    entry. (A device may lag behind changes made elsewhere; it never holds one of its own
+    that the unit does not.)"""
     states: dict[str, str] = {}
     server = make_engine(f"sqlite:///{storage / 'server.db'}")
     try:
@@ -227,32 +225,32 @@ def reconcile(storage: Path) -> dict[str, str]:
             device = make_engine(f"sqlite:///{path}")
             try:
                 with Session(device) as here, Session(server) as there:
-                    outbox = here.exec(select(OutboxItem).where(OutboxItem.object_type == "entry"))
-                    waiting = {i.object_id for i in outbox if i.acked_at is None}
-                    unsent = {
-                        i.object_id
-                        for i in here.exec(
-                            select(OutboxItem).where(
-                                col(OutboxItem.acked_at).is_not(None),
-                                OutboxItem.last_error != "",
-                                col(OutboxItem.resolved_at).is_(None),
-                            )
-                        )
-                    }
+                    items = here.exec(select(OutboxItem).where(OutboxItem.object_type == "entry"))
+                    by_entry: dict[str, list[OutboxItem]] = {}
+                    for item in items:
+                        by_entry.setdefault(item.object_id, []).append(item)
                     for head in here.exec(select(Entry)):
-                        if head.id in waiting:
-                            states[head.id] = "waiting"
-                        elif head.id in unsent:
-                            states[head.id] = "unsent"
-                        elif _in_force(here, head.id) == _in_force(there, head.id):
-                            states[head.id] = "stored"
-                        else:
-                            raise AssertionError(
-                                f"{path.name}: entry {head.id} is neither in the unit's store, "
-                                "nor waiting, nor shown as not sent"
-                            )
+                        states[head.id] = _state(path, head, by_entry.get(head.id, []), here, there)
             finally:
                 device.dispose()
     finally:
         server.dispose()
     return states
+
+
+def _state(path: Path, head: Entry, items: list[OutboxItem], here: Session, there: Session) -> str:
+    if any(i.acked_at is None for i in items):
+        return "waiting"
+    if any(i.last_error and i.resolved_at is None for i in items):
+        return "unsent"
+    if any(i.resolution == "discarded" for i in items):
+        return "discarded"
+    revisions = here.exec(select(EntryRevision).where(EntryRevision.entry_id == head.id))
+    for revision in revisions:
+        stored = there.get(EntryRevision, revision.id)
+        if stored is None or _content(stored) != _content(revision):
+            raise AssertionError(
+                f"{path.name}: entry {head.id} (revision {revision.id}) is neither in the "
+                "unit's store, nor waiting, nor shown as not sent"
+            )
+    return "stored"
