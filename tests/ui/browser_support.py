@@ -143,7 +143,7 @@ def type_into(page: Page, label: str, text: str) -> None:
 
     Right after a page (re)loads, Flutter may still be moving its editing element and drop the
     first keystrokes: the field is cleared and typed again until it holds the text."""
-    field = page.get_by_label(label)
+    field = page.get_by_label(label, exact=True)
     for _ in range(4):
         field.click()
         page.wait_for_timeout(300)
@@ -245,8 +245,11 @@ def _state(path: Path, head: Entry, items: list[OutboxItem], here: Session, ther
         return "unsent"
     if any(i.resolution == "discarded" for i in items):
         return "discarded"
+    superseded = {i.revision_id for i in items if i.last_error and i.resolved_at is not None}
     revisions = here.exec(select(EntryRevision).where(EntryRevision.entry_id == head.id))
     for revision in revisions:
+        if revision.id in superseded:  # refused, then corrected and sent as a later one
+            continue
         stored = there.get(EntryRevision, revision.id)
         if stored is None or _content(stored) != _content(revision):
             raise AssertionError(

@@ -279,3 +279,50 @@ def test_a_demonstration_day_later_than_today_saves(
         )
         assert set(reconcile(storage).values()) == {"stored"}
         page.context.close()
+
+
+# ---- a change the service refuses: shown with its reason, corrected, sent -------------------
+
+
+def test_a_refused_entry_is_shown_corrected_and_sent(
+    browser: Browser, app_url: str, storage: Path
+) -> None:
+    """A typo in the year dates the entry long before the plan: the service refuses it. The
+    officer sees it in History with the reason, corrects it (Edytuj) and it is sent."""
+    page = open_app(browser, app_url)
+    page.get_by_role("tab", name="Dziś").click()
+    task = page.locator(f'[flt-semantics-identifier="log-{CHECK}"]')
+    expect(task).to_be_attached(timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    task.click()
+    expect(page.get_by_label("Data")).to_be_attached(timeout=TIMEOUT)
+    page.mouse.move(200, 400)
+    page.mouse.wheel(0, 1500)  # the date sits at the end of the form
+    page.wait_for_timeout(500)
+    type_into(page, "Data", "18.11.2025")
+    page.get_by_role("button", name="Zapisz").click()
+    shown(page, "Zapisano: Kontrola miejsca")
+    wait_for_badge(page, "nie wysłano 1")
+    shot(page, "trust_10_refused_on_today")
+    assert "unsent" in reconcile(storage).values()
+
+    page.get_by_role("tab", name="Historia").click()
+    reason = page.get_by_text(re.compile("^Nie wysłano \\(ta wersja\\): serwer uznał"))
+    expect(reason).to_be_attached(timeout=TIMEOUT)
+    shot(page, "trust_11_refused_in_history")
+    page.get_by_role("button", name="Edytuj").first.click()
+    expect(page.get_by_label("Data")).to_be_attached(timeout=TIMEOUT)
+    page.mouse.move(200, 400)
+    page.mouse.wheel(0, 1500)  # the date sits at the end of the form
+    page.wait_for_timeout(500)
+    type_into(page, "Data", "18.11.2026")
+    shot(page, "trust_12a_correcting")
+    page.get_by_role("button", name="Zapisz").click()
+    shown(page, "Zmiany zapisane (poprzednia wersja zostaje zachowana).")
+    wait_for_badge(page, "wszystko wysłane")
+    page.get_by_role("tab", name="Historia").click()
+    expect(page.get_by_text(re.compile("^Nie wysłano"))).not_to_be_attached(timeout=TIMEOUT)
+    shot(page, "trust_12_corrected_and_sent")
+    states = reconcile(storage)
+    assert "unsent" not in states.values() and "waiting" not in states.values()
+    page.context.close()
