@@ -69,9 +69,12 @@ def entry_card(
         )
 
     local = to_local(entry.occurred_at)
+    when = f"{local:%H:%M}"
+    if unsent is not None:  # listed apart from its day: the day belongs in the title
+        when = f"{fmt_date(local.date(), 'medium')}, {when}"
     lines: list[ft.Control] = [
         ft.Text(
-            f"{local:%H:%M} · {kind_label(entry.kind)}",
+            f"{when} · {kind_label(entry.kind)}",
             size=17,
             weight=ft.FontWeight.W_600,
             key=f"entry-{eid}",
