@@ -66,6 +66,7 @@ def make_main(
             language=device.language,
             gps_threshold_m=device.gps_threshold_m,
             server_url=device.server_url,
+            tile_url=device.tile_url,
         )
         state.activate()
         state.geolocator = fgl.Geolocator()

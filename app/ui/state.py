@@ -25,6 +25,7 @@ SETTING_OFFICER = "officer_id"
 SETTING_LANGUAGE = "language"
 SETTING_GPS_THRESHOLD = "gps_poor_threshold_m"
 SETTING_SERVER_URL = "server_url"
+SETTING_TILE_URL = "tile_url"
 
 
 def real_clock() -> datetime:
@@ -60,6 +61,8 @@ class AppState:
     language: str = DEFAULT_LANGUAGE
     gps_threshold_m: float = 100.0
     server_url: str = ""
+    tile_url: str = ""
+    """Where the map's tiles come from; empty: a plain background, nothing requested."""
     sync: Any = None
     """The sync client (``app.sync.client.SyncClient``) when the sync module is installed."""
     place_index: PlaceIndex | None = None

@@ -46,7 +46,7 @@ async def test_today_shows_sync_badge_and_headline(app):
 
 async def test_navigation_bar_labels_are_polish(app):
     nav = app.get("nav")
-    assert [d.label for d in nav.destinations] == ["Dziś", "Historia", "Plan", "Ustawienia"]
+    assert [d.label for d in nav.destinations] == ["Dziś", "Historia", "Mapa", "Plan", "Ustawienia"]
 
 
 async def test_signed_out_device_shows_sign_in_and_checks_the_password(app_factory, ui_engine):
