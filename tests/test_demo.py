@@ -19,7 +19,7 @@ from app.model import (
     ServiceArea,
     Unit,
 )
-from app.model.clock import local_day_bounds, to_local
+from app.model.clock import local_day_bounds, local_today, to_local
 from app.model.ids import stable_id
 from app.plans.demo import (
     ACCOUNTS,
@@ -98,6 +98,17 @@ def test_the_history_is_the_same_in_every_store_and_only_grows(engine: Engine) -
         later = content(s)
         s.rollback()
     assert len(later) > len(first) and set(first) <= set(later)
+
+
+def test_a_demo_day_ahead_of_the_real_clock_loads(engine: Engine) -> None:
+    """`rejon run --date` a year ahead: the history up to that day, although the real clock
+    has not got there (the demo's rows are not typed input)."""
+    ahead = local_today() + timedelta(days=400)
+    with Session(engine) as s:
+        load_demo(s, today=ahead)
+        s.commit()
+        last = max(s.exec(select(EntryRevision.occurred_at)))
+        assert to_local(last).date() == ahead - timedelta(days=1)
 
 
 def test_entries_up_to_yesterday_and_a_modest_volume(engine: Engine) -> None:

@@ -603,7 +603,7 @@ PLANS: dict[str, DemoPlan] = {
         _lubartow,
         (date(2024, 1, 1), date(2024, 6, 30)),
         previous=Profile(),
-        current=Profile(trouble=0.35),
+        current=Profile(trouble=0.25),
         previous_baseline=110,
     ),
     "krasnik": DemoPlan(

@@ -268,18 +268,22 @@ class _Drawn:
     position: dict[str, object]
     recorded_at: datetime
 
-    def entry_in(self, plan_id: str) -> EntryIn:
+    def fields(self, plan_id: str) -> dict[str, object]:
         spec = self.spec
-        return EntryIn(
-            kind=spec.kind,
-            occurred_at=spec.occurred_at,
-            plan_id=plan_id,
-            action_id=spec.action_id,
-            place_id=spec.place_id,
-            note=spec.note,
+        return {
+            "kind": spec.kind,
+            "occurred_at": spec.occurred_at,
+            "plan_id": plan_id,
+            "action_id": spec.action_id,
+            "place_id": spec.place_id,
+            "note": spec.note,
             **spec.counts,
-            **self.position,  # type: ignore[arg-type]
-        )
+            **self.position,
+        }
+
+    def entry_in(self, plan_id: str) -> EntryIn:
+        """As typed input: checked like any entry (not in the future by the real clock)."""
+        return EntryIn(**self.fields(plan_id))  # type: ignore[arg-type]
 
 
 def _draw(
@@ -404,7 +408,8 @@ def store_history(
         revision_id = stable_id("demo-history-revision", item.entry_id)
         common = {"officer_id": plan.officer_id, "device_id": DEVICE_ID}
         heads.append(Entry(id=item.entry_id, current_revision_id=revision_id, **common))
-        content = item.entry_in(plan.id).model_dump()
+        # fixed data, drawn valid: a demo day set ahead of the real clock (``--date``) must load
+        content = item.fields(plan.id)
         revisions.append(
             EntryRevision(
                 id=revision_id,

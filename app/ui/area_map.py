@@ -73,6 +73,17 @@ def _dot(color: str, size: int) -> ft.Control:
     )
 
 
+def _ring() -> ft.Control:
+    """Where the officer is: a ring, so a place's badge under it stays readable."""
+    return ft.Container(
+        width=38,
+        height=38,
+        border_radius=19,
+        bgcolor=ft.Colors.with_opacity(0.25, FIX_COLOR),
+        border=ft.Border.all(4, FIX_COLOR),
+    )
+
+
 class AreaMap:
     """The map, the fix it follows and the list of places under it."""
 
@@ -91,6 +102,10 @@ class AreaMap:
             bgcolor=PLAIN_BACKGROUND,
             layers=[*tile_layers(self.state.tile_url), *self._layers()],
             on_tap=self._tapped,
+            # no keyboard focus grab: on the web it swallowed the next tap on the tab bar
+            interaction_configuration=fmap.InteractionConfiguration(
+                keyboard_configuration=fmap.KeyboardConfiguration(autofocus=False)
+            ),
             min_zoom=5,
             max_zoom=19,
             **self._camera(),
@@ -127,7 +142,12 @@ class AreaMap:
         )
         entries = fmap.MarkerLayer(
             markers=[
-                fmap.Marker(content=_dot(ENTRY_COLOR, 14), coordinates=_point(e.lat, e.lon))
+                fmap.Marker(
+                    content=_dot(ENTRY_COLOR, 14),
+                    coordinates=_point(e.lat, e.lon),
+                    width=14,
+                    height=14,
+                )
                 for e in self.data.entries
                 if e.lat is not None and e.lon is not None
             ]
@@ -138,7 +158,7 @@ class AreaMap:
                 for n, p in enumerate(self.places, start=1)
             ]
         )
-        return [areas, self.fix_circles, entries, names, self.fix_markers]
+        return [areas, self.fix_circles, self.fix_markers, names, entries]
 
     def show_fix(self, fix: Fix | None, *, locating: bool = False) -> None:
         """The fix as a blue dot in its accuracy circle, and in words under the map."""
@@ -155,7 +175,9 @@ class AreaMap:
                         color=ft.Colors.with_opacity(0.15, FIX_COLOR),
                     )
                 ]
-            self.fix_markers.markers = [fmap.Marker(content=_dot(FIX_COLOR, 18), coordinates=point)]
+            self.fix_markers.markers = [
+                fmap.Marker(content=_ring(), coordinates=point, width=38, height=38)
+            ]
         if fix is None:
             text = _("Finding your position…") if locating else _("No GPS position.")
         else:

@@ -492,6 +492,7 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         files_card(shell, screen),
         *sections(screen),
     ]
-    if overview:
-        body.append(overview_card(shell, overview))
+    if overview:  # a supervisor: the unit first, one plan below (that plan first once opened)
+        card = overview_card(shell, overview)
+        body = [*body, card] if query.get("id") else [card, *body]
     return shell.tab_view("/plan", _("Plan"), body)
