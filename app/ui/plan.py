@@ -441,7 +441,11 @@ def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
     lines: list[ft.Control] = [controls.heading(_("Plans of the unit"), 18)]
     for row in rows:
         track = row.criterion.on_track
-        flag = _("on track") if track else (_("behind") if track is False else _("no data"))
+        if row.status == PlanStatus.closed and row.criterion.met is not None:
+            track = row.criterion.met  # a closed plan: its result, not its pace
+            flag = _("goal met") if track else _("goal not met")
+        else:
+            flag = _("on track") if track else (_("behind") if track is False else _("no data"))
         color = controls.OK_COLOR if track else controls.ALERT_COLOR
         lines += [
             ft.Text(

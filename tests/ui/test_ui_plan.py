@@ -5,7 +5,10 @@ import re
 import flet_charts as fch
 from conftest import CHECK_ACTION, DAY, LUBARTOW_PLAN, OFFICER, SUPERVISOR, geo_fakes
 
+from app.model import Officer
 from app.plans.demo import demo_plans
+from app.store.db import session_scope
+from app.ui import services
 
 
 async def test_plan_shows_the_five_sections_and_actions(app):
@@ -83,10 +86,25 @@ async def test_report_and_export_are_saved_as_files(app_factory):
     assert bytes(csv["src_bytes"]).decode("utf-8-sig").startswith("Data i godzina;Rodzaj;")
 
 
-async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory):
+async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory, ui_engine):
     async with app_factory(officer=SUPERVISOR) as sup:
         await sup.go("/plan")
         overview = sup.text(sup.get("unit-overview"))
+        with session_scope(ui_engine) as session:
+            rows = services.unit_overview_rows(ui_engine, session.get(Officer, SUPERVISOR), DAY)
+        expected = {  # a current plan: its pace; a closed one: its result
+            True: {"approved": "zgodnie z planem", "closed": "cel osiągnięty"},
+            False: {"approved": "opóźnienie", "closed": "cel nieosiągnięty"},
+        }
+        for row in rows:
+            flag = row.criterion.met if row.status == "closed" else row.criterion.on_track
+            chip = sup.get(f"track-{row.plan_id}").content.value
+            want = expected[flag][row.status] if flag is not None else "brak danych"
+            assert chip == want, row.title
+        assert {row.criterion.on_track for row in rows if row.status == "approved"} == {
+            True,
+            False,
+        }
         assert "Plany jednostki" in overview
         nowak = [p for p in demo_plans(DAY) if p.officer_id == OFFICER]
         assert overview.count("Rejon nr 3 · st. asp. Tomasz Nowak") == len(nowak)
