@@ -11,6 +11,7 @@ entries.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 import flet as ft
@@ -303,7 +304,7 @@ class AreaMap:
         )
 
     # ---- handlers -------------------------------------------------------------------------------
-    def _log_at(self, place: Place) -> object:
+    def _log_at(self, place: Place) -> Callable[[ft.ControlEvent], Awaitable[None]]:
         async def handler(_event: ft.ControlEvent) -> None:
             await self.shell.go(route_for("/log", place=place.id))
 
