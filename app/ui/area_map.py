@@ -297,6 +297,7 @@ class AreaMap:
             self.shell.toast(_("Map background saved."), key="tiles-saved")
             self.shell.page.update()
 
+        field.on_submit = save  # the keyboard's Done saves too
         return controls.card(
             controls.heading(_("Map background"), 17),
             field,

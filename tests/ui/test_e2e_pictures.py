@@ -85,18 +85,38 @@ def tap(page: Page, target: Locator) -> None:
     target.click()
 
 
-def open_tab(page: Page, name: str, shows: Locator) -> None:
-    """Tap a tab until its screen shows. Right after signing in on a page that signed out, the
-    web client's first tap on the tab bar is sometimes lost (Flutter web's focus handling; seen
-    in Chromium, not a phone's touch): one more tap then."""
-    for attempt in range(2):
-        tap(page, page.get_by_role("tab", name=name))
-        try:
-            expect(shows).to_be_attached(timeout=5_000 if attempt == 0 else TIMEOUT)
+def tap_until(page: Page, target: Locator, shows: Locator) -> None:
+    """Tap until the next screen shows. Right after a text field had focus, or a screen was
+    replaced, the web client sometimes takes the first click only as a focus change (Flutter
+    web's focus handling in Chromium; a phone's touch has no keyboard focus): one more tap."""
+    tap(page, target)
+    try:
+        expect(shows.first).to_be_attached(timeout=5_000)
+        return
+    except AssertionError:
+        if target.count():  # still there: the tap was lost (else the screen is just slow)
+            tap(page, target)
+    expect(shows.first).to_be_attached(timeout=TIMEOUT)
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    """Replace a field's text as a user would (again if the first click only took focus)."""
+    field = page.get_by_label(label)
+    for _attempt in range(3):
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        field.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        if text:
+            page.keyboard.type(text)
+        page.wait_for_timeout(300)
+        if field.input_value() == text:
             return
-        except AssertionError:
-            if attempt:
-                raise
+    raise AssertionError(f"could not type into {label!r}")
+
+
+def open_tab(page: Page, name: str, shows: Locator) -> None:
+    tap_until(page, page.get_by_role("tab", name=name), shows)
 
 
 def sign_in(page: Page, badge: str) -> None:
@@ -118,7 +138,8 @@ def test_the_readme_pictures(browser: Browser, app_url: str) -> None:
     assert page.get_by_text("Plac zabaw Nivea").count() == 0
     sign_in(page, "100301")
     picture(page, "01-sign-in")
-    tap(page, page.get_by_role("button", name="Zaloguj lokalnie"))
+    new_entry = page.get_by_role("button", name="Nowy wpis")
+    tap_until(page, page.get_by_role("button", name="Zaloguj lokalnie"), new_entry)
 
     # 2. Today: the tasks and the plan's headline from the demo's history
     expect(page.get_by_role("button", name="Nowy wpis")).to_be_attached(timeout=TIMEOUT)
@@ -127,11 +148,11 @@ def test_the_readme_pictures(browser: Browser, app_url: str) -> None:
     picture(page, "02-today")
 
     # 3. the quick log, at the playground: Odnotuj → Zapisz
-    tap(page, page.locator(f'[flt-semantics-identifier="log-{CHECK}"]'))
-    expect(page.get_by_text("Dokładność GPS ±8 m")).to_be_attached(timeout=TIMEOUT)
+    gps = page.get_by_text("Dokładność GPS ±8 m", exact=True)
+    tap_until(page, page.locator(f'[flt-semantics-identifier="log-{CHECK}"]'), gps)
     picture(page, "03-quick-log")
-    tap(page, page.get_by_role("button", name="Zapisz", exact=True))
-    expect(page.get_by_text("Zrobione", exact=True)).to_be_attached(timeout=TIMEOUT)
+    done = page.get_by_text("Zrobione", exact=True)
+    tap_until(page, page.get_by_role("button", name="Zapisz", exact=True), done)
     # with the accessibility tree on, Flutter keeps a snackbar with an action (Undo) until it
     # is dismissed: the next pictures come from a fresh page of the same (signed-in) device
     page.context.close()
@@ -139,17 +160,11 @@ def test_the_readme_pictures(browser: Browser, app_url: str) -> None:
     expect(page.get_by_role("button", name="Nowy wpis")).to_be_attached(timeout=TIMEOUT)
 
     # 4. History: today's check on top of the demo's days
-    tap(page, page.get_by_role("tab", name="Historia"))
-    expect(page.get_by_text(re.compile(r"\d\d:\d\d · Kontrola miejsca")).first).to_be_attached(
-        timeout=TIMEOUT
-    )
+    open_tab(page, "Historia", page.get_by_text(re.compile(r"\d\d:\d\d · Kontrola miejsca")))
     picture(page, "04-history")
 
     # 5. the plan: progress against the criterion and its chart
-    tap(page, page.get_by_role("tab", name="Plan"))
-    expect(page.get_by_text(re.compile(r"^Wykonano \d+ z \d+ do dziś$")).first).to_be_attached(
-        timeout=TIMEOUT
-    )
+    open_tab(page, "Plan", page.get_by_text(re.compile(r"^Wykonano \d+ z \d+ do dziś$")))
     chart = page.locator('[flt-semantics-identifier="progress-chart"]')
     expect(chart).to_be_attached(timeout=TIMEOUT)
     scroll(page, 380)
@@ -173,33 +188,73 @@ def test_the_readme_pictures(browser: Browser, app_url: str) -> None:
     assert (PICTURES / "08-report.png").stat().st_size > 10_000
 
     # 6. the map: places with their radius, today's entry, the fix; tap a place to log there
-    tap(page, page.get_by_role("tab", name="Mapa"))
-    expect(page.get_by_text(re.compile("jesteś: Plac zabaw Nivea"))).to_be_attached(timeout=TIMEOUT)
+    open_tab(page, "Mapa", page.get_by_text(re.compile("jesteś: Plac zabaw Nivea")))
     expect(page.get_by_text("Dzisiejsze wpisy (1)")).to_be_attached()
     picture(page, "06-map")
-    tap(page, page.get_by_role("button", name="Odnotuj tutaj").first)  # the first place listed
-    expect(page.get_by_role("heading", name="Nowy wpis")).to_be_attached(timeout=TIMEOUT)
+    form = page.get_by_role("heading", name="Nowy wpis")
+    tap_until(page, page.get_by_role("button", name="Odnotuj tutaj").first, form)  # 1st place
     expect(page.get_by_text("Dokładność GPS ±8 m", exact=True)).to_be_attached(timeout=TIMEOUT)
-    tap(page, page.get_by_role("button", name="Zapisz", exact=True))
+    today = page.get_by_text("Zadania na dziś")
+    tap_until(page, page.get_by_role("button", name="Zapisz", exact=True), today)
     shown(page, "Zapisano: Obchód")
-    tap(page, page.get_by_role("tab", name="Mapa"))
-    expect(page.get_by_text("Dzisiejsze wpisy (2)")).to_be_attached(timeout=TIMEOUT)
+    open_tab(page, "Mapa", page.get_by_text("Dzisiejsze wpisy (2)"))
 
     # 7. the supervisor, on their own phone: every plan of the unit, on track or behind
     page.context.close()
     page = new_page(browser, app_url)
     if page.get_by_role("button", name="Zaloguj lokalnie").count() == 0:
-        tap(page, page.get_by_role("tab", name="Ustawienia"))  # this demo device is shared
-        expect(page.get_by_role("button", name="Wyloguj")).to_be_attached(timeout=TIMEOUT)
-        tap(page, page.get_by_role("button", name="Wyloguj"))
+        sign_out = page.get_by_role("button", name="Wyloguj")
+        open_tab(page, "Ustawienia", sign_out)  # this demo device is shared
+        tap_until(page, sign_out, page.get_by_role("button", name="Zaloguj lokalnie"))
     expect(page.get_by_role("button", name="Zaloguj lokalnie")).to_be_attached(timeout=TIMEOUT)
     sign_in(page, "100300")
-    tap(page, page.get_by_role("button", name="Zaloguj lokalnie"))
-    expect(page.get_by_text("kom. Piotr Zieliński")).to_be_attached(timeout=TIMEOUT)
+    tap_until(
+        page,
+        page.get_by_role("button", name="Zaloguj lokalnie"),
+        page.get_by_text("Zadania na dziś"),
+    )
+    expect(page.get_by_text("kom. Piotr Zieliński", exact=True)).to_be_attached(timeout=TIMEOUT)
     expect(toasts(page)).to_have_count(0, timeout=TIMEOUT)
     overview = page.locator('[flt-semantics-identifier="unit-overview"]')
     open_tab(page, "Plan", overview)
     expect(page.get_by_text("opóźnienie").first).to_be_attached()
     expect(page.get_by_text("zgodnie z planem").first).to_be_attached()
     picture(page, "07-supervisor")
+    page.context.close()
+
+
+def test_the_map_downloads_tiles_only_from_a_configured_address(
+    browser: Browser, app_url: str
+) -> None:
+    """No tile address: the map asks nothing of anyone. With one, the tiles come from it."""
+    page = new_page(browser, app_url)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    if page.get_by_role("button", name="Zaloguj lokalnie").count():
+        sign_in(page, "100301")
+        tap_until(
+            page,
+            page.get_by_role("button", name="Zaloguj lokalnie"),
+            page.get_by_text("Zadania na dziś"),
+        )
+    open_tab(page, "Mapa", page.get_by_text("Podkład mapy"))
+    page.wait_for_timeout(1500)
+    assert not [url for url in asked if "/tiles/" in url or "tile." in url]
+    outside = [url for url in asked if not url.startswith(app_url) and "rive" not in url]
+    assert outside == []  # (the prebuilt client's Rive runtime is the one known CDN request)
+
+    tiles = f"{app_url}tiles/{{z}}/{{x}}/{{y}}.png"  # this server: each tile a 404, but asked
+    scroll(page, 4000)  # the field is under the list of places
+    page.wait_for_timeout(500)
+    type_into(page, "Adres kafelków mapy", tiles)
+    page.keyboard.press("Enter")
+    for _ in range(40):  # the map is drawn again with the tile layer, which asks for tiles
+        if any("/tiles/" in url for url in asked):
+            break
+        page.wait_for_timeout(500)
+    assert [url for url in asked if "/tiles/" in url], "the map asked the tile server"
+    page.wait_for_timeout(900)
+    page.screenshot(path=str(ARTIFACTS / "map-with-tile-address.png"))  # not for the README
+    type_into(page, "Adres kafelków mapy", "")  # back to none for the next test
+    page.keyboard.press("Enter")
     page.context.close()
