@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     """The sync service's store. Default: SQLite ``server.db`` in the storage folder."""
     server_url: str = "http://127.0.0.1:8551"
     gps_poor_threshold_m: float = 100.0
+    tile_url: str = ""
+    """Map tiles (``{z}/{x}/{y}``), e.g. a unit's tile server or OpenStreetMap's; empty: no
+    tiles are requested and the map draws on a plain background."""
 
     @property
     def storage(self) -> Path:

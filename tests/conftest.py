@@ -88,11 +88,12 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def demo_engine(engine: Engine) -> Engine:
-    """A database with both demo plans loaded."""
+    """A database with the demo's units, accounts, places and plans, without their history
+    (tests here log or generate their own entries)."""
     from app.plans.demo import load_demo
 
     with Session(engine) as s:
-        load_demo(s)
+        load_demo(s, history=False)
         s.commit()
     return engine
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from app.cli import cli
+from app.plans.demo import demo_plans
 
 runner = CliRunner()
 
@@ -20,10 +21,11 @@ def test_demo_then_list_and_show(tmp_path: Path) -> None:
     assert "No plans" in runner.invoke(cli, ["plan", "list", "--db", db]).output
     loaded = runner.invoke(cli, ["demo", "--db", db])
     assert loaded.exit_code == 0, loaded.output
-    assert "4 plans" in loaded.output
+    plans = len(demo_plans())
+    assert f"{plans} plans" in loaded.output
     listed = runner.invoke(cli, ["plan", "list", "--db", db])
     lines = listed.output.strip().splitlines()
-    assert len(lines) == 4 and any("Nivea" in line for line in lines)
+    assert len(lines) == plans and any("Nivea" in line for line in lines)
     nivea = next(line for line in lines if "Nivea" in line and "2024-01-01" in line)
     shown = runner.invoke(cli, ["plan", "show", nivea.split()[0], "--db", db])
     assert shown.exit_code == 0, shown.output

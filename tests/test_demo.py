@@ -1,14 +1,37 @@
-"""The demo loader: both sample plans, all five sections, idempotent, on both databases."""
+"""The demo loader: the sample plans, the unit's other plans and their history; idempotent,
+deterministic, on both databases."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.model import Action, Officer, Partner, Place, Plan, ServiceArea, Unit
+from app.model import (
+    Action,
+    Entry,
+    EntryRevision,
+    Officer,
+    OfficerArea,
+    Partner,
+    Place,
+    Plan,
+    ServiceArea,
+    Unit,
+)
+from app.model.clock import local_day_bounds, local_today, to_local
 from app.model.ids import stable_id
-from app.plans.demo import DEMO_PASSWORD, load_demo
+from app.plans.demo import (
+    ACCOUNTS,
+    AREA_NUMBERS,
+    DEMO_PASSWORD,
+    PLACES,
+    PLANS,
+    UNITS,
+    demo_plans,
+    load_demo,
+)
+from app.plans.progress import BaselineSource, plan_progress, unit_overview
 from app.security import verify_password
 from app.store.plans import list_plans, read_plan
 
@@ -18,8 +41,28 @@ TODAY = date(2026, 11, 23)
 def counts(session: Session) -> dict[str, int]:
     return {
         model.__name__: session.exec(select(func.count()).select_from(model)).one()
-        for model in (Unit, ServiceArea, Officer, Place, Plan, Action, Partner)
+        for model in (
+            Unit,
+            ServiceArea,
+            Officer,
+            Place,
+            Plan,
+            Action,
+            Partner,
+            Entry,
+            EntryRevision,
+        )
     }
+
+
+def content(session: Session) -> list[tuple]:
+    """Every revision as stored: id, entry, time, kind, place, position and counters."""
+    rows = session.exec(select(EntryRevision).order_by(EntryRevision.id))
+    return [
+        (r.id, r.entry_id, r.occurred_at, r.recorded_at, r.kind, r.place_id, r.lat, r.lon,
+         tuple(r.counts().values()), r.note)
+        for r in rows
+    ]  # fmt: skip
 
 
 def test_loading_twice_changes_nothing(engine: Engine) -> None:
@@ -30,15 +73,92 @@ def test_loading_twice_changes_nothing(engine: Engine) -> None:
         assert load_demo(s, today=TODAY) == first
         s.commit()
         assert counts(s) == before
-    assert before == {
-        "Unit": 2,
-        "ServiceArea": 2,
-        "Officer": 5,
-        "Place": 7,
-        "Plan": 4,
-        "Action": 16,
-        "Partner": 12,
+    plans = demo_plans(TODAY)
+    assert {key: before[key] for key in ("Unit", "ServiceArea", "Officer", "Place")} == {
+        "Unit": len(UNITS),
+        "ServiceArea": sum(len(numbers) for numbers in AREA_NUMBERS.values()),
+        "Officer": len(ACCOUNTS),
+        "Place": len(PLACES),
     }
+    assert before["Plan"] == len(plans) == len(first)
+    assert before["Action"] == sum(len(p.actions) for p in plans)
+    assert before["Partner"] == sum(len(p.partners) for p in plans)
+    assert 0 < before["Entry"] == before["EntryRevision"]
+
+
+def test_the_history_is_the_same_in_every_store_and_only_grows(engine: Engine) -> None:
+    """The device's and the service's store get the same rows; a later day only adds entries."""
+    with Session(engine) as s:
+        load_demo(s, today=TODAY)
+        first = content(s)
+        s.rollback()
+        load_demo(s, today=TODAY)
+        assert content(s) == first  # the same seed, the same demo, the same ids
+        load_demo(s, today=TODAY + timedelta(days=3))
+        later = content(s)
+        s.rollback()
+    assert len(later) > len(first) and set(first) <= set(later)
+
+
+def test_a_demo_day_ahead_of_the_real_clock_loads(engine: Engine) -> None:
+    """`rejon run --date` a year ahead: the history up to that day, although the real clock
+    has not got there (the demo's rows are not typed input)."""
+    ahead = local_today() + timedelta(days=400)
+    with Session(engine) as s:
+        load_demo(s, today=ahead)
+        s.commit()
+        last = max(s.exec(select(EntryRevision.occurred_at)))
+        assert to_local(last).date() == ahead - timedelta(days=1)
+
+
+def test_entries_up_to_yesterday_and_a_modest_volume(engine: Engine) -> None:
+    with Session(engine) as s:
+        ids = load_demo(s, today=TODAY)
+        s.commit()
+        revisions = list(s.exec(select(EntryRevision)))
+        assert max(to_local(r.occurred_at).date() for r in revisions) == TODAY - timedelta(days=1)
+        assert max(r.recorded_at for r in revisions) < local_day_bounds(TODAY)[0]
+        for plan_id in ids:
+            per_plan = [r for r in revisions if r.plan_id == plan_id]
+            assert 20 <= len(per_plan) <= 400, plan_id  # a few hundred, never tens of thousands
+        assert all(r.officer_id == s.get(Plan, r.plan_id).officer_id for r in revisions)
+        places = {p.id: p for p in s.exec(select(Place))}
+        for r in revisions:
+            if r.place_id is not None and r.lat is not None:
+                place = places[r.place_id]
+                assert abs(r.lat - place.lat) * 111_320 <= place.radius_m
+
+
+def test_current_plans_measure_against_the_closed_half_year_before(engine: Engine) -> None:
+    with Session(engine) as s:
+        load_demo(s, today=TODAY)
+        s.commit()
+        current = [p for p in s.exec(select(Plan)) if p.status == "approved"]
+        assert len(current) == len(PLANS)
+        for plan in current:
+            previous = s.exec(
+                select(Plan).where(
+                    Plan.area_id == plan.area_id,
+                    Plan.period_end == plan.period_start - timedelta(days=1),
+                )
+            ).one()
+            assert previous.status == "closed"
+            progress = plan_progress(s, plan.id, today=TODAY)
+            assert progress.entries > 0 and progress.criterion.on_track is not None
+            if plan.criterion_kind == "reduce_by_percent":
+                assert progress.criterion.baseline_source is BaselineSource.previous_plan
+                assert progress.criterion.baseline and progress.criterion.baseline > 0
+
+
+def test_each_unit_has_plans_on_track_and_plans_behind(engine: Engine) -> None:
+    with Session(engine) as s:
+        load_demo(s, today=TODAY)
+        s.commit()
+        for unit in UNITS.values():
+            rows = [r for r in unit_overview(s, unit.id, TODAY) if r.status == "approved"]
+            flags = {r.criterion.on_track for r in rows}
+            assert flags == {True, False}, unit.name
+            assert all("brak danych" not in r.criterion.summary for r in rows)
 
 
 def test_the_lubartow_plan_as_documented(engine: Engine) -> None:
@@ -128,6 +248,15 @@ def test_each_area_has_an_officer_account_with_a_hashed_password(engine: Engine)
         officers = {o.badge: o for o in s.exec(select(Officer))}
         assert officers["100301"].role == "officer" and officers["200301"].role == "officer"
         assert officers["100300"].role == "supervisor"
+        links = list(s.exec(select(OfficerArea)))
+        for account in ACCOUNTS:
+            areas = {
+                link.area_id for link in links if link.officer_id == officers[account.badge].id
+            }
+            if account.role == "officer":
+                assert len(areas) == 1, account.badge
+            elif account.role == "supervisor":  # every rejon of the unit
+                assert len(areas) == len(AREA_NUMBERS[account.unit]), account.badge
         for officer in officers.values():
             assert officer.password_hash.startswith("$argon2id$")
             assert DEMO_PASSWORD not in officer.password_hash

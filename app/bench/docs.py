@@ -34,7 +34,7 @@ def report(entries: int = 10_000, repeat: int = 3) -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         engine = open_store(f"sqlite:///{Path(folder) / 'report.db'}")
         with session_scope(engine) as session:
-            load_demo(session)
+            load_demo(session, history=False)
         heads, revisions = entry_rows(
             entries,
             officer_id=OFFICER,

@@ -20,7 +20,7 @@ def _demo_store(folder: Path, stored: int):  # noqa: ANN202  (an Engine)
     # as the field app opens it (app.ui.bootstrap): checkpoints off the save path
     engine = open_store(f"sqlite:///{folder / f'bench-{stored}.db'}", background_checkpoints=True)
     with session_scope(engine) as session:
-        plan_ids = load_demo(session)
+        plan_ids = load_demo(session, history=False)
     current_plan = next(pid for pid in plan_ids if pid == stable_id("plan", "lubartow", _half()))
     if stored:
         bulk_insert_entries(engine, *entry_rows(stored, officer_id=OFFICER, plan_id=current_plan))

@@ -71,7 +71,7 @@ def push_throughput(kind: str, pg_url: str, n: int = 10_000, batch: int = 500) -
     with fresh_database(kind, pg_url) as url:
         engine = migrated(url)
         with Session(engine) as session:
-            load_demo(session)
+            load_demo(session, history=False)
             session.commit()
         heads, revisions = _rows(n, plan_id, seed=21)
         start = time.perf_counter()
@@ -81,7 +81,7 @@ def push_throughput(kind: str, pg_url: str, n: int = 10_000, batch: int = 500) -
     with fresh_database(kind, pg_url) as url:
         engine = migrated(url)
         with Session(engine) as session:
-            load_demo(session)
+            load_demo(session, history=False)
             session.commit()
         engine.dispose()
         mutations = _mutations(revisions)
@@ -132,7 +132,7 @@ def _add_officers(url: str, count: int) -> list[_Phone]:
     engine = migrated(url)
     phones = []
     with Session(engine) as session:
-        load_demo(session)
+        load_demo(session, history=False)
         template = stored_plan_input(session, TEMPLATE_PLAN).model_dump()
         for part in (*template["actions"], *template["partners"], *template["channels"]):
             part.pop("id", None)  # each copy gets ids of its own

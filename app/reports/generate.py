@@ -5,6 +5,12 @@ n-times-a-week tasks about n times a week, deadline tasks a few times before the
 plus contacts with the plan's partners and, for a reduction criterion, the odd intervention
 at the criterion place. The same plan, seed, count and cut-off give the same entries with
 the same ids, so a second run with the same arguments is refused instead of doubling them.
+
+A :class:`Profile` says how a period went (how diligently the work was logged, how often the
+problem showed up), so the demo can have plans on track and plans behind.
+:func:`store_history` is the demo's way in: the whole period is drawn first, so an entry's
+id and content never depend on the cut-off, and only the entries not stored yet are written
+(in bulk, with name-based revision ids, so the device's and the service's copies match).
 """
 
 import random
@@ -13,9 +19,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from math import cos, radians
 
-from sqlmodel import Session
+from pydantic_core import PydanticUndefined
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, SQLModel, col, select
 
-from app.model import Action, EntryIn, EntryKind, Place, Plan
+from app.model import Action, Entry, EntryIn, EntryKind, EntryRevision, Place, Plan
 from app.model.clock import LOCAL_TZ, local_day_bounds, to_local, to_utc, utcnow
 from app.model.ids import stable_id
 from app.plans.progress import frequency_units
@@ -24,6 +33,7 @@ from app.schedule.windows import action_mode, action_window
 from app.store.entries import log_entry
 from app.store.errors import Conflict
 from app.store.plans import read_plan
+from app.sync.versions import allocate, assigns_versions
 
 DEVICE_ID = "generator"
 CHECK_RATE = 0.85
@@ -75,6 +85,15 @@ _NOTES: dict[EntryKind, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
+class Profile:
+    """How a period went: ``effort`` scales how often the plan's work was done and logged,
+    ``trouble`` how often the problem showed up (offences and interventions)."""
+
+    effort: float = 1.0
+    trouble: float = 1.0
+
+
+@dataclass(frozen=True)
 class _Spec:
     """One entry to store, before it gets its id."""
 
@@ -90,17 +109,19 @@ def _chance(rng: random.Random, p: float, low: int, high: int) -> int:
     return rng.randint(low, high) if rng.random() < p else 0
 
 
-def _counts(kind: EntryKind, rng: random.Random, leaflets_too: bool) -> dict[str, int]:
+def _counts(
+    kind: EntryKind, rng: random.Random, leaflets_too: bool, trouble: float = 1.0
+) -> dict[str, int]:
     """Plausible counters for one entry of a kind (counts only, never identities)."""
     if kind == EntryKind.place_check:
-        offences = _chance(rng, 0.08, 1, 2)
+        offences = _chance(rng, min(1.0, 0.08 * trouble), 1, 2)
         fines = rng.randint(0, offences)
         return {
             "persons_legitimised": _chance(rng, 0.3, 1, 4),
             "offences": offences,
             "fines": fines,
             "cautions": offences - fines,
-            "interventions": _chance(rng, 0.04, 1, 1),
+            "interventions": _chance(rng, min(1.0, 0.04 * trouble), 1, 1),
         }
     if kind == EntryKind.foot_patrol:
         return {
@@ -132,8 +153,10 @@ def _counts(kind: EntryKind, rng: random.Random, leaflets_too: bool) -> dict[str
 class _Builder:
     """Collects entry specs for one plan with one random stream."""
 
-    def __init__(self, plan: Plan, rng: random.Random, cutoff: datetime) -> None:
-        self.plan, self.rng, self.cutoff = plan, rng, cutoff
+    def __init__(
+        self, plan: Plan, rng: random.Random, cutoff: datetime, profile: Profile = Profile()
+    ) -> None:
+        self.plan, self.rng, self.cutoff, self.profile = plan, rng, cutoff, profile
         self.specs: list[_Spec] = []
         self.last_day = min(plan.period_end, to_local(cutoff).date())
 
@@ -161,7 +184,7 @@ class _Builder:
             occurred_at=when,
             action_id=action_id,
             place_id=place_id,
-            counts=_counts(kind, self.rng, leaflets_too),
+            counts=_counts(kind, self.rng, leaflets_too, self.profile.trouble),
             note=self.rng.choice(_NOTES.get(kind, ("",))) if note is None else note,
         )
         self.specs.append(spec)
@@ -174,12 +197,12 @@ class _Builder:
         first, last = action_window(action, self.plan)
         hours = (action.time_from, action.time_to) if action.time_from and action.time_to else ()
         kind, link = EntryKind(action.kind), {"action_id": action.id, "place_id": action.place_id}
-        mode = action_mode(action)
+        mode, effort = action_mode(action), self.profile.effort
         if mode is TaskMode.daily:
             last = min(last, self.last_day)
             for day in due_days(action, self.plan, first, last) if last >= first else []:
                 for _ in range(1 + (self.rng.random() < SECOND_CHECK_RATE)):
-                    if self.rng.random() < CHECK_RATE:
+                    if self.rng.random() < CHECK_RATE * effort:
                         self.add(kind, self.at(day, *hours), **link)
         elif mode is TaskMode.frequency:
             assert action.freq_per is not None and action.freq_times is not None
@@ -187,13 +210,15 @@ class _Builder:
                 days = self.days(start, end)
                 if action.weekdays:
                     days = [d for d in days if d.weekday() in action.weekdays] or days
-                times = max(0, action.freq_times + self.rng.choice((-1, 0, 0, 0, 1)))
+                planned = round(action.freq_times * effort)
+                times = max(0, planned + self.rng.choice((-1, 0, 0, 0, 1)))
                 for day in sorted(self.rng.choices(days, k=times)):
                     self.add(kind, self.at(day, *hours), **link)
         else:
             low, high = _DEADLINE_TIMES.get(EntryKind(action.kind), (1, 2))
             days = self.days(first, last)
-            for day in sorted(self.rng.sample(days, k=min(len(days), self.rng.randint(low, high)))):
+            times = max(1, round(self.rng.randint(low, high) * effort))
+            for day in sorted(self.rng.sample(days, k=min(len(days), times))):
                 self.add(kind, self.at(day, *hours), **link)
 
     def every(self, days: int, make: Callable[[date], None]) -> None:
@@ -208,8 +233,8 @@ class _Builder:
             day += gap()
 
 
-def _with_position(spec: _Spec, place: Place | None, rng: random.Random) -> EntryIn:
-    """The spec as an entry, with a GPS fix near its place (sometimes a poor one)."""
+def _position(place: Place | None, rng: random.Random) -> dict[str, object]:
+    """A GPS fix near the entry's place (sometimes a poor one); none without a place."""
     position: dict[str, object] = {}
     if place is not None:
         reach = place.radius_m * 0.6
@@ -221,15 +246,7 @@ def _with_position(spec: _Spec, place: Place | None, rng: random.Random) -> Entr
             "accuracy_m": round(rng.uniform(120, 300) if poor else rng.uniform(4, 35), 1),
             "gps_poor": poor,
         }
-    return EntryIn(
-        kind=spec.kind,
-        occurred_at=spec.occurred_at,
-        action_id=spec.action_id,
-        place_id=spec.place_id,
-        note=spec.note,
-        **spec.counts,
-        **position,  # type: ignore[arg-type]
-    )
+    return position
 
 
 def _resample(
@@ -246,26 +263,49 @@ def _resample(
     return sorted(specs + extra, key=lambda s: s.occurred_at)
 
 
-def generate_entries(
-    session: Session,
-    plan_id: str,
-    *,
-    seed: int = 0,
-    count: int | None = None,
-    until: datetime | None = None,
-) -> int:
-    """Store a generated half-year of entries for a plan; returns how many were stored.
+@dataclass(frozen=True)
+class _Drawn:
+    """One generated entry, ready to store."""
 
-    ``until`` (default: now) cuts the period off, so a current plan gets no future entries.
-    ``count`` asks for exactly that many entries with the same mix (benchmarks).
-    """
-    if count is not None and count < 0:
-        raise ValueError(f"count must not be negative, got {count}")
-    doc = read_plan(session, plan_id)
-    plan = doc.plan
-    cutoff = until or utcnow()
-    rng = random.Random(f"{plan.id}/{seed}")
-    builder = _Builder(plan, rng, cutoff)
+    entry_id: str
+    spec: _Spec
+    position: dict[str, object]
+    recorded_at: datetime
+
+    def fields(self, plan_id: str) -> dict[str, object]:
+        spec = self.spec
+        return {
+            "kind": spec.kind,
+            "occurred_at": spec.occurred_at,
+            "plan_id": plan_id,
+            "action_id": spec.action_id,
+            "place_id": spec.place_id,
+            "note": spec.note,
+            **spec.counts,
+            **self.position,
+        }
+
+    def entry_in(self, plan_id: str) -> EntryIn:
+        """As typed input: checked like any entry (not in the future by the real clock)."""
+        return EntryIn(**self.fields(plan_id))  # type: ignore[arg-type]
+
+
+def _draw(
+    session: Session,
+    plan: Plan,
+    *,
+    seed: int,
+    count: int | None,
+    cutoff: datetime,
+    profile: Profile,
+    namespace: str = "generated",
+) -> list[_Drawn]:
+    """The plan's entries up to ``cutoff``, each with its name-based id, in time order."""
+    doc = read_plan(session, plan.id)
+    rng = random.Random(
+        f"{plan.id}/{seed}" if namespace == "generated" else f"{namespace}/{plan.id}/{seed}"
+    )
+    builder = _Builder(plan, rng, cutoff, profile)
     for action in doc.actions:
         builder.action(action)
     for partner in doc.partners:
@@ -276,10 +316,10 @@ def generate_entries(
                 EntryKind.partner_contact, builder.at(day), note=note
             ),
         )
-    if plan.criterion_kind == "reduce_by_percent" and plan.criterion_place_id:
+    if plan.criterion_kind == "reduce_by_percent" and plan.criterion_place_id and profile.trouble:
         place_id = plan.criterion_place_id
         builder.every(
-            INTERVENTION_EVERY_DAYS,
+            max(1, round(INTERVENTION_EVERY_DAYS / profile.trouble)),
             lambda day: builder.add(
                 EntryKind.intervention, builder.at(day, time(17), time(23)), place_id=place_id
             ),
@@ -290,18 +330,42 @@ def generate_entries(
         last = min(cutoff, local_day_bounds(plan.period_end)[1] - timedelta(minutes=1))
         specs = _resample(specs, count, rng, first, last) if specs else []
     places = {p: session.get(Place, p) for p in {s.place_id for s in specs} if p}
+    drawn = []
     for number, spec in enumerate(specs):
-        entry_id = stable_id("generated", plan.id, str(seed), str(count), str(number))
-        entry_in = _with_position(spec, places.get(spec.place_id or ""), rng)
-        entry_in.plan_id = plan.id
+        position = _position(places.get(spec.place_id or ""), rng)
+        recorded = min(spec.occurred_at + timedelta(minutes=rng.randint(0, 20)), cutoff)
+        entry_id = stable_id(namespace, plan.id, str(seed), str(count), str(number))
+        drawn.append(_Drawn(entry_id, spec, position, recorded))
+    return drawn
+
+
+def generate_entries(
+    session: Session,
+    plan_id: str,
+    *,
+    seed: int = 0,
+    count: int | None = None,
+    until: datetime | None = None,
+    profile: Profile = Profile(),
+) -> int:
+    """Store a generated half-year of entries for a plan; returns how many were stored.
+
+    ``until`` (default: now) cuts the period off, so a current plan gets no future entries.
+    ``count`` asks for exactly that many entries with the same mix (benchmarks).
+    """
+    if count is not None and count < 0:
+        raise ValueError(f"count must not be negative, got {count}")
+    plan = read_plan(session, plan_id).plan
+    drawn = _draw(session, plan, seed=seed, count=count, cutoff=until or utcnow(), profile=profile)
+    for item in drawn:
         try:
             log_entry(
                 session,
-                entry_in,
+                item.entry_in(plan.id),
                 officer_id=plan.officer_id,
                 device_id=DEVICE_ID,
-                entry_id=entry_id,
-                recorded_at=min(spec.occurred_at + timedelta(minutes=rng.randint(0, 20)), cutoff),
+                entry_id=item.entry_id,
+                recorded_at=item.recorded_at,
                 queue=False,
             )
         except Conflict:
@@ -309,4 +373,88 @@ def generate_entries(
                 f"entries with seed {seed} were already generated for plan {plan.id[:8]}; "
                 "use another --seed"
             ) from None
-    return len(specs)
+    return len(drawn)
+
+
+def store_history(
+    session: Session, plan_id: str, *, until: datetime, seed: int = 0, profile: Profile = Profile()
+) -> int:
+    """Store the plan's demo history recorded before ``until`` that is not stored yet.
+
+    The whole period is drawn whatever ``until`` is, so a later cut-off only adds entries:
+    the same plan, seed and profile always give the same entry with the same id and content.
+    Rows are written with two bulk inserts (entries, then their first revisions) with
+    name-based revision ids, and get server versions in a sync service's store; returns how
+    many entries were added.
+    """
+    plan = read_plan(session, plan_id).plan
+    period_end = local_day_bounds(plan.period_end)[1]
+    drawn = [
+        item
+        for item in _draw(
+            session,
+            plan,
+            seed=seed,
+            count=None,
+            cutoff=period_end,
+            profile=profile,
+            namespace="demo-history",
+        )
+        if item.recorded_at < until
+    ]
+    ids = [item.entry_id for item in drawn]
+    stored: set[str] = set()
+    for chunk in range(0, len(ids), 500):
+        query = select(Entry.id).where(col(Entry.id).in_(ids[chunk : chunk + 500]))
+        stored.update(session.exec(query))
+    missing = [item for item in drawn if item.entry_id not in stored]
+    if not missing:
+        return 0
+    session.flush()  # the plan and its parents first: they take the lower versions
+    now = utcnow()
+    heads, revisions = [], []
+    for item in missing:
+        revision_id = stable_id("demo-history-revision", item.entry_id)
+        common = {"officer_id": plan.officer_id, "device_id": DEVICE_ID}
+        heads.append(
+            {
+                **_ENTRY_DEFAULTS,
+                "id": item.entry_id,
+                "current_revision_id": revision_id,
+                "created_at": now,
+                **common,
+            }
+        )
+        # fixed data, drawn valid: a demo day set ahead of the real clock (``--date``) must load
+        revision = {
+            **_REVISION_DEFAULTS,
+            **item.fields(plan.id),
+            "id": revision_id,
+            "entry_id": item.entry_id,
+            "recorded_at": item.recorded_at,
+            **common,
+        }
+        revisions.append(revision)
+    bind = session.get_bind()
+    if assigns_versions(bind.engine if isinstance(bind, Connection) else bind):
+        first = allocate(session, len(revisions))  # a sync service's store: pullable at once
+        for offset, revision in enumerate(revisions):
+            revision["server_version"] = first + offset
+    # Core inserts: building two thousand ORM objects took most of `rejon run`'s start-up
+    session.execute(insert(Entry), heads)
+    session.execute(insert(EntryRevision), revisions)
+    return len(missing)
+
+
+def _column_defaults(model: type[SQLModel]) -> dict[str, object]:
+    """The model's plain field defaults (a Core insert does not apply them); fields made by a
+    factory (ids, times) are always given."""
+    return {
+        name: info.default
+        for name, info in model.model_fields.items()
+        if info.default_factory is None and info.default is not PydanticUndefined
+    }
+
+
+_ENTRY_DEFAULTS = _column_defaults(Entry)
+_REVISION_DEFAULTS = _column_defaults(EntryRevision)

@@ -111,6 +111,7 @@ def make_main(
             language=device.language,
             gps_threshold_m=device.gps_threshold_m,
             server_url=device.server_url,
+            tile_url=device.tile_url,
         )
         state.activate()
         state.geolocator = fgl.Geolocator()
@@ -158,6 +159,7 @@ def make_web_main(
             language=settings.language,
             gps_threshold_m=settings.gps_threshold_m,
             server_url=settings.server_url,
+            tile_url=settings.tile_url,
             device=device,
         )
         state.activate()

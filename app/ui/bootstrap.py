@@ -15,7 +15,12 @@ def open_local_store(url: str, *, today: date | None = None, demo: bool = True) 
     """The migrated store at ``url``; the demo is loaded when it holds no plan yet."""
     engine = open_store(url, background_checkpoints=True)  # no fsync stalls on Save
     if demo:
-        with session_scope(engine) as session:
-            if not list_plans(session):
-                load_demo(session, today=today)
+        load_demo_if_empty(engine, today)
     return engine
+
+
+def load_demo_if_empty(engine: Engine, today: date | None = None) -> None:
+    """The demo (plans and their history) into a store that holds no plan yet."""
+    with session_scope(engine) as session:
+        if not list_plans(session):
+            load_demo(session, today=today)

@@ -54,8 +54,12 @@ def build_asgi(
     sync_url = server_url
     if server_db_url is not None:
         from app.sync.server import create_app
+        from app.sync.versions import init_server_store
+        from app.ui.bootstrap import load_demo_if_empty
 
-        server_engine = open_local_store(server_db_url, today=today)
+        server_engine = open_local_store(server_db_url, demo=False)
+        init_server_store(server_engine)  # first: the demo's rows get their versions as written
+        load_demo_if_empty(server_engine, today)
         routes.append(Mount(SYNC_PATH, app=create_app(server_engine)))
         sync_url = f"http://{_loopback(host)}:{port}{SYNC_PATH}"
     devices = WebDevices(storage / DEVICES_FOLDER, server_url=sync_url, lock_minutes=lock_minutes)

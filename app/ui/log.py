@@ -430,7 +430,9 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         title = kind_label(action.kind)
     else:
         active = await asyncio.to_thread(services.active_plans, engine, officer, state.today())
-        kind, plan_id, act_id, place_id = EntryKind.foot_patrol, None, None, None
+        kind, plan_id, act_id = EntryKind.foot_patrol, None, None
+        # a place chosen on the map comes preset (one of the officer's, else none)
+        place_id = query.get("place") if any(p.id == query.get("place") for p in places) else None
         if len(active) == 1:
             plan_id = active[0].id
         title = _("New entry")

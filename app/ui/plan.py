@@ -443,7 +443,11 @@ def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
     lines: list[ft.Control] = [controls.heading(_("Plans of the unit"), 18)]
     for row in rows:
         track = row.criterion.on_track
-        flag = _("on track") if track else (_("behind") if track is False else _("no data"))
+        if row.status == PlanStatus.closed and row.criterion.met is not None:
+            track = row.criterion.met  # a closed plan: its result, not its pace
+            flag = _("goal met") if track else _("goal not met")
+        else:
+            flag = _("on track") if track else (_("behind") if track is False else _("no data"))
         color = controls.OK_COLOR if track else controls.ALERT_COLOR
         lines += [
             ft.Text(
@@ -496,6 +500,7 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         files_card(shell, screen),
         *sections(screen),
     ]
-    if overview:
-        body.append(overview_card(shell, overview))
+    if overview:  # a supervisor: the unit first, one plan below (that plan first once opened)
+        card = overview_card(shell, overview)
+        body = [*body, card] if query.get("id") else [card, *body]
     return shell.tab_view("/plan", _("Plan"), body)

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from app.ui import approvals, history, lock, log, plan, plan_edit, settings, today
+from app.ui import approvals, area_map, history, lock, log, plan, plan_edit, settings, today
 
 if TYPE_CHECKING:
     from app.ui.shell import Shell
@@ -14,6 +14,7 @@ BUILDERS: dict[str, Callable[["Shell", dict[str, str]], Awaitable[ft.View]]] = {
     "/": today.view,
     "/log": log.view,
     "/history": history.view,
+    "/map": area_map.view,
     "/plan": plan.view,
     "/plan/edit": plan_edit.view,
     "/approvals": approvals.view,

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.config import get_settings
 from app.model import (
@@ -56,6 +57,7 @@ class DeviceSettings:
     server_url: str
     idle_lock_minutes: float | None = None
     """This device's own idle lock time; None: the server's default (web only)."""
+    tile_url: str = ""
 
 
 def load_device(engine: Engine, default_server_url: str | None = None) -> DeviceSettings:
@@ -78,6 +80,7 @@ def load_device(engine: Engine, default_server_url: str | None = None) -> Device
                 session, keys.SETTING_SERVER_URL, default_server_url or defaults.server_url
             ),
             idle_lock_minutes=float(lock_minutes) if lock_minutes else None,
+            tile_url=get_setting(session, keys.SETTING_TILE_URL, defaults.tile_url),
         )
 
 
@@ -560,3 +563,67 @@ def unit_overview_rows(engine: Engine, officer: Officer, day: date) -> list[Over
         return []
     with Session(engine) as session:
         return unit_overview(session, officer.unit_id, day)
+
+
+# ---- map ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the map draws: the places someone may log at, and the day's entries."""
+
+    places: list[Place]
+    entries: list[EntryRevision]
+    officers: dict[str, str]
+    """Officer id → name, for the entries' labels (a supervisor sees the unit's)."""
+
+
+def map_data(engine: Engine, officer: Officer, day: date) -> MapData:
+    """An officer's places and their entries of ``day``; a supervisor's: the whole unit's
+    (an admin's: everything)."""
+    since, until = local_day_bounds(day)
+    with session_scope(engine) as session:
+        if officer.role == Role.officer:
+            places = list_places(session, area_ids=officer_area_ids(session, officer.id))
+            entries = entry_store.current_entries(
+                session, officer_id=officer.id, since=since, until=until
+            )
+            people = [officer]
+        else:
+            people = list_officers(session)
+            areas = None
+            if officer.role == Role.supervisor:
+                people = [o for o in people if o.unit_id == officer.unit_id]
+                query = select(ServiceArea.id).where(ServiceArea.unit_id == officer.unit_id)
+                areas = list(session.exec(query))
+            places = list_places(session, area_ids=areas)
+            ids = {o.id for o in people}
+            entries = [
+                e
+                for e in entry_store.current_entries(session, since=since, until=until)
+                if e.officer_id in ids
+            ]
+    return MapData(places=places, entries=entries, officers={o.id: o.name for o in people})
+
+
+TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
+
+
+def check_tile_url(text: str) -> str:
+    """The tile address as typed, trimmed; empty means no tiles. ValueError if unusable."""
+    url = text.strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(url)
+    if not all(p in url for p in TILE_PLACEHOLDERS):
+        raise ValueError(url)
+    return url
+
+
+def set_tile_url(engine: Engine, text: str) -> str:
+    """Store the device's tile address (validated); returns what was stored."""
+    url = check_tile_url(text)
+    set_preference(engine, keys.SETTING_TILE_URL, url)
+    return url

@@ -1,6 +1,6 @@
 """The frame around the screens: routes, the bottom navigation bar, snackbars.
 
-Four tabs (Dziś, Historia, Plan, Ustawienia) are one tap from anywhere; the quick-log form
+Five tabs (Dziś, Historia, Mapa, Plan, Ustawienia) are one tap from anywhere; the quick-log form
 and the plan editor open on top of their tab, so nothing is deeper than two taps from Today.
 """
 
@@ -19,7 +19,7 @@ from app.ui.state import AppState
 
 _ = translator("ui")
 
-TABS = ("/", "/history", "/plan", "/settings")
+TABS = ("/", "/history", "/map", "/plan", "/settings")
 OVERLAYS = {"/log": "/", "/plan/edit": "/plan", "/approvals": "/plan"}
 """Screens that open on top of a tab: route → the tab underneath."""
 
@@ -111,6 +111,7 @@ class Shell:
             destinations=[
                 ft.NavigationBarDestination(icon=ft.Icons.TODAY, label=_("Today")),
                 ft.NavigationBarDestination(icon=ft.Icons.HISTORY, label=_("History")),
+                ft.NavigationBarDestination(icon=ft.Icons.MAP, label=_("Map")),
                 ft.NavigationBarDestination(icon=ft.Icons.ASSIGNMENT, label=_("Plan")),
                 ft.NavigationBarDestination(icon=ft.Icons.SETTINGS, label=_("Settings")),
             ],

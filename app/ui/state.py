@@ -34,6 +34,7 @@ SETTING_LOCKED = "locked"
 SETTING_LAST_ACTIVE = "last_active_at"
 DEFAULT_LOCK_MINUTES = 15.0
 """A signed-in browser locks after this long without use (``rejon run --idle-lock``)."""
+SETTING_TILE_URL = "tile_url"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class AppState:
     language: str = DEFAULT_LANGUAGE
     gps_threshold_m: float = 100.0
     server_url: str = ""
+    tile_url: str = ""
+    """Where the map's tiles come from; empty: a plain background, nothing requested."""
     sync: Any = None
     """The sync client (``app.sync.client.SyncClient``) when the sync module is installed."""
     place_index: PlaceIndex | None = None

@@ -40,7 +40,7 @@ def generated(
     try:
         migrate(engine)
         with Session(engine) as session:
-            load_demo(session)
+            load_demo(session, history=False)
             for plan_id in (LUBARTOW_2024, KRASNIK_2024):
                 generate_entries(session, plan_id, seed=SEED, until=NOW)
             session.commit()

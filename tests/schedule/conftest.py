@@ -151,7 +151,7 @@ def plans_engine(
         raise ValueError(f"unknown backend {request.param!r} in REJON_TEST_DB")
     migrate(engine)
     with Session(engine) as session:
-        load_demo(session, today=TODAY)
+        load_demo(session, today=TODAY, history=False)
         save_plan(session, _night_plan())
         session.commit()
     yield engine

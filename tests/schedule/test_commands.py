@@ -18,11 +18,12 @@ WEDNESDAY = TODAY.replace(day=12)
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store with the 2025 demo plans and one check done on Wednesday 12 March 2025."""
+    """A store with the 2025 demo plans (no history) and one check done on Wednesday 12 March
+    2025."""
     url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'rejon.db'}"
     engine = open_store(url)
     with session_scope(engine) as session:
-        load_demo(session, today=TODAY)
+        load_demo(session, today=TODAY, history=False)
     with session_scope(engine) as session:
         log(session, EntryKind.place_check, at(WEDNESDAY, 10), plan_id=LUBARTOW, action_id=CHECK)
     engine.dispose()

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from app.model import ApiToken, Entry, EntryRevision, Officer, Plan, PlanStatus
 from app.model.ids import stable_id
-from app.plans.demo import AREA_IDS, DEMO_PASSWORD
+from app.plans.demo import ACCOUNTS, AREA_IDS, AREA_NUMBERS, DEMO_PASSWORD, area_id
 from app.store.org import officer_by_badge
 from app.sync import accounts
 from tests.sync.conftest import (
@@ -58,14 +58,15 @@ async def test_each_role_reads_exactly_its_reach(api, demo_engine):
     def areas(view):
         return {p["area_id"] for p in view["plans"]} | {a["id"] for a in view["areas"]}
 
+    unit_areas = {u: {area_id(u, n) for n in numbers} for u, numbers in AREA_NUMBERS.items()}
     assert areas(seen[OFFICER]) == {lubartow}
-    assert areas(seen[SUPERVISOR]) == {lubartow}
+    assert areas(seen[SUPERVISOR]) == unit_areas["lubartow"]  # every rejon of the unit
     assert areas(seen[OTHER_OFFICER]) == {krasnik}
-    assert areas(seen[ADMIN]) == {lubartow, krasnik}
+    assert areas(seen[ADMIN]) == unit_areas["lubartow"] | unit_areas["krasnik"]
     badges = {badge: {o["badge"] for o in view["officers"]} for badge, view in seen.items()}
     assert badges[OFFICER] == {OFFICER}
-    assert badges[SUPERVISOR] == {OFFICER, SUPERVISOR, ADMIN}  # the Lubartów unit
-    assert badges[ADMIN] == {OFFICER, SUPERVISOR, ADMIN, OTHER_OFFICER, OTHER_SUPERVISOR}
+    assert badges[SUPERVISOR] == {a.badge for a in ACCOUNTS if a.unit == "lubartow"}
+    assert badges[ADMIN] == {a.badge for a in ACCOUNTS}
     entries = {badge: {r["entry_id"] for r in view["revisions"]} for badge, view in seen.items()}
     own_id, other_id = own.json()["results"][0], other.json()["results"][0]
     assert own_id["status"] == other_id["status"] == "applied"

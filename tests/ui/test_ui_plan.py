@@ -1,7 +1,14 @@
 """Plan: the five sections, actions with windows and status, progress that follows the log."""
 
+import re
+
 import flet_charts as fch
-from conftest import CHECK_ACTION, LUBARTOW_PLAN, SUPERVISOR, geo_fakes
+from conftest import CHECK_ACTION, DAY, LUBARTOW_PLAN, OFFICER, SUPERVISOR, geo_fakes
+
+from app.model import Officer
+from app.plans.demo import demo_plans
+from app.store.db import session_scope
+from app.ui import services
 
 
 async def test_plan_shows_the_five_sections_and_actions(app):
@@ -22,10 +29,19 @@ async def test_plan_shows_the_five_sections_and_actions(app):
     assert app.find(type=fch.LineChart), "a chart of cumulative progress"
 
 
+def done_count(text: str) -> int:
+    """'Wykonano 123 z 141 do dziś' → 123."""
+    return int(re.match(r"Wykonano (\d+) z ", text).group(1))
+
+
 async def test_progress_changes_after_logging(app):
     await app.go("/plan")
     before = app.get(f"action-progress-{CHECK_ACTION}").value
     value_before = app.get("progress-value").value
+    [chart] = app.find(type=fch.LineChart)
+    line_before = chart.data_series[0].points[-1].y
+    [bars] = app.find(type=fch.BarChart)
+    bars_before = sum(group.rods[0].to_y for group in bars.groups)
     await app.go("/")
     await app.click(f"log-{CHECK_ACTION}")
     await app.click("count-offences-plus")
@@ -33,12 +49,12 @@ async def test_progress_changes_after_logging(app):
     await app.go("/plan")
     after = app.get(f"action-progress-{CHECK_ACTION}").value
     assert before != after
-    assert before.startswith("Wykonano 0 z ") and after.startswith("Wykonano 1 z ")
+    assert done_count(after) == done_count(before) + 1  # the demo's history, and today's check
     assert app.get("progress-value").value != value_before
     [chart] = app.find(type=fch.LineChart)
-    assert chart.data_series[0].points[-1].y == 1
+    assert chart.data_series[0].points[-1].y == line_before + 1  # one offence more
     [bars] = app.find(type=fch.BarChart)  # entries per week by kind
-    assert sum(group.rods[0].to_y for group in bars.groups) == 1
+    assert sum(group.rods[0].to_y for group in bars.groups) == bars_before + 1
     assert "Kontrola miejsca" in app.text(app.get("weekly-card"))
 
 
@@ -70,12 +86,30 @@ async def test_report_and_export_are_saved_as_files(app_factory):
     assert bytes(csv["src_bytes"]).decode("utf-8-sig").startswith("Data i godzina;Rodzaj;")
 
 
-async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory):
+async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory, ui_engine):
     async with app_factory(officer=SUPERVISOR) as sup:
         await sup.go("/plan")
         overview = sup.text(sup.get("unit-overview"))
+        with session_scope(ui_engine) as session:
+            rows = services.unit_overview_rows(ui_engine, session.get(Officer, SUPERVISOR), DAY)
+        expected = {  # a current plan: its pace; a closed one: its result
+            True: {"approved": "zgodnie z planem", "closed": "cel osiągnięty"},
+            False: {"approved": "opóźnienie", "closed": "cel nieosiągnięty"},
+        }
+        for row in rows:
+            flag = row.criterion.met if row.status == "closed" else row.criterion.on_track
+            chip = sup.get(f"track-{row.plan_id}").content.value
+            want = expected[flag][row.status] if flag is not None else "brak danych"
+            assert chip == want, row.title
+        assert {row.criterion.on_track for row in rows if row.status == "approved"} == {
+            True,
+            False,
+        }
         assert "Plany jednostki" in overview
-        assert overview.count("Rejon nr 3 · st. asp. Tomasz Nowak") == 2  # 2024 and renewed
+        nowak = [p for p in demo_plans(DAY) if p.officer_id == OFFICER]
+        assert overview.count("Rejon nr 3 · st. asp. Tomasz Nowak") == len(nowak)
+        assert "Rejon nr 2 · mł. asp. Katarzyna Maj" in overview  # the unit's other rejony
+        assert "Wiśniewska" not in overview and "Kaczmarek" not in overview  # Kraśnik's
         await sup.click(f"open-{LUBARTOW_PLAN}")
         assert sup.page.route == f"/plan?id={LUBARTOW_PLAN}"
 

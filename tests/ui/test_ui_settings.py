@@ -11,7 +11,7 @@ async def test_switch_to_english_and_back(app, ui_engine):
     await app.go("/settings")
     await app.click("lang-en")
     nav = app.get("nav")
-    assert [d.label for d in nav.destinations] == ["Today", "History", "Plan", "Settings"]
+    assert [d.label for d in nav.destinations] == ["Today", "History", "Map", "Plan", "Settings"]
     assert "Language" in app.text()
     await app.go("/")
     assert app.get(f"status-{CHECK_ACTION}").content.value == "To do"

@@ -1,23 +1,36 @@
 """Today: the demo's tasks on a fixed day, the sync badge, the plan headline, sign-in."""
 
 import flet as ft
-from conftest import CHECK_ACTION, DAY, OFFICER
+from conftest import CHECK_ACTION, DAY, NOW, OFFICER
 
+from app.model import Action
+from app.model.ids import stable_id
+from app.schedule.service import tasks_for_day
 from app.store.db import session_scope
+from app.store.entries import current_entries
 from app.store.settings import get_setting
 from app.ui import state as keys
 
+REQUEST_ACTION = stable_id("action", "lubartow", "2026-07-01", "request")
 
-async def test_today_lists_the_demo_tasks_with_windows(app):
+
+async def test_today_lists_the_demo_tasks_with_windows(app, ui_engine):
+    with session_scope(ui_engine) as session:
+        tasks = tasks_for_day(session, DAY, officer_id=OFFICER, now=NOW)
+        request = session.get(Action, REQUEST_ACTION)
+        request_done = [e for e in current_entries(session) if e.action_id == REQUEST_ACTION]
     text = app.text()
     assert "Kontrole placu zabaw Nivea w godzinach 7:00–22:00" in text
     assert "Rozmowy profilaktyczne z mieszkańcami rejonu" in text
-    assert "Wniosek o dyslokację patroli prewencyjnych" in text
+    assert {t.text for t in tasks} <= set(app.texts())
+    # the demo's history sent the request for patrols in September: no longer due
+    assert request_done and request.text not in text
     # Kraśnik's tasks belong to another officer
     assert "Kolportaż ulotek informacyjnych" not in text
     assert "07:00–22:00 · otwarte teraz" in text
-    assert "termin 31 gru 2026" in text
-    assert "zrobione 0 z 2" in text
+    talks = next(t for t in tasks if t.per is not None)
+    assert f"zrobione {talks.done} z {talks.required}" in text
+    # the history ends yesterday: today's check is still to do
     assert app.get(f"status-{CHECK_ACTION}").content.value == "Do zrobienia"
     assert "Dziś, 18 lis 2026" in app.texts(app.page.views[-1].appbar)
 
@@ -33,7 +46,7 @@ async def test_today_shows_sync_badge_and_headline(app):
 
 async def test_navigation_bar_labels_are_polish(app):
     nav = app.get("nav")
-    assert [d.label for d in nav.destinations] == ["Dziś", "Historia", "Plan", "Ustawienia"]
+    assert [d.label for d in nav.destinations] == ["Dziś", "Historia", "Mapa", "Plan", "Ustawienia"]
 
 
 async def test_signed_out_device_shows_sign_in_and_checks_the_password(app_factory, ui_engine):

@@ -7,7 +7,7 @@ import pytest
 from app.model import Officer, PlanIn, PlanStatus
 from app.model.ids import stable_id
 from app.plans import workflow
-from app.plans.demo import AREA_IDS
+from app.plans.demo import AREA_IDS, AREA_NUMBERS, area_id, demo_plans
 from app.store.plans import get_plan
 
 
@@ -100,6 +100,7 @@ def test_only_the_units_supervisor_reviews(people):
         AREA_IDS["lubartow"]
     }
     assert {p.area_id for p in workflow.visible_plans(session, who["200300"])} == {
-        AREA_IDS["krasnik"]
-    }
-    assert len(workflow.visible_plans(session, who["999000"])) == 5  # the demo + the new one
+        area_id("krasnik", number) for number in AREA_NUMBERS["krasnik"]
+    }  # every rejon of the supervisor's unit
+    demo = len(demo_plans())
+    assert len(workflow.visible_plans(session, who["999000"])) == demo + 1  # and the new one
