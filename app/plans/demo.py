@@ -1,6 +1,6 @@
 """Demo data: two units (KPP) with several rejony, their officers, places, plans and history.
 
-The two sample plans (../shared/plans/) are written by us from their facts and loaded as
+The two sample plans given to the project are written by us from their facts and loaded as
 documented (their 2024 half-year, closed); every plan of the demo — those two and four of
 other common kinds (drinking in a park, speeding near a school, vandalism at a bus stop,
 illegal dumping) — also runs in the half-year before today (closed) and in the one
