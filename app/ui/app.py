@@ -116,7 +116,7 @@ def make_main(
         state.activate()
         state.geolocator = fgl.Geolocator()
         state.sync = sync_factory(state)
-        shell = Shell(page, state, sync_factory=sync_factory)
+        shell = Shell(page, state)
         keep_session_alive(page, shell)
         state.file_picker = _file_picker(shell)
         if state.officer is not None:
@@ -165,7 +165,7 @@ def make_web_main(
         state.activate()
         state.geolocator = fgl.Geolocator()
         state.sync = device.client
-        shell = Shell(page, state, sync_factory=lambda s: device.use_server(s.server_url))
+        shell = Shell(page, state)
         keep_session_alive(page, shell)
         state.file_picker = _file_picker(shell)
 

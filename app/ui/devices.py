@@ -236,14 +236,6 @@ class WebDevice:
         await asyncio.to_thread(self._save_activity)
         await asyncio.to_thread(self.engine.dispose)
 
-    def use_server(self, server_url: str) -> SyncClient:
-        """A new server address: a new client and loop (the old loop stops)."""
-        if self._sync_stop is not None:
-            self._sync_stop.set()
-        self.client = self._client(server_url)
-        self._start_sync()
-        return self.client
-
     # ---- sessions (tabs) ------------------------------------------------------------------
     def listen(self, session_id: int, listener: Listener) -> None:
         self._listeners[session_id] = listener

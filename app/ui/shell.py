@@ -40,12 +40,9 @@ class Shell:
         self,
         page: ft.Page,
         state: AppState,
-        *,
-        sync_factory: Callable[[AppState], Any] | None = None,
     ) -> None:
         self.page = page
         self.state = state
-        self.sync_factory = sync_factory or (lambda _state: None)
         self.route = "/"
         self._rendering = asyncio.Lock()
 
