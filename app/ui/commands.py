@@ -138,4 +138,6 @@ def register(cli: typer.Typer, plan_cli: typer.Typer) -> None:
             f"Every browser is a device of its own (stores in {devices.folder}); "
             f"it locks after {idle_lock:g} min without use."
         )
-        uvicorn.run(asgi, host=host, port=port, log_level="warning")
+        # the peer's address is the client's: no proxy header is believed (put a proxy in
+        # front with `rejon serve --forwarded-allow-ips` for the service alone, see README)
+        uvicorn.run(asgi, host=host, port=port, log_level="warning", proxy_headers=False)
