@@ -95,6 +95,7 @@ class Shell:
                     views.append(await screens.BUILDERS[path](self, query))
             self.page.views.clear()
             self.page.views.extend(views)
+            self.page.locale_configuration = locale_configuration(self.state.language)
             self.page.update()
 
     def navigation_bar(self, route: str) -> ft.NavigationBar:
@@ -288,6 +289,18 @@ class Shell:
 
     def error(self, message: str) -> None:
         self.toast(message, key="error")
+
+
+FLUTTER_LOCALES = {"pl": ft.Locale("pl", "PL"), "en": ft.Locale("en", "GB")}
+
+
+def locale_configuration(language: str) -> ft.LocaleConfiguration:
+    """Flutter's own texts (Back, Copy, a field's "characters remaining") in the app's
+    language: without it the web client speaks English on Polish screens."""
+    return ft.LocaleConfiguration(
+        supported_locales=list(FLUTTER_LOCALES.values()),
+        current_locale=FLUTTER_LOCALES.get(language, FLUTTER_LOCALES["pl"]),
+    )
 
 
 def _screen(route: str, appbar: ft.AppBar, body: list[ft.Control], **extra: Any) -> ft.View:

@@ -303,6 +303,8 @@ def test_a_refused_entry_is_shown_corrected_and_sent(
     page.wait_for_timeout(500)
     task.click()
     expect(page.get_by_label("Data")).to_be_attached(timeout=TIMEOUT)
+    shown(page, re.compile("^Pozostało 2\xa0000 znaków$"))  # Flutter's own text, in Polish
+    assert page.get_by_text(re.compile("characters remaining")).count() == 0
     page.mouse.move(200, 400)
     page.mouse.wheel(0, 1500)  # the date sits at the end of the form
     page.wait_for_timeout(500)

@@ -201,3 +201,13 @@ async def test_a_demonstration_day_after_the_real_date_saves(app_factory, ui_eng
             device_id="x",
         )
     assert DAY and NIVEA
+
+
+async def test_flutters_own_texts_follow_the_apps_language(app):
+    """Without a locale the web client says "Back" and "2,000 characters remaining"."""
+    assert app.page.locale_configuration.current_locale.language_code == "pl"
+    await app.go("/settings")
+    await app.click("lang-en")
+    assert app.page.locale_configuration.current_locale.language_code == "en"
+    await app.click("lang-pl")
+    assert app.page.locale_configuration.current_locale.language_code == "pl"
