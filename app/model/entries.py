@@ -72,6 +72,11 @@ class EntryContent(SQLModel):
             raise ValueError("GPS accuracy given without a position")
         if self.occurred_at.tzinfo is None:
             raise ValueError("occurred_at needs a time zone (e.g. 2024-03-01T18:30:00+01:00)")
+        return self
+
+    @model_validator(mode="after")
+    def _not_in_the_future(self) -> Self:
+        """Against the process's clock (a push checks instants against the plan instead)."""
         check_instant("occurred_at", self.occurred_at, utcnow(), not_before=EARLIEST)
         return self
 

@@ -143,17 +143,8 @@ def delete_entry(
     session: Session, entry_id: str, *, officer_id: str, device_id: str, queue: bool = True
 ) -> EntryRevision:
     """Delete an entry: a tombstone revision carrying the last content."""
-    head = _head(session, entry_id)
-    current = current_revision(session, entry_id)
-    content = EntryIn.model_construct(**current.model_dump(include=set(EntryIn.model_fields)))
-    return _append(
-        session,
-        head,
-        content,
-        officer_id=officer_id,
-        device_id=device_id,
-        deleted=True,
-        queue=queue,
+    return _set_deleted(
+        session, entry_id, True, officer_id=officer_id, device_id=device_id, queue=queue
     )
 
 
@@ -161,18 +152,26 @@ def restore_entry(
     session: Session, entry_id: str, *, officer_id: str, device_id: str, queue: bool = True
 ) -> EntryRevision:
     """Undo a delete: a new revision in force with the content the tombstone carries."""
-    head = _head(session, entry_id)
-    if not head.deleted:
+    if not _head(session, entry_id).deleted:
         raise Conflict(f"entry {entry_id} is not deleted")
+    return _set_deleted(
+        session, entry_id, False, officer_id=officer_id, device_id=device_id, queue=queue
+    )
+
+
+def _set_deleted(
+    session: Session, entry_id: str, deleted: bool, *, officer_id: str, device_id: str, queue: bool
+) -> EntryRevision:
+    """A revision with the content in force and the entry deleted (or not)."""
     current = current_revision(session, entry_id)
     content = EntryIn.model_construct(**current.model_dump(include=set(EntryIn.model_fields)))
     return _append(
         session,
-        head,
+        _head(session, entry_id),
         content,
         officer_id=officer_id,
         device_id=device_id,
-        deleted=False,
+        deleted=deleted,
         queue=queue,
     )
 

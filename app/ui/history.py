@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import flet as ft
 
@@ -126,35 +127,25 @@ def unsent_lines(shell: Shell, unsent: services.Unsent) -> list[ft.Control]:
     what = _("deleting it") if unsent.entry.deleted else _("this version")
     text = _("Not sent ({what}): {reason}.", what=what, reason=reason)
 
-    async def resend(_event: ft.ControlEvent) -> None:
+    async def settle(service: Callable[..., None], message: str, key: str) -> None:
+        """Resend or give up the unsent change, then show the result."""
         officer = shell.state.officer
         assert officer is not None
-        await asyncio.to_thread(
-            services.resend,
-            shell.state.engine,
-            officer.id,
-            shell.state.device_id,
-            unsent.mutation_id,
-        )
+        engine, device_id = shell.state.engine, shell.state.device_id
+        await asyncio.to_thread(service, engine, officer.id, device_id, unsent.mutation_id)
         await shell.refresh()
-        shell.toast(_("Queued to be sent again."), key="resent")
-        shell.follow_sync()
+        shell.toast(message, key=key)
+        if service is services.resend:
+            shell.follow_sync()
         shell.page.update()
+
+    async def resend(_event: ft.ControlEvent) -> None:
+        await settle(services.resend, _("Queued to be sent again."), "resent")
 
     def ask_discard(_event: ft.ControlEvent) -> None:
         async def discard() -> None:
-            officer = shell.state.officer
-            assert officer is not None
-            await asyncio.to_thread(
-                services.discard,
-                shell.state.engine,
-                officer.id,
-                shell.state.device_id,
-                unsent.mutation_id,
-            )
-            await shell.refresh()
-            shell.toast(_("Given up: the entry is as the unit's store has it."), key="discarded")
-            shell.page.update()
+            message = _("Given up: the entry is as the unit's store has it.")
+            await settle(services.discard, message, "discarded")
 
         shell.confirm(
             _("Give up this change?"),
