@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from app.store.db import make_engine, migrate
+from app.core.store.db import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -90,7 +90,7 @@ def session(engine: Engine) -> Iterator[Session]:
 def demo_engine(engine: Engine) -> Engine:
     """A database with the demo's units, accounts, places and plans, without their history
     (tests here log or generate their own entries)."""
-    from app.plans.demo import load_demo
+    from app.core.plans.demo import load_demo
 
     with Session(engine) as s:
         load_demo(s, history=False)
@@ -113,7 +113,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _real_clock_after_each_test() -> Iterator[None]:
     """A test that fixes the process's clock (``make_main(clock=…)``) leaves it real again."""
-    from app.model.clock import set_clock
+    from app.core.model.clock import set_clock
 
     yield
     set_clock(None)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.plans.demo import demo_plans
+from app.cli.main import cli
+from app.core.plans.demo import demo_plans
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.model import (
+from app.core.model import (
     Action,
     Entry,
     EntryRevision,
@@ -19,9 +19,9 @@ from app.model import (
     ServiceArea,
     Unit,
 )
-from app.model.clock import local_day_bounds, local_today, to_local
-from app.model.ids import stable_id
-from app.plans.demo import (
+from app.core.model.clock import local_day_bounds, local_today, to_local
+from app.core.model.ids import stable_id
+from app.core.plans.demo import (
     ACCOUNTS,
     AREA_NUMBERS,
     DEMO_PASSWORD,
@@ -31,9 +31,9 @@ from app.plans.demo import (
     demo_plans,
     load_demo,
 )
-from app.plans.progress import BaselineSource, plan_progress, unit_overview
-from app.security import verify_password
-from app.store.plans import list_plans, read_plan
+from app.core.plans.progress import BaselineSource, plan_progress, unit_overview
+from app.core.security import verify_password
+from app.core.store.plans import list_plans, read_plan
 
 TODAY = date(2026, 11, 23)
 

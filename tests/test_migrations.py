@@ -9,8 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from app.store.db import alembic_config, migrate
-from app.store.entries import current_entries, entry_history
+from app.core.store.db import alembic_config, migrate
+from app.core.store.entries import current_entries, entry_history
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:

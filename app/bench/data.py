@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
-from app.model import COUNT_FIELDS, Entry, EntryKind, EntryRevision, Place
-from app.model.ids import new_id
+from app.core.model import COUNT_FIELDS, Entry, EntryKind, EntryRevision, Place
+from app.core.model.ids import new_id
 
 ORIGIN = (51.4663, 22.6107)  # the Nivea playground, Lubartów
 

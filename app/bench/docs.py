@@ -11,7 +11,7 @@ DOCUMENTS = Path(__file__).resolve().parents[2] / "tests" / "plans" / "docs"
 
 
 def import_samples(repeat: int = 20) -> list[Figure]:
-    from app.plans.importer import import_file
+    from app.core.plans.importer import import_file
 
     figures = []
     for path in sorted(DOCUMENTS.glob("*.txt")):
@@ -25,11 +25,11 @@ def import_samples(repeat: int = 20) -> list[Figure]:
 def report(entries: int = 10_000, repeat: int = 3) -> list[Figure]:
     from app.bench.data import bulk_insert_entries, entry_rows
     from app.bench.local import OFFICER
-    from app.model.ids import stable_id
-    from app.plans.demo import load_demo
-    from app.reports.docx import render_docx
-    from app.reports.report import build_report
-    from app.store.db import open_store, session_scope
+    from app.core.model.ids import stable_id
+    from app.core.plans.demo import load_demo
+    from app.core.reports.docx import render_docx
+    from app.core.reports.report import build_report
+    from app.core.store.db import open_store, session_scope
 
     plan_id = stable_id("plan", "lubartow", "2024-01-01")
     with tempfile.TemporaryDirectory() as folder:

@@ -6,18 +6,18 @@ from pathlib import Path
 
 from app.bench.data import bulk_insert_entries, entry_rows
 from app.bench.timing import Figure, sample
-from app.model import EntryIn, EntryKind
-from app.model.clock import local_today
-from app.model.ids import stable_id
-from app.plans.demo import load_demo, place_id
-from app.store.db import open_store, session_scope
-from app.store.entries import log_entry
+from app.core.model import EntryIn, EntryKind
+from app.core.model.clock import local_today
+from app.core.model.ids import stable_id
+from app.core.plans.demo import load_demo, place_id
+from app.core.store.db import open_store, session_scope
+from app.core.store.entries import log_entry
 
 OFFICER = stable_id("officer", "100301")
 
 
 def _demo_store(folder: Path, stored: int):  # noqa: ANN202  (an Engine)
-    # as the field app opens it (app.ui.bootstrap): checkpoints off the save path
+    # as the field app opens it (app.device.ui.bootstrap): checkpoints off the save path
     engine = open_store(f"sqlite:///{folder / f'bench-{stored}.db'}", background_checkpoints=True)
     with session_scope(engine) as session:
         plan_ids = load_demo(session, history=False)
@@ -73,7 +73,7 @@ def save_latency(sizes: tuple[int, ...] = (0, 10_000, 100_000), repeat: int = 30
 
 def today_screen(stored: int = 100_000, repeat: int = 50) -> list[Figure]:
     """The data behind the Today screen: tasks and their status for the signed-in officer."""
-    from app.schedule.service import tasks_for_day
+    from app.core.schedule.service import tasks_for_day
 
     with tempfile.TemporaryDirectory() as folder:
         engine, _plan_id = _demo_store(Path(folder), stored)

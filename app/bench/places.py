@@ -7,7 +7,7 @@ from geopy.distance import geodesic
 
 from app.bench.data import ORIGIN, random_places
 from app.bench.timing import Figure, Stats, sample
-from app.model import Place
+from app.core.model import Place
 
 
 def brute_force(places: list[Place], lat: float, lon: float) -> str | None:
@@ -21,7 +21,7 @@ def brute_force(places: list[Place], lat: float, lon: float) -> str | None:
 
 
 def nearest_place(n_places: int = 10_000, n_fixes: int = 20, seed: int = 3) -> list[Figure]:
-    from app.places.nearest import PlaceIndex
+    from app.core.places.nearest import PlaceIndex
 
     places = random_places(n_places, spread_deg=0.3)
     rng = random.Random(seed)

@@ -37,11 +37,11 @@ from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from app.bench.server import free_port, fresh_database
-from app.model import EntryRevision, Plan
-from app.model.clock import local_today
-from app.model.ids import stable_id
-from app.plans.demo import DEMO_PASSWORD, half_year, load_demo, place_id
-from app.store.db import open_store
+from app.core.model import EntryRevision, Plan
+from app.core.model.clock import local_today
+from app.core.model.ids import stable_id
+from app.core.plans.demo import DEMO_PASSWORD, half_year, load_demo, place_id
+from app.core.store.db import open_store
 
 OFFICER, SUPERVISOR, OTHER_OFFICER, OTHER_SUPERVISOR, ADMIN = (
     "100301",
@@ -80,7 +80,7 @@ class Probe:
         self.missing_headers = 0
 
     def start(self) -> None:
-        command = [sys.executable, "-c", "from app.cli import main; main()", "serve"]
+        command = [sys.executable, "-c", "from app.cli.main import main; main()", "serve"]
         command += ["--db", self.db_url, "--port", str(self.port)]
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(

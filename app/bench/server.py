@@ -16,7 +16,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from app.store.db import make_engine, open_store
+from app.core.store.db import make_engine, open_store
 
 
 def free_port() -> int:
@@ -64,7 +64,7 @@ def serve(db_url: str, workers: int = 1) -> Iterator[RunningServer]:
     command = [
         sys.executable,
         "-c",
-        "from app.cli import main; main()",
+        "from app.cli.main import main; main()",
         "serve",
         "--db",
         db_url,

@@ -35,12 +35,12 @@ import websockets
 
 from app.bench.server import free_port
 from app.bench.timing import Figure, Stats
-from app.plans.demo import DEMO_PASSWORD
-from app.store.db import open_store
-from app.sync import local
-from app.sync.client import SyncClient
-from app.ui import services
-from app.ui.devices import DEVICE_KEY, DEVICES_FOLDER, new_key
+from app.core.plans.demo import DEMO_PASSWORD
+from app.core.store.db import open_store
+from app.device.sync import local
+from app.device.sync.client import SyncClient
+from app.device.ui import services
+from app.device.ui.devices import DEVICE_KEY, DEVICES_FOLDER, new_key
 
 REGISTER_CLIENT, PATCH_CONTROL, CONTROL_EVENT, INVOKE_METHOD, SESSION_CRASHED = 1, 2, 3, 5, 6
 TODAY = b"Zadania na dzi"
@@ -54,7 +54,14 @@ PAGE = {"route": "/", "width": 412, "height": 915, "web": True, "platform": "and
 def rejon_run(storage: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     """``rejon run`` on a free loopback port over ``storage``; (its address, its process)."""
     port = free_port()
-    command = [sys.executable, "-c", "from app.cli import main; main()", "run", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-c",
+        "from app.cli.main import main; main()",
+        "run",
+        "--port",
+        str(port),
+    ]
     env = dict(os.environ, REJON_STORAGE_DIR=str(storage), PYTHONUNBUFFERED="1")
     for name in ("REJON_DATABASE_URL", "REJON_SERVER_DATABASE_URL"):
         env.pop(name, None)

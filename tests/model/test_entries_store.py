@@ -8,10 +8,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.model import Entry, EntryIn, EntryRevision, OfficerBase, OutboxItem, ServiceAreaBase, Unit
-from app.store import entries, org
-from app.store.db import session_scope
-from app.store.errors import Conflict, NotFound
+from app.core.model import (
+    Entry,
+    EntryIn,
+    EntryRevision,
+    OfficerBase,
+    OutboxItem,
+    ServiceAreaBase,
+    Unit,
+)
+from app.core.store import entries, org
+from app.core.store.db import session_scope
+from app.core.store.errors import Conflict, NotFound
 
 T0 = datetime(2024, 3, 1, 17, 0, tzinfo=UTC)
 
@@ -77,7 +85,7 @@ def test_every_change_is_queued_in_the_same_transaction(engine: Engine, officer:
 
 
 def test_filters_by_plan_time_and_officer(demo_engine: Engine) -> None:
-    from app.model.ids import stable_id
+    from app.core.model.ids import stable_id
 
     officer_id = stable_id("officer", "100301")
     plan_id = stable_id("plan", "lubartow", "2024-01-01")
@@ -138,7 +146,7 @@ def test_the_field_apps_store_checkpoints_off_the_save_path(tmp_path) -> None:
     """No automatic checkpoint inside a commit; the background checkpoint empties the WAL."""
     from sqlalchemy import text
 
-    from app.store.db import checkpoint, open_store
+    from app.core.store.db import checkpoint, open_store
 
     engine = open_store(f"sqlite:///{tmp_path / 'device.db'}", background_checkpoints=True)
     with engine.connect() as conn:

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from pydantic import ValidationError
 
-from app.model import ActionIn, EntryIn, PlaceIn, PlanIn, ServiceAreaBase
-from app.model.roman import parse_area_number, roman_to_int
+from app.core.model import ActionIn, EntryIn, PlaceIn, PlanIn, ServiceAreaBase
+from app.core.model.roman import parse_area_number, roman_to_int
 
 NOW = datetime(2024, 3, 1, 18, 30, tzinfo=UTC)
 

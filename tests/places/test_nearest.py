@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from app.model import Place, PlaceIn, ServiceAreaBase, Unit
-from app.places.nearest import PlaceIndex, PlaceMatch, place_for_fix, sphere_lower_bound_m
-from app.plans.demo import PLACES
-from app.store import org
-from app.store.places import save_place
+from app.core.model import Place, PlaceIn, ServiceAreaBase, Unit
+from app.core.places.nearest import PlaceIndex, PlaceMatch, place_for_fix, sphere_lower_bound_m
+from app.core.plans.demo import PLACES
+from app.core.store import org
+from app.core.store.places import save_place
 
 
 def brute_nearest(places: list[Place], lat: float, lon: float) -> tuple[int, float] | None:

@@ -24,7 +24,7 @@ if __name__ == "__main__":  # run as a script: make ``plans.documents`` importab
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.plans.importer import ImportedPlan, import_plans
+from app.core.plans.importer import ImportedPlan, import_plans
 from plans.documents import DOCS, render
 
 SHARED_PLANS = Path(__file__).resolve().parents[3] / "shared" / "plans"

@@ -10,11 +10,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.model import Plan
-from app.plans.drafts import DraftError, save_draft, save_drafts
-from app.plans.importer import import_file, parse_plan, parse_plans
-from app.store.plans import read_plan
+from app.cli.main import cli
+from app.core.model import Plan
+from app.core.plans.drafts import DraftError, save_draft, save_drafts
+from app.core.plans.importer import import_file, parse_plan, parse_plans
+from app.core.store.plans import read_plan
 from plans.samples import KRASNIK_NAME, LUBARTOW_NAME, sample
 
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.i18n import set_language
-from app.plans.importer import (
+from app.cli.main import cli
+from app.core.i18n import set_language
+from app.core.plans.importer import (
     DocumentError,
     WarningField,
     import_plans,
@@ -325,14 +325,16 @@ def test_the_plans_catalogue_is_complete():
 
     from babel.messages.extract import extract_from_file
 
-    from app.i18n import _catalog
+    from app.core.i18n import _catalog
 
     root = Path(__file__).resolve().parents[2]
     used = {
         message
         for source in ("importer.py", "drafts.py")
         for _line, message, _c, _ctx in extract_from_file(
-            "python", str(root / "app" / "plans" / source), keywords={"_": None, "N_": None}
+            "python",
+            str(root / "app" / "core" / "plans" / source),
+            keywords={"_": None, "N_": None},
         )
     }
     polish = _catalog("pl", "plans")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.plans.importer import (
+from app.core.plans.importer import (
     DocumentError,
     ImportedPlan,
     action_kind,

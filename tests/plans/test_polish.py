@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from app.plans.polish import (
+from app.core.plans.polish import (
     Frequency,
     Span,
     fold,

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 import pytest
 from sqlmodel import Session
 
-from app.model import (
+from app.core.model import (
     ActionIn,
     CriterionKind,
     EntryIn,
@@ -19,8 +19,8 @@ from app.model import (
     ServiceAreaBase,
     Unit,
 )
-from app.model.clock import LOCAL_TZ
-from app.plans.progress import (
+from app.core.model.clock import LOCAL_TZ
+from app.core.plans.progress import (
     BaselineSource,
     elapsed_share,
     find_unit,
@@ -28,12 +28,12 @@ from app.plans.progress import (
     previous_plan,
     unit_overview,
 )
-from app.schedule.service import TaskMode
-from app.store import org
-from app.store.entries import delete_entry, log_entry, revise_entry
-from app.store.errors import NotFound
-from app.store.places import save_place
-from app.store.plans import get_plan, save_plan
+from app.core.schedule.service import TaskMode
+from app.core.store import org
+from app.core.store.entries import delete_entry, log_entry, revise_entry
+from app.core.store.errors import NotFound
+from app.core.store.places import save_place
+from app.core.store.plans import get_plan, save_plan
 
 UNIT, AREA, OFFICER = "unit-t", "area-t", "officer-t"
 PLACE, OTHER_PLACE = "place-t", "place-o"

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.model.ids import stable_id
-from app.plans.demo import load_demo
-from app.reports.generate import generate_entries
-from app.store.db import make_engine, migrate
+from app.core.model.ids import stable_id
+from app.core.plans.demo import load_demo
+from app.core.reports.generate import generate_entries
+from app.core.store.db import make_engine, migrate
 from tests.conftest import BACKENDS, _drop_pg_schema, _pg_schema_engine, database_url
 
 LUBARTOW_2024 = stable_id("plan", "lubartow", "2024-01-01")

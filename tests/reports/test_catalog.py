@@ -4,10 +4,14 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_file
 
-from app.i18n import _catalog
+from app.core.i18n import _catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "app" / "plans" / "progress.py", *sorted((ROOT / "app" / "reports").glob("*.py"))]
+SOURCES = [
+    ROOT / "app" / "core" / "plans" / "progress.py",
+    *sorted((ROOT / "app" / "core" / "reports").glob("*.py")),
+    ROOT / "app" / "cli" / "reports.py",
+]
 
 
 def test_reports_catalogue_is_complete() -> None:

@@ -13,12 +13,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.model import COUNT_FIELDS
-from app.model.ids import stable_id
-from app.plans.demo import AREA_IDS, demo_plans
-from app.plans.progress import plan_progress
-from app.store.plans import read_plan
+from app.cli.main import cli
+from app.core.model import COUNT_FIELDS
+from app.core.model.ids import stable_id
+from app.core.plans.demo import AREA_IDS, demo_plans
+from app.core.plans.progress import plan_progress
+from app.core.store.plans import read_plan
 
 KRASNIK_2024 = stable_id("plan", "krasnik", "2024-07-01")
 LUBARTOW_2024 = stable_id("plan", "lubartow", "2024-01-01")

@@ -8,14 +8,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from app.model import COUNT_FIELDS, EntryIn, EntryKind
-from app.model.clock import LOCAL_TZ
-from app.model.ids import stable_id
-from app.plans.progress import plan_progress
-from app.reports.export import csv_bytes, export_rows, xlsx_bytes
-from app.store.entries import delete_entry, log_entry, revise_entry
-from app.store.errors import NotFound
-from app.store.org import officer_by_badge
+from app.core.model import COUNT_FIELDS, EntryIn, EntryKind
+from app.core.model.clock import LOCAL_TZ
+from app.core.model.ids import stable_id
+from app.core.plans.progress import plan_progress
+from app.core.reports.export import csv_bytes, export_rows, xlsx_bytes
+from app.core.store.entries import delete_entry, log_entry, revise_entry
+from app.core.store.errors import NotFound
+from app.core.store.org import officer_by_badge
 
 KRASNIK_2024 = stable_id("plan", "krasnik", "2024-07-01")
 LUBARTOW_2024 = stable_id("plan", "lubartow", "2024-01-01")

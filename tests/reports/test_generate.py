@@ -6,14 +6,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.model import EntryKind
-from app.model.clock import to_local
-from app.model.ids import stable_id
-from app.plans.demo import place_id
-from app.plans.progress import plan_entries, plan_progress
-from app.reports.generate import generate_entries
-from app.store.errors import Conflict
-from app.store.plans import get_plan, list_plans
+from app.core.model import EntryKind
+from app.core.model.clock import to_local
+from app.core.model.ids import stable_id
+from app.core.plans.demo import place_id
+from app.core.plans.progress import plan_entries, plan_progress
+from app.core.reports.generate import generate_entries
+from app.core.store.errors import Conflict
+from app.core.store.plans import get_plan, list_plans
 
 KRASNIK_2024 = stable_id("plan", "krasnik", "2024-07-01")
 LUBARTOW_2024 = stable_id("plan", "lubartow", "2024-01-01")

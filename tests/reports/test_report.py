@@ -12,13 +12,13 @@ from docx import Document
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.model import COUNT_FIELDS, EntryKind
-from app.model.ids import stable_id
-from app.plans.progress import plan_entries, plan_progress
-from app.reports.docx import render_docx
-from app.reports.pdf import render_pdf
-from app.reports.report import Chart, Report, Table, build_report
-from app.store.plans import get_plan, read_plan
+from app.core.model import COUNT_FIELDS, EntryKind
+from app.core.model.ids import stable_id
+from app.core.plans.progress import plan_entries, plan_progress
+from app.core.reports.docx import render_docx
+from app.core.reports.pdf import render_pdf
+from app.core.reports.report import Chart, Report, Table, build_report
+from app.core.store.plans import get_plan, read_plan
 
 KRASNIK_2024 = stable_id("plan", "krasnik", "2024-07-01")
 LUBARTOW_2024 = stable_id("plan", "lubartow", "2024-01-01")
@@ -177,6 +177,6 @@ def test_report_of_a_plan_with_no_entries_yet(gsession: Session) -> None:
 
 
 def read_plan_ids(session: Session) -> list[str]:
-    from app.store.plans import list_plans
+    from app.core.store.plans import list_plans
 
     return [p.id for p in list_plans(session)]

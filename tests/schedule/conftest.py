@@ -13,7 +13,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from app.model import (
+from app.core.model import (
     ActionIn,
     Entry,
     EntryIn,
@@ -25,13 +25,13 @@ from app.model import (
     PlanIn,
     PlanStatus,
 )
-from app.model.clock import LOCAL_TZ
-from app.model.ids import stable_id
-from app.plans.demo import AREA_IDS, load_demo, place_id
-from app.schedule.service import Task, tasks_for_day
-from app.store.db import make_engine, migrate
-from app.store.entries import log_entry
-from app.store.plans import save_plan
+from app.core.model.clock import LOCAL_TZ
+from app.core.model.ids import stable_id
+from app.core.plans.demo import AREA_IDS, load_demo, place_id
+from app.core.schedule.service import Task, tasks_for_day
+from app.core.store.db import make_engine, migrate
+from app.core.store.entries import log_entry
+from app.core.store.plans import save_plan
 from tests.conftest import BACKENDS, _drop_pg_schema, _pg_schema_engine
 
 TODAY = date(2025, 3, 15)

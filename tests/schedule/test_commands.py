@@ -6,10 +6,10 @@ import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.model import EntryKind
-from app.plans.demo import load_demo
-from app.store.db import open_store, session_scope
+from app.cli.main import cli
+from app.core.model import EntryKind
+from app.core.plans.demo import load_demo
+from app.core.store.db import open_store, session_scope
 from tests.schedule.conftest import CHECK, LUBARTOW, TODAY, at, log
 
 runner = CliRunner()

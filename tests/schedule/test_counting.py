@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from app.model import Action, EntryKind, EntryRevision, Plan
-from app.schedule.counting import CountRange, count_ranges
-from app.schedule.service import entry_counts_for_action
-from app.schedule.windows import day_times
+from app.core.model import Action, EntryKind, EntryRevision, Plan
+from app.core.schedule.counting import CountRange, count_ranges
+from app.core.schedule.service import entry_counts_for_action
+from app.core.schedule.windows import day_times
 from tests.schedule.conftest import (
     CHECK,
     KRASNIK,

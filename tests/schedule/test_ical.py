@@ -7,12 +7,12 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event
 from sqlmodel import Session
 
-from app.i18n import set_language
-from app.model import Action, Plan
-from app.model.clock import LOCAL_TZ
-from app.schedule.ical import PRODID, plan_calendar
-from app.schedule.windows import due_days
-from app.store.errors import NotFound
+from app.core.i18n import set_language
+from app.core.model import Action, Plan
+from app.core.model.clock import LOCAL_TZ
+from app.core.schedule.ical import PRODID, plan_calendar
+from app.core.schedule.windows import due_days
+from app.core.store.errors import NotFound
 from tests.schedule.conftest import (
     CHECK,
     EARLY_DEADLINE,

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
-from app.model import EntryIn, EntryKind, Plan, PlanStatus
-from app.model.ids import stable_id
-from app.schedule.service import TaskMode, TaskStatus, tasks_for_day
-from app.store.entries import current_revision, delete_entry, revise_entry
+from app.core.model import EntryIn, EntryKind, Plan, PlanStatus
+from app.core.model.ids import stable_id
+from app.core.schedule.service import TaskMode, TaskStatus, tasks_for_day
+from app.core.store.entries import current_revision, delete_entry, revise_entry
 from tests.schedule.conftest import (
     CHECK,
     EARLY_DEADLINE,

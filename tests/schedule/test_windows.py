@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.model import Action, FrequencyUnit, Plan
-from app.schedule.windows import (
+from app.core.model import Action, FrequencyUnit, Plan
+from app.core.schedule.windows import (
     TaskMode,
     action_mode,
     crosses_midnight,

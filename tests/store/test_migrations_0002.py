@@ -9,13 +9,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from app.model import EntryIn, EntryRevision, OutboxItem
-from app.model.clock import utcnow
-from app.model.ids import stable_id
-from app.plans.demo import load_demo
-from app.store.db import migrate
-from app.store.entries import current_entries, delete_entry, log_entry, revise_entry
-from app.sync.versions import init_server_store
+from app.core.model import EntryIn, EntryRevision, OutboxItem
+from app.core.model.clock import utcnow
+from app.core.model.ids import stable_id
+from app.core.plans.demo import load_demo
+from app.core.store.db import migrate
+from app.core.store.entries import current_entries, delete_entry, log_entry, revise_entry
+from app.core.store.versions import init_server_store
 
 NEW_TABLES = {"api_token", "sync_device", "login_attempt", "sync_version"}
 
@@ -100,7 +100,7 @@ def migrate_down_and_up(engine) -> None:
     """The downgrade drops only the new tables; upgrading again restores them."""
     from alembic import command
 
-    from app.store.db import alembic_config
+    from app.core.store.db import alembic_config
 
     command.downgrade(alembic_config(engine), "0001")
     assert not NEW_TABLES & set(inspect(engine).get_table_names())

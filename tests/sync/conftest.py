@@ -14,19 +14,20 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.model import Unit
-from app.model.clock import utcnow
-from app.model.ids import stable_id
-from app.plans.demo import place_id
-from app.store.db import make_engine, migrate
-from app.store.org import officer_area_ids, officer_by_badge
-from app.sync import accounts, apply, local
-from app.sync.accounts import RateLimit
-from app.sync.client import SyncClient
-from app.sync.config import ServerConfig
-from app.sync.outputs import officer_out, unit_out
-from app.sync.schemas import TokenOut
-from app.sync.server import create_app
+from app.core.model import Unit
+from app.core.model.clock import utcnow
+from app.core.model.ids import stable_id
+from app.core.plans.demo import place_id
+from app.core.store.db import make_engine, migrate
+from app.core.store.org import officer_area_ids, officer_by_badge
+from app.core.sync.outputs import officer_out, unit_out
+from app.core.sync.schemas import TokenOut
+from app.device.sync import apply, local
+from app.device.sync.client import SyncClient
+from app.server import accounts
+from app.server.accounts import RateLimit
+from app.server.config import ServerConfig
+from app.server.server import create_app
 
 BASE_URL = "http://rejon.test"
 OFFICER = "100301"  # Lubartów, area 3
@@ -40,8 +41,8 @@ KRASNIK_PLACE = place_id("emeryci")
 
 def current_plan(key: str) -> str:
     """The demo's renewed (approved) plan of 'lubartow' or 'krasnik'."""
-    from app.model.clock import local_today
-    from app.plans.demo import half_year
+    from app.core.model.clock import local_today
+    from app.core.plans.demo import half_year
 
     return stable_id("plan", key, str(half_year(local_today())[0]))
 
@@ -180,9 +181,9 @@ def make_device(
 
 def log_local(client: SyncClient, **overrides: object) -> str:
     """Log an entry on the device (queued in its outbox); returns the entry id."""
-    from app.model import EntryIn
-    from app.store.db import session_scope
-    from app.store.entries import log_entry
+    from app.core.model import EntryIn
+    from app.core.store.db import session_scope
+    from app.core.store.entries import log_entry
 
     content = entry_content(**overrides)
     with session_scope(client.engine) as session:
@@ -199,9 +200,9 @@ def log_local(client: SyncClient, **overrides: object) -> str:
 
 def edit_local(client: SyncClient, entry_id: str, **overrides: object) -> None:
     """Edit an entry on the device (a new revision, queued in its outbox)."""
-    from app.model import EntryIn
-    from app.store.db import session_scope
-    from app.store.entries import revise_entry
+    from app.core.model import EntryIn
+    from app.core.store.db import session_scope
+    from app.core.store.entries import revise_entry
 
     with session_scope(client.engine) as session:
         revise_entry(
@@ -217,7 +218,7 @@ def snapshot(engine: Engine, entry_ids: set[str] | None = None) -> dict[str, tup
     """Entries as comparable values: head state and every revision with its content."""
     from sqlmodel import select
 
-    from app.model import Entry, EntryRevision
+    from app.core.model import Entry, EntryRevision
 
     result: dict[str, tuple] = {}
     with Session(engine) as session:

@@ -10,16 +10,16 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from app.model import Entry, EntryIn, EntryRevision, OutboxItem, Plan, PlanStatus
-from app.plans.demo import DEMO_PASSWORD, load_demo
-from app.store.db import session_scope
-from app.store.entries import delete_entry
-from app.store.plans import save_plan
-from app.sync import client as client_module
-from app.sync import local
-from app.sync.backoff import Backoff
-from app.sync.client import SignInRequired, SyncClient
-from app.sync.outputs import stored_plan_input
+from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem, Plan, PlanStatus
+from app.core.plans.demo import DEMO_PASSWORD, load_demo
+from app.core.store.db import session_scope
+from app.core.store.entries import delete_entry
+from app.core.store.plans import save_plan
+from app.core.sync.outputs import stored_plan_input
+from app.device.sync import client as client_module
+from app.device.sync import local
+from app.device.sync.backoff import Backoff
+from app.device.sync.client import SignInRequired, SyncClient
 from tests.sync.conftest import (
     BASE_URL,
     KRASNIK_PLACE,
@@ -127,7 +127,7 @@ async def test_conflicts_and_refusals_are_kept_locally(make_device, demo_engine,
 
     good_before = log_local(phone)
     clash = taken["entry_id"]
-    from app.store.entries import log_entry
+    from app.core.store.entries import log_entry
 
     with session_scope(phone.engine) as session:
         log_entry(
@@ -229,7 +229,7 @@ async def test_sign_in_sign_out(make_device, demo_engine):
 async def test_background_loop_backs_off_while_offline(device_template, tmp_path):
     import shutil
 
-    from app.store.db import make_engine
+    from app.core.store.db import make_engine
 
     calls = 0
 

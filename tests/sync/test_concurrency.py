@@ -10,14 +10,14 @@ import uuid
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.model import Entry, EntryRevision, SyncDevice
-from app.model.ids import stable_id
-from app.store.org import officer_by_badge
-from app.sync import push
-from app.sync.push import push_and_commit
-from app.sync.schemas import PushIn, PushOut
-from app.sync.scope import Scope, scope_for
-from app.sync.versions import init_server_store
+from app.core.model import Entry, EntryRevision, SyncDevice
+from app.core.model.ids import stable_id
+from app.core.store.org import officer_by_badge
+from app.core.store.versions import init_server_store
+from app.core.sync.schemas import PushIn, PushOut
+from app.server import push
+from app.server.push import push_and_commit
+from app.server.scope import Scope, scope_for
 from tests.sync.conftest import OFFICER, mutation
 
 RACERS = 6

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
-from app.model import Entry, EntryIn, EntryRevision, OutboxItem
-from app.store.db import session_scope
-from app.store.entries import delete_entry, log_entry, revise_entry
-from app.sync import local
-from app.sync.client import SyncClient
+from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem
+from app.core.store.db import session_scope
+from app.core.store.entries import delete_entry, log_entry, revise_entry
+from app.device.sync import local
+from app.device.sync.client import SyncClient
 from tests.sync.conftest import OFFICER, SUPERVISOR, entry_content, snapshot
 
 

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from app.model import Entry, EntryIn, EntryRevision, SyncDevice
-from app.store.db import make_engine, session_scope
-from app.store.entries import log_entry
-from app.sync import apply, local, push
-from app.sync.client import SyncClient
+from app.core.model import Entry, EntryIn, EntryRevision, SyncDevice
+from app.core.store.db import make_engine, session_scope
+from app.core.store.entries import log_entry
+from app.device.sync import apply, local
+from app.device.sync.client import SyncClient
+from app.server import push
 from tests.sync.conftest import OFFICER, edit_local, entry_content, log_local, snapshot
 
 

@@ -25,16 +25,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
-from app.model import Action, EntryIn, EntryRevision, Place, Plan, Role, ServiceArea
-from app.model.clock import local_today, utcnow
-from app.model.limits import MAX_FUTURE, PLAN_GRACE, PLAN_MAX_AHEAD, PLAN_MAX_SPAN
-from app.plans.demo import DEMO_PASSWORD
-from app.store.entries import log_entry
-from app.store.org import officer_area_ids, officer_by_badge
-from app.sync import accounts, apply
-from app.sync.config import ServerConfig
-from app.sync.schemas import ChangesOut
-from app.sync.server import create_app
+from app.core.model import Action, EntryIn, EntryRevision, Place, Plan, Role, ServiceArea
+from app.core.model.clock import local_today, utcnow
+from app.core.model.limits import MAX_FUTURE, PLAN_GRACE, PLAN_MAX_AHEAD, PLAN_MAX_SPAN
+from app.core.plans.demo import DEMO_PASSWORD
+from app.core.store.entries import log_entry
+from app.core.store.org import officer_area_ids, officer_by_badge
+from app.core.sync.schemas import ChangesOut
+from app.device.sync import apply
+from app.server import accounts
+from app.server.config import ServerConfig
+from app.server.server import create_app
 from tests.sync.conftest import (
     ADMIN,
     BASE_URL,
@@ -586,8 +587,8 @@ def test_serve_believes_proxy_headers_only_from_configured_proxies(monkeypatch, 
     """``rejon serve``: proxy headers off unless proxies are named; /docs only with --docs."""
     import uvicorn
 
-    from app.cli import cli
-    from app.sync.config import DB_URL_ENV, DOCS_ENV, TOKEN_DAYS_ENV
+    from app.cli.main import cli
+    from app.server.config import DB_URL_ENV, DOCS_ENV, TOKEN_DAYS_ENV
 
     for name in (DB_URL_ENV, DOCS_ENV, TOKEN_DAYS_ENV):  # restored after the test
         monkeypatch.setenv(name, "")
@@ -607,7 +608,7 @@ def test_serve_believes_proxy_headers_only_from_configured_proxies(monkeypatch, 
 
 @pytest.fixture
 def roomy_limits(demo_engine: Engine) -> FastAPI:
-    from app.sync.accounts import RateLimit
+    from app.server.accounts import RateLimit
 
     limits = RateLimit(per_badge_and_address=2, per_badge=4, per_address=3)
     return create_app(demo_engine, ServerConfig(rate_limit=limits))

@@ -12,14 +12,14 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from app.model import Entry, EntryIn, EntryRevision, Officer, OutboxItem, Place, PlaceIn
-from app.model.enums import Resolution
-from app.store.db import session_scope
-from app.store.org import officer_area_ids
-from app.store.places import save_place
-from app.sync import local
-from app.sync.client import SyncClient
-from app.sync.schemas import REFUSAL_HEADER, RefusalCode
+from app.core.model import Entry, EntryIn, EntryRevision, Officer, OutboxItem, Place, PlaceIn
+from app.core.model.enums import Resolution
+from app.core.store.db import session_scope
+from app.core.store.org import officer_area_ids
+from app.core.store.places import save_place
+from app.core.sync.schemas import REFUSAL_HEADER, RefusalCode
+from app.device.sync import local
+from app.device.sync.client import SyncClient
 from tests.sync.conftest import (
     BASE_URL,
     KRASNIK_PLACE,
@@ -80,7 +80,7 @@ def foreign_place_on_device(client: SyncClient, server_engine) -> str:
 
 def add_place_on_device(client: SyncClient, name: str, lat: float, lon: float) -> str:
     """What the app does for "Dodaj nowe miejsce tutaj": the place, queued for sync."""
-    from app.ui.services import add_place
+    from app.device.ui.services import add_place
 
     with Session(client.engine) as session:
         officer = session.get(Officer, local.signed_in_officer_id(session))

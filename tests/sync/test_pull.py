@@ -6,7 +6,7 @@ import threading
 
 from sqlmodel import Session, col, select
 
-from app.model import (
+from app.core.model import (
     Action,
     EntryIn,
     EntryRevision,
@@ -18,14 +18,15 @@ from app.model import (
     ServiceArea,
     Unit,
 )
-from app.model.ids import new_id, stable_id
-from app.plans.demo import AREA_IDS, UNITS
-from app.store.entries import log_entry
-from app.store.plans import save_plan
-from app.sync import accounts, apply
-from app.sync.outputs import stored_plan_input
-from app.sync.schemas import ChangesOut
-from app.sync.versions import current_version
+from app.core.model.ids import new_id, stable_id
+from app.core.plans.demo import AREA_IDS, UNITS
+from app.core.store.entries import log_entry
+from app.core.store.plans import save_plan
+from app.core.store.versions import current_version
+from app.core.sync.outputs import stored_plan_input
+from app.core.sync.schemas import ChangesOut
+from app.device.sync import apply
+from app.server import accounts
 from tests.sync.conftest import OFFICER, SUPERVISOR, entry_content, mutation, token_for
 
 PULLED = (Unit, ServiceArea, Officer, Place, Plan, EntryRevision)

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlmodel import Session, func, select
 
-from app.model import Entry, EntryRevision, SyncDevice
-from app.model.clock import utcnow
+from app.core.model import Entry, EntryRevision, SyncDevice
+from app.core.model.clock import utcnow
 from tests.sync.conftest import OFFICER, entry_content, mutation, token_for
 
 

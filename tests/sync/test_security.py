@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from app.model import ApiToken, Entry, EntryRevision, Officer, Plan, PlanStatus
-from app.model.ids import stable_id
-from app.plans.demo import ACCOUNTS, AREA_IDS, AREA_NUMBERS, DEMO_PASSWORD, area_id
-from app.store.org import officer_by_badge
-from app.sync import accounts
+from app.core.model import ApiToken, Entry, EntryRevision, Officer, Plan, PlanStatus
+from app.core.model.ids import stable_id
+from app.core.plans.demo import ACCOUNTS, AREA_IDS, AREA_NUMBERS, DEMO_PASSWORD, area_id
+from app.core.store.org import officer_by_badge
+from app.server import accounts
 from tests.sync.conftest import (
     ADMIN,
     KRASNIK_PLACE,

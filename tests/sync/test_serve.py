@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.plans.demo import DEMO_PASSWORD
-from app.store.db import make_engine
-from app.sync.client import SyncClient
+from app.cli.main import cli
+from app.core.plans.demo import DEMO_PASSWORD
+from app.core.store.db import make_engine
+from app.device.sync.client import SyncClient
 from tests.conftest import database_url
 from tests.sync.conftest import OFFICER, SUPERVISOR, log_local, sign_in_directly, snapshot
 

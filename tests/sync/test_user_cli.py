@@ -6,11 +6,11 @@ import httpx
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.store.db import open_store
-from app.store.org import officer_by_badge
-from app.sync.server import create_app
-from app.sync.versions import init_server_store
+from app.cli.main import cli
+from app.core.store.db import open_store
+from app.core.store.org import officer_by_badge
+from app.core.store.versions import init_server_store
+from app.server.server import create_app
 
 runner = CliRunner()
 

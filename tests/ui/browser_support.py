@@ -18,9 +18,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlmodel import Session, select
 
-from app.model import Entry, EntryIn, EntryRevision, OutboxItem
-from app.plans.demo import PLACES
-from app.store.db import make_engine
+from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem
+from app.core.plans.demo import PLACES
+from app.core.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -29,7 +29,7 @@ DAY = "2026-11-18"
 NIVEA = PLACES["nivea"]
 PASSWORD = "rejon-demo"
 TIMEOUT = 20_000
-REJON = (sys.executable, "-c", "from app.cli import main; main()")
+REJON = (sys.executable, "-c", "from app.cli.main import main; main()")
 
 
 def free_port() -> int:

@@ -12,14 +12,14 @@ import pytest
 from flet_harness import FletHarness
 from sqlalchemy.engine import Engine
 
-from app.model.clock import LOCAL_TZ
-from app.model.ids import stable_id
-from app.plans.demo import PLACES, place_id
-from app.store.db import make_engine, session_scope
-from app.store.settings import set_setting
-from app.ui import state as keys
-from app.ui.app import make_main
-from app.ui.bootstrap import open_local_store
+from app.core.model.clock import LOCAL_TZ
+from app.core.model.ids import stable_id
+from app.core.plans.demo import PLACES, place_id
+from app.core.store.db import make_engine, session_scope
+from app.core.store.settings import set_setting
+from app.device.ui import state as keys
+from app.device.ui.app import make_main
+from app.device.ui.bootstrap import open_local_store
 
 DAY = date(2026, 11, 18)
 """A Wednesday inside the demo's renewed half-year."""
@@ -108,5 +108,5 @@ def _no_handler_fails_unnoticed(
     yield
     if request.node.get_closest_marker("handler_error_expected"):
         return
-    failed = [r.getMessage() for r in caplog.records if r.name == "app.ui.app"]
+    failed = [r.getMessage() for r in caplog.records if r.name == "app.device.ui.app"]
     assert not failed, f"a handler failed: {failed}"

@@ -25,9 +25,9 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, Page, expect
 
-from app.model.ids import stable_id
-from app.plans.demo import PLACES
-from app.reports.generate import DEVICE_ID as GENERATOR
+from app.core.model.ids import stable_id
+from app.core.plans.demo import PLACES
+from app.core.reports.generate import DEVICE_ID as GENERATOR
 
 pytestmark = pytest.mark.e2e
 

@@ -2,9 +2,9 @@
 
 from conftest import CHECK_ACTION, NIVEA_ID
 
-from app.reports.generate import DEVICE_ID as GENERATOR
-from app.store.db import session_scope
-from app.store.entries import current_entries, entry_history
+from app.core.reports.generate import DEVICE_ID as GENERATOR
+from app.core.store.db import session_scope
+from app.core.store.entries import current_entries, entry_history
 
 
 def stored(engine):

@@ -3,11 +3,11 @@
 import flet as ft
 from conftest import CHECK_ACTION, LUBARTOW_PLAN, NIVEA, NIVEA_ID, geo_denied, geo_fakes
 
-from app.plans.demo import place_id
-from app.reports.generate import DEVICE_ID as GENERATOR
-from app.store.db import session_scope
-from app.store.entries import current_entries, entry_history
-from app.store.places import list_places
+from app.core.plans.demo import place_id
+from app.core.reports.generate import DEVICE_ID as GENERATOR
+from app.core.store.db import session_scope
+from app.core.store.entries import current_entries, entry_history
+from app.core.store.places import list_places
 
 
 def stored(engine):

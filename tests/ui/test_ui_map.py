@@ -6,14 +6,14 @@ import flet_map as fmap
 from conftest import CHECK_ACTION, DAY, NIVEA, NIVEA_ID, OFFICER, SUPERVISOR, geo_fakes
 from sqlmodel import select
 
-from app.model import Officer, ServiceArea
-from app.reports.generate import DEVICE_ID as GENERATOR
-from app.store.db import session_scope
-from app.store.entries import current_entries
-from app.store.places import list_places
-from app.store.settings import get_setting
-from app.ui import services
-from app.ui import state as keys
+from app.core.model import Officer, ServiceArea
+from app.core.reports.generate import DEVICE_ID as GENERATOR
+from app.core.store.db import session_scope
+from app.core.store.entries import current_entries
+from app.core.store.places import list_places
+from app.core.store.settings import get_setting
+from app.device.ui import services
+from app.device.ui import state as keys
 
 FAR_AWAY = (51.30, 22.30)
 """Kilometres from every place of the demo."""
@@ -131,7 +131,7 @@ async def test_a_tile_address_is_checked_stored_and_used(app, ui_engine):
 
 
 def test_the_tile_address_comes_from_the_environment(ui_engine, monkeypatch):
-    from app.config import get_settings
+    from app.core.config import get_settings
 
     monkeypatch.setenv("REJON_TILE_URL", "https://kafelki.kpp.example/{z}/{x}/{y}.png")
     get_settings.cache_clear()

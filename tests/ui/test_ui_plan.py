@@ -5,10 +5,10 @@ import re
 import flet_charts as fch
 from conftest import CHECK_ACTION, DAY, LUBARTOW_PLAN, OFFICER, SUPERVISOR, geo_fakes
 
-from app.model import Officer
-from app.plans.demo import demo_plans
-from app.store.db import session_scope
-from app.ui import services
+from app.core.model import Officer
+from app.core.plans.demo import demo_plans
+from app.core.store.db import session_scope
+from app.device.ui import services
 
 
 async def test_plan_shows_the_five_sections_and_actions(app):

@@ -3,9 +3,9 @@
 import pytest
 from conftest import SUPERVISOR
 
-from app.model import PlanStatus
-from app.store.db import session_scope
-from app.store.plans import list_plans, read_plan
+from app.core.model import PlanStatus
+from app.core.store.db import session_scope
+from app.core.store.plans import list_plans, read_plan
 
 
 def plans_titled(engine, title):
@@ -127,8 +127,8 @@ async def test_edit_submit_then_supervisor_returns_and_approves(app, app_factory
 async def test_an_imported_draft_opens_in_the_editor_and_is_submitted(app, ui_engine):
     from pathlib import Path
 
-    from app.plans.drafts import save_draft
-    from app.plans.importer import import_file
+    from app.core.plans.drafts import save_draft
+    from app.core.plans.importer import import_file
 
     sample = Path(__file__).resolve().parents[3] / "shared" / "plans" / "000_22956f2d2e43d89d.txt"
     if not sample.exists():

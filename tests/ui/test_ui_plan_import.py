@@ -10,9 +10,9 @@ import flet as ft
 from conftest import OFFICER, SUPERVISOR
 from fpdf import FPDF
 
-from app.model import PlanStatus
-from app.store.db import session_scope
-from app.store.plans import list_plans, read_plan
+from app.core.model import PlanStatus
+from app.core.store.db import session_scope
+from app.core.store.plans import list_plans, read_plan
 
 LUBARTOW_PLAN = """Plan działania priorytetowego
 dla rejonu służbowego nr 3
@@ -161,10 +161,10 @@ async def test_a_cancelled_dialog_changes_nothing(app):
 
 
 def test_a_picked_document_is_only_ever_its_officers(ui_engine):
-    from app.model import Officer
-    from app.ui.plan_import import current_import
-    from app.ui.services import import_document
-    from app.ui.state import AppState
+    from app.core.model import Officer
+    from app.device.ui.plan_import import current_import
+    from app.device.ui.services import import_document
+    from app.device.ui.state import AppState
 
     with session_scope(ui_engine) as session:
         officer = session.get(Officer, OFFICER)
@@ -179,8 +179,8 @@ def test_a_picked_document_is_only_ever_its_officers(ui_engine):
 
 
 async def test_in_english_the_import_and_its_warnings_are_english(app_factory, ui_engine):
-    from app.store.settings import set_setting
-    from app.ui import state as keys
+    from app.core.store.settings import set_setting
+    from app.device.ui import state as keys
 
     with session_scope(ui_engine) as session:
         set_setting(session, keys.SETTING_LANGUAGE, "en")

@@ -2,9 +2,9 @@
 
 from conftest import CHECK_ACTION
 
-from app.store.db import session_scope
-from app.store.settings import get_setting
-from app.ui import state as keys
+from app.core.store.db import session_scope
+from app.core.store.settings import get_setting
+from app.device.ui import state as keys
 
 
 async def test_switch_to_english_and_back(app, ui_engine):
@@ -57,7 +57,7 @@ async def test_sync_now_without_a_service_says_so(app):
 async def test_sync_now_reports_what_was_sent(app_factory):
     from types import SimpleNamespace
 
-    from app.sync.client import SyncState
+    from app.device.sync.client import SyncState
 
     class FakeSync:
         def state(self):

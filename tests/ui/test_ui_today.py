@@ -3,13 +3,13 @@
 import flet as ft
 from conftest import CHECK_ACTION, DAY, NOW, OFFICER
 
-from app.model import Action
-from app.model.ids import stable_id
-from app.schedule.service import tasks_for_day
-from app.store.db import session_scope
-from app.store.entries import current_entries
-from app.store.settings import get_setting
-from app.ui import state as keys
+from app.core.model import Action
+from app.core.model.ids import stable_id
+from app.core.schedule.service import tasks_for_day
+from app.core.store.db import session_scope
+from app.core.store.entries import current_entries
+from app.core.store.settings import get_setting
+from app.device.ui import state as keys
 
 REQUEST_ACTION = stable_id("action", "lubartow", "2026-07-01", "request")
 
@@ -70,8 +70,8 @@ async def test_nothing_due_outside_any_plan(app_factory, ui_engine):
 
     from flet_harness import FletHarness
 
-    from app.model.clock import LOCAL_TZ
-    from app.ui.app import make_main
+    from app.core.model.clock import LOCAL_TZ
+    from app.device.ui.app import make_main
 
     later = datetime.combine(DAY.replace(year=2031), time(10), LOCAL_TZ)
     app_factory()  # signs the officer in
@@ -84,7 +84,7 @@ async def test_nothing_due_outside_any_plan(app_factory, ui_engine):
 async def test_sync_badge_counts_waiting_changes_and_offline(app_factory):
     class FakeSync:
         def state(self):
-            from app.sync.client import Failure, SyncState
+            from app.device.sync.client import Failure, SyncState
 
             return SyncState(
                 pending=3,

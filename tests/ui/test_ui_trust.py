@@ -9,14 +9,14 @@ import pytest
 from conftest import CHECK_ACTION, DAY, NIVEA, NOW, OFFICER
 from flet.messaging.protocol import MessageAction
 
-from app.model import EntryIn, EntryKind, OutboxItem
-from app.model.clock import fixed_day_clock, to_utc, utcnow
-from app.reports.generate import DEVICE_ID as GENERATOR
-from app.store.db import session_scope
-from app.store.entries import current_entries, entry_history, log_entry
-from app.sync.client import Failure, SyncState
-from app.sync.schemas import RefusalCode
-from app.ui import services
+from app.core.model import EntryIn, EntryKind, OutboxItem
+from app.core.model.clock import fixed_day_clock, to_utc, utcnow
+from app.core.reports.generate import DEVICE_ID as GENERATOR
+from app.core.store.db import session_scope
+from app.core.store.entries import current_entries, entry_history, log_entry
+from app.core.sync.schemas import RefusalCode
+from app.device.sync.client import Failure, SyncState
+from app.device.ui import services
 
 
 def stored(engine):
@@ -102,7 +102,7 @@ async def test_a_failing_handler_ends_in_a_polish_message_not_a_crash(app, caplo
     assert not crashed
     assert "Coś poszło nie tak" in app.toast("error").content.value
     assert app.find("server-url")  # the screen is still there
-    assert [r.getMessage() for r in caplog.records if r.name == "app.ui.app"]
+    assert [r.getMessage() for r in caplog.records if r.name == "app.device.ui.app"]
 
 
 async def test_history_shows_refused_entries_with_the_reason_and_resend(app, ui_engine):
@@ -181,7 +181,7 @@ async def test_a_demonstration_day_after_the_real_date_saves(app_factory, ui_eng
     from conftest import geo_fakes, sign_in
     from flet_harness import FletHarness
 
-    from app.ui.app import make_main
+    from app.device.ui.app import make_main
 
     later = (utcnow() + timedelta(days=30)).date()
     sign_in(ui_engine, OFFICER)

@@ -16,15 +16,15 @@ from conftest import CHECK_ACTION, NOW, OFFICER, geo_fakes
 from flet_harness import FletHarness
 from sqlalchemy.engine import Engine
 
-from app.model.clock import utcnow
-from app.store.db import make_engine, session_scope
-from app.store.entries import pending_outbox
-from app.store.settings import get_setting, set_setting
-from app.sync import local
-from app.sync.server import create_app
-from app.ui import state as keys
-from app.ui.app import make_web_main
-from app.ui.devices import DEVICE_KEY, WebDevices, parse_key
+from app.core.model.clock import utcnow
+from app.core.store.db import make_engine, session_scope
+from app.core.store.entries import pending_outbox
+from app.core.store.settings import get_setting, set_setting
+from app.device.sync import local
+from app.device.ui import state as keys
+from app.device.ui.app import make_web_main
+from app.device.ui.devices import DEVICE_KEY, WebDevices, parse_key
+from app.server.server import create_app
 
 SERVICE = "http://rejon.test"
 PASSWORD = "rejon-demo"
@@ -315,7 +315,7 @@ async def test_the_phone_keeps_its_one_device(app_factory, ui_engine):
 async def test_a_password_the_service_no_longer_takes_signs_the_device_out(web, service_engine):
     from sqlmodel import Session
 
-    from app.sync.accounts import disable_user
+    from app.server.accounts import disable_user
 
     storage: dict = {}
     async with web["browser"](storage) as h:
@@ -353,7 +353,7 @@ async def test_settings_belong_to_one_browser(web):
 async def test_the_last_tab_closing_sends_what_waits(web, service_engine):
     from sqlmodel import select
 
-    from app.model import Entry
+    from app.core.model import Entry
 
     storage: dict = {}
     registry = web["registry"]

@@ -6,11 +6,11 @@ import httpx
 from babel.messages.extract import extract_from_dir
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.i18n import gettext
-from app.ui.commands import build_asgi
+from app.cli.main import cli
+from app.cli.run import build_asgi
+from app.core.i18n import gettext
 
-UI = Path(__file__).resolve().parents[2] / "app" / "ui"
+UI = Path(__file__).resolve().parents[2] / "app" / "device" / "ui"
 
 
 async def test_run_serves_the_app_and_the_sync_service_in_one_process(tmp_path):

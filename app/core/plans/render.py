@@ -1,0 +1,91 @@
+"""A plan's five sections as plain text (CLI), in the current language."""
+
+from sqlmodel import Session
+
+from app.core.i18n import fmt_date, translator
+from app.core.i18n.labels import (
+    criterion_label,
+    frequency_label,
+    kind_label,
+    measure_label,
+    status_label,
+    weekday_label,
+)
+from app.core.model import Action, Officer, Plan, ServiceArea, Unit
+from app.core.store.plans import PlanDocument
+
+_ = translator("core")
+
+
+def action_when(action: Action, plan: Plan) -> str:
+    """'do 31 gru 2024', '1 mar 2024 – 30 cze 2024, godz. 07:00–22:00, 2× w tygodniu'."""
+    parts = []
+    if action.deadline and action.end_date:
+        parts.append(_("by {date}", date=fmt_date(action.end_date)))
+    elif action.start_date or action.end_date:
+        start = fmt_date(action.start_date or plan.period_start)
+        end = fmt_date(action.end_date or plan.period_end)
+        parts.append(_("{start} – {end}", start=start, end=end))
+    else:
+        parts.append(_("whole period"))
+    if action.time_from and action.time_to:
+        parts.append(
+            _(
+                "hours {start}–{end}",
+                start=f"{action.time_from:%H:%M}",
+                end=f"{action.time_to:%H:%M}",
+            )
+        )
+    if action.weekdays:
+        parts.append(", ".join(weekday_label(d) for d in action.weekdays))
+    if action.freq_times and action.freq_per:
+        parts.append(frequency_label(action.freq_times, action.freq_per))
+    return ", ".join(parts)
+
+
+def criterion_summary(plan: Plan) -> str:
+    measures = " + ".join(measure_label(m) for m in plan.criterion_measures)
+    if plan.criterion_kind == "qualitative":
+        return criterion_label(plan.criterion_kind)
+    if plan.criterion_kind == "reduce_by_percent":
+        return f"{measures}: −{plan.criterion_target}%"
+    return f"{measures}: ≥ {plan.criterion_target}"
+
+
+def plan_as_text(session: Session, doc: PlanDocument) -> str:
+    plan = doc.plan
+    area = session.get(ServiceArea, plan.area_id)
+    unit = session.get(Unit, area.unit_id) if area else None
+    officer = session.get(Officer, plan.officer_id)
+    lines = [
+        f"{_('Plan of priority action')} — {plan.title}",
+        f"{_('Service area no. {number}', number=area.number_text if area else '?')}"
+        + (f", {unit.name}" if unit else ""),
+        _("Officer: {name}", name=officer.name if officer else "?"),
+        _(
+            "Period: {start} – {end}",
+            start=fmt_date(plan.period_start),
+            end=fmt_date(plan.period_end),
+        ),
+        _("Status: {status}", status=status_label(plan.status)),
+        f"id: {plan.id}",
+        "",
+        _("1. The diagnosed threat in the service area"),
+        plan.threat,
+    ]
+    if plan.diagnosis:
+        lines.append(_("How diagnosed: {text}", text=plan.diagnosis))
+    lines += ["", _("2. The goal to achieve"), plan.goal]
+    lines.append(_("Criterion: {text}", text=criterion_summary(plan)))
+    if plan.criterion_text:
+        lines.append(f"  „{plan.criterion_text}”")
+    lines += ["", _("3. Actions with their dates")]
+    for number, action in enumerate(doc.actions, start=1):
+        lines.append(
+            f"{number}) [{kind_label(action.kind)}] {action.text} — {action_when(action, plan)}"
+        )
+    lines += ["", _("4. Partners and their tasks")]
+    lines += [f"{n}) {p.name} — {p.tasks}" for n, p in enumerate(doc.partners, start=1)]
+    lines += ["", _("5. How the community is informed")]
+    lines += [f"- {c.text}" for c in doc.channels]
+    return "\n".join(lines)

@@ -1,0 +1,219 @@
+"""Historia: the officer's entries by day; edit (a new revision), delete (a tombstone), repeat."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import flet as ft
+
+from app.core.i18n import fmt_date, fmt_number, translator
+from app.core.i18n.labels import kind_label, refusal_label
+from app.core.model import COUNT_FIELDS, EntryRevision, Place
+from app.core.model.clock import to_local
+from app.device.ui import controls, services
+from app.device.ui.log import COUNTER_LABELS
+from app.device.ui.shell import Shell, route_for
+
+_ = translator("ui")
+DAYS_SHOWN = 60
+
+
+def counts_text(entry: EntryRevision) -> str:
+    parts = [
+        f"{_(COUNTER_LABELS[name])}: {fmt_number(getattr(entry, name))}"
+        for name in COUNT_FIELDS
+        if getattr(entry, name)
+    ]
+    return " · ".join(parts)
+
+
+def entry_card(
+    shell: Shell,
+    entry: EntryRevision,
+    places: dict[str, Place],
+    actions: dict[str, str],
+    *,
+    waiting: bool = False,
+    unsent: services.Unsent | None = None,
+) -> ft.Control:
+    eid = entry.entry_id
+
+    async def edit(_event: ft.ControlEvent) -> None:
+        await shell.go(route_for("/log", entry=eid))
+
+    async def repeat(_event: ft.ControlEvent) -> None:
+        await shell.go(route_for("/log", copy=eid))
+
+    def ask_delete(_event: ft.ControlEvent) -> None:
+        async def delete() -> None:
+            officer = shell.state.officer
+            assert officer is not None
+            done = await asyncio.to_thread(
+                services.delete, shell.state.engine, officer.id, shell.state.device_id, eid
+            )
+            await shell.refresh()
+            if done:
+                shell.toast(_("Entry deleted."), undo=lambda: shell.undo_delete(eid), key="deleted")
+                shell.follow_sync()
+            else:
+                shell.toast(_("This entry was already deleted."), key="deleted")
+            shell.page.update()
+
+        shell.confirm(
+            _("Delete this entry?"),
+            _("It disappears from your log and reports; its history is kept."),
+            _("Delete"),
+            delete,
+            key="delete",
+            icon=ft.Icons.DELETE,
+        )
+
+    local = to_local(entry.occurred_at)
+    when = f"{local:%H:%M}"
+    if unsent is not None:  # listed apart from its day: the day belongs in the title
+        when = f"{fmt_date(local.date(), 'medium')}, {when}"
+    lines: list[ft.Control] = [
+        ft.Text(
+            f"{when} · {kind_label(entry.kind)}",
+            size=17,
+            weight=ft.FontWeight.W_600,
+            key=f"entry-{eid}",
+        )
+    ]
+    place = places.get(entry.place_id) if entry.place_id else None
+    lines.append(controls.muted(place.name if place else _("No place")))
+    if entry.action_id and entry.action_id in actions:
+        lines.append(controls.muted(actions[entry.action_id], size=13))
+    counts = counts_text(entry)
+    if counts:
+        lines.append(ft.Text(counts, size=15))
+    if entry.note:
+        lines.append(ft.Text(entry.note, size=15, italic=True))
+    flags = []
+    if entry.lat is None:
+        flags.append(_("no GPS position"))
+    elif entry.gps_poor:
+        flags.append(_("poor GPS accuracy"))
+    if entry.seq > 1:
+        flags.append(_("edited"))
+    if waiting:
+        flags.append(_("waiting to be sent"))
+    if flags:
+        lines.append(controls.muted(" · ".join(flags), size=13))
+    if unsent is not None:
+        lines += unsent_lines(shell, unsent)
+    buttons = [
+        controls.action_button(_("Edit"), edit, key=f"edit-{eid}", kind="outlined", expand=True)
+    ]
+    if not entry.deleted:
+        buttons += [
+            controls.action_button(
+                _("Repeat"), repeat, key=f"repeat-{eid}", kind="outlined", expand=True
+            ),
+            controls.action_button(
+                _("Delete"), ask_delete, key=f"delete-{eid}", kind="outlined", expand=True
+            ),
+        ]
+    if unsent is None or not entry.deleted:
+        lines.append(ft.Row(buttons, spacing=6))
+    return controls.card(*lines, identifier=f"entry-{eid}")
+
+
+def unsent_lines(shell: Shell, unsent: services.Unsent) -> list[ft.Control]:
+    """Why the service did not store the entry, and what the officer can do about it."""
+    eid = unsent.entry.entry_id
+    reason = refusal_label(unsent.code)
+    what = _("deleting it") if unsent.entry.deleted else _("this version")
+    text = _("Not sent ({what}): {reason}.", what=what, reason=reason)
+
+    async def settle(service: Callable[..., None], message: str, key: str) -> None:
+        """Resend or give up the unsent change, then show the result."""
+        officer = shell.state.officer
+        assert officer is not None
+        engine, device_id = shell.state.engine, shell.state.device_id
+        await asyncio.to_thread(service, engine, officer.id, device_id, unsent.mutation_id)
+        await shell.refresh()
+        shell.toast(message, key=key)
+        if service is services.resend:
+            shell.follow_sync()
+        shell.page.update()
+
+    async def resend(_event: ft.ControlEvent) -> None:
+        await settle(services.resend, _("Queued to be sent again."), "resent")
+
+    def ask_discard(_event: ft.ControlEvent) -> None:
+        async def discard() -> None:
+            message = _("Given up: the entry is as the unit's store has it.")
+            await settle(services.discard, message, "discarded")
+
+        shell.confirm(
+            _("Give up this change?"),
+            _(
+                "It will not be sent. On this phone the entry returns to what the unit's "
+                "store holds (or disappears if the store never had it). This is recorded."
+            ),
+            _("Give up"),
+            discard,
+            key="discard",
+            icon=ft.Icons.DELETE_FOREVER,
+        )
+
+    return [
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.ERROR, color=controls.ALERT_COLOR, size=20),
+                ft.Text(
+                    text,
+                    color=controls.ALERT_COLOR,
+                    size=15,
+                    weight=ft.FontWeight.W_600,
+                    expand=True,
+                    key=f"unsent-{eid}",
+                ),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
+        ft.Row(
+            [
+                controls.action_button(
+                    _("Send again"), resend, key=f"resend-{eid}", icon=ft.Icons.SEND, expand=True
+                ),
+                controls.action_button(
+                    _("Give up"), ask_discard, key=f"discard-{eid}", kind="outlined", expand=True
+                ),
+            ],
+            spacing=6,
+        ),
+    ]
+
+
+async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
+    state = shell.state
+    officer = state.officer
+    assert officer is not None
+    data = await asyncio.to_thread(
+        services.history, state.engine, officer.id, state.today(), DAYS_SHOWN
+    )
+    body: list[ft.Control] = []
+    if data.unsent:
+        body.append(
+            controls.heading(_("Not sent ({count})", count=len(data.unsent)), 17),
+        )
+        body.append(
+            controls.muted(
+                _("The server did not store these. Correct (Edit) or send again, or give up.")
+            )
+        )
+        body += [
+            entry_card(shell, u.entry, data.places, data.actions, unsent=u) for u in data.unsent
+        ]
+    if not data.days and not data.unsent:
+        body.append(controls.muted(_("No entries yet."), key="no-entries"))
+    for day, entries in data.days:
+        body.append(controls.heading(fmt_date(day, "full"), 17))
+        body += [
+            entry_card(shell, e, data.places, data.actions, waiting=e.entry_id in data.waiting)
+            for e in entries
+        ]
+    return shell.tab_view("/history", _("History"), body)

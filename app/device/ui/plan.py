@@ -1,0 +1,506 @@
+"""Plan: the five sections, the actions with their windows and status, progress and its chart."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import flet as ft
+import flet_charts as fch
+
+from app.core.i18n import fmt_date, fmt_number, fmt_percent, translator
+from app.core.i18n.labels import kind_label, status_label
+from app.core.model import CriterionKind, EntryKind, Plan, PlanStatus
+from app.core.plans.progress import OverviewRow
+from app.core.plans.render import action_when, criterion_summary
+from app.device.ui import controls, plan_import, services
+from app.device.ui.controls import N_
+from app.device.ui.shell import Shell, route_for
+
+_ = translator("ui")
+
+STATUS_COLORS = {
+    PlanStatus.draft: controls.MUTED,
+    PlanStatus.submitted: controls.WARN_COLOR,
+    PlanStatus.returned: controls.ALERT_COLOR,
+    PlanStatus.approved: controls.OK_COLOR,
+    PlanStatus.closed: controls.PRIMARY,
+}
+SECTION_TITLES = (
+    N_("1. The diagnosed threat"),
+    N_("2. The goal to achieve"),
+    N_("3. Actions with their dates"),
+    N_("4. Partners and their tasks"),
+    N_("5. How residents are informed"),
+)
+
+
+def plan_option_text(plan: Plan) -> str:
+    period = f"{fmt_date(plan.period_start, 'short')}–{fmt_date(plan.period_end, 'short')}"
+    return f"{plan.title or _('Untitled plan')} · {period} · {status_label(plan.status)}"
+
+
+def axis_step(top: float, lines: int = 5) -> int:
+    """A whole 1, 2 or 5 × 10ⁿ step giving about ``lines`` grid lines up to ``top`` (counts)."""
+    rough = max(top / lines, 1)
+    scale = 10 ** math.floor(math.log10(rough))
+    return int(next(s * scale for s in (1, 2, 5, 10) if s * scale >= rough))
+
+
+def progress_chart(progress: Any, plan: Plan) -> ft.Control:
+    """Cumulative value by day against the target line (the pace, or the allowed ceiling)."""
+    start = plan.period_start
+    length = max(1, (plan.period_end - start).days)
+    criterion = progress.criterion
+    points = [fch.LineChartDataPoint((day - start).days, value) for day, value in progress.series]
+    if not points:
+        points = [fch.LineChartDataPoint(0, 0)]
+    series = [
+        fch.LineChartData(points=points, color=controls.PRIMARY, stroke_width=3, curved=False)
+    ]
+    limit = criterion.limit
+    if limit is None and criterion.kind == CriterionKind.at_least:
+        limit = criterion.target
+    top = max([p.y for p in points] + [4])
+    if limit is not None:
+        if criterion.kind == CriterionKind.at_least:
+            target_points = [fch.LineChartDataPoint(0, 0), fch.LineChartDataPoint(length, limit)]
+        else:
+            target_points = [
+                fch.LineChartDataPoint(0, limit),
+                fch.LineChartDataPoint(length, limit),
+            ]
+        series.append(
+            fch.LineChartData(
+                points=target_points,
+                color=controls.ALERT_COLOR,
+                stroke_width=2,
+                dash_pattern=[6, 4],
+            )
+        )
+        top = max(top, float(limit))
+    step = axis_step(top * 1.05)
+    top_y = step * math.ceil(top * 1.05 / step)
+    months = []
+    day = date(start.year, start.month, 1)
+    while day <= plan.period_end:
+        if day >= start:
+            months.append(
+                fch.ChartAxisLabel(
+                    value=(day - start).days, label=ft.Text(f"{day:%m}.{day:%y}", size=11)
+                )
+            )
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    chart = fch.LineChart(
+        data_series=series,
+        min_x=0,
+        max_x=length,
+        min_y=0,
+        max_y=top_y,
+        height=200,
+        interactive=False,
+        left_axis=fch.ChartAxis(label_size=36, label_spacing=step),
+        bottom_axis=fch.ChartAxis(labels=months, label_size=22, label_spacing=1),
+        horizontal_grid_lines=fch.ChartGridLines(color="#D6DCE8", width=1),
+    )
+    return ft.Semantics(
+        content=ft.Container(chart, padding=ft.Padding.only(right=12, top=8)),
+        label=_("Chart: progress so far against the target line"),
+        identifier="progress-chart",
+    )
+
+
+KIND_COLORS = {
+    EntryKind.place_check: "#0D3B8E",
+    EntryKind.foot_patrol: "#4F6FAD",
+    EntryKind.talk: "#2E7D32",
+    EntryKind.meeting: "#6A1B9A",
+    EntryKind.leaflets: "#EF6C00",
+    EntryKind.intervention: "#B71C1C",
+    EntryKind.partner_contact: "#00838F",
+    EntryKind.announcement: "#AD1457",
+    EntryKind.request_letter: "#5D4037",
+    EntryKind.other: "#757575",
+}
+
+
+def weekly_card(progress: Any) -> ft.Control | None:
+    """Entries per ISO week, stacked by kind, with a legend of the kinds that occur."""
+    weeks = progress.weekly if progress is not None else []
+    if not any(week.total for week in weeks):
+        return None
+    groups = []
+    for index, week in enumerate(weeks):
+        level, stack = 0, []
+        for kind, color in KIND_COLORS.items():
+            count = week.counts.get(kind, 0)
+            if count:
+                stack.append(
+                    fch.BarChartRodStackItem(from_y=level, to_y=level + count, color=color)
+                )
+                level += count
+        groups.append(
+            fch.BarChartGroup(
+                x=index,
+                rods=[fch.BarChartRod(from_y=0, to_y=level, stack_items=stack, width=8)],
+            )
+        )
+    top = max(week.total for week in weeks)
+    step = axis_step(top * 1.1)
+    labels = [
+        fch.ChartAxisLabel(value=i, label=ft.Text(f"{w.week_start:%d.%m}", size=10))
+        for i, w in enumerate(weeks)
+        if i % max(1, len(weeks) // 5) == 0
+    ]
+    chart = fch.BarChart(
+        groups=groups,
+        max_y=step * math.ceil(top * 1.1 / step),
+        height=180,
+        interactive=False,
+        left_axis=fch.ChartAxis(label_size=32, label_spacing=step),
+        bottom_axis=fch.ChartAxis(labels=labels, label_size=20),
+        horizontal_grid_lines=fch.ChartGridLines(color="#D6DCE8", width=1),
+    )
+    present = [k for k in KIND_COLORS if any(w.counts.get(k) for w in weeks)]
+    legend = [
+        ft.Row(
+            [
+                ft.Container(width=14, height=14, bgcolor=KIND_COLORS[kind], border_radius=3),
+                ft.Text(kind_label(kind), size=14),
+            ]
+        )
+        for kind in present
+    ]
+    return controls.card(
+        controls.heading(_("Entries per week by kind"), 18),
+        ft.Semantics(
+            content=ft.Container(chart, padding=ft.Padding.only(right=12, top=8)),
+            label=_("Chart: entries per week by kind"),
+            identifier="weekly-chart",
+        ),
+        *legend,
+        key="weekly-card",
+    )
+
+
+def progress_card(screen: services.PlanScreen) -> ft.Control:
+    plan = screen.doc.plan
+    progress = screen.progress
+    rows: list[ft.Control] = [
+        controls.heading(_("Progress"), 17),
+        controls.muted(criterion_summary(plan)),
+    ]
+    if progress is None:
+        rows.append(controls.muted(_("Progress is counted once the plan is approved.")))
+        return controls.card(*rows)
+    criterion = progress.criterion
+    rows.append(ft.Text(criterion.summary, size=16, key="progress-summary"))
+    if criterion.value is not None:
+        figure = fmt_number(criterion.value)
+        if criterion.limit is not None:
+            figure = f"{figure} / {fmt_number(round(criterion.limit))}"
+        rows.append(ft.Text(figure, size=30, weight=ft.FontWeight.BOLD, key="progress-value"))
+    if criterion.share_done is not None:
+        rows.append(
+            ft.ProgressBar(
+                value=max(0.0, min(1.0, criterion.share_done)),
+                bar_height=10,
+                color=controls.PRIMARY,
+                bgcolor="#D6DCE8",
+                semantics_label=_("Share of the goal"),
+                semantics_value=round(max(0.0, criterion.share_done) * 100),
+            )
+        )
+    rows.append(
+        controls.muted(_("Time elapsed: {share}", share=fmt_percent(criterion.elapsed_share)))
+    )
+    rows.append(progress_chart(progress, plan))
+    return controls.card(*rows, identifier="plan-progress")
+
+
+def actions_section(screen: services.PlanScreen) -> list[ft.Control]:
+    plan = screen.doc.plan
+    by_action = {a.action_id: a for a in screen.progress.actions} if screen.progress else {}
+    rows: list[ft.Control] = []
+    for number, action in enumerate(screen.doc.actions, start=1):
+        lines: list[ft.Control] = [
+            ft.Text(f"{number}. {action.text}", size=15, weight=ft.FontWeight.W_600),
+            controls.muted(f"{kind_label(action.kind)} · {action_when(action, plan)}", size=14),
+        ]
+        if action.place_id and action.place_id in screen.places:
+            lines.append(controls.muted(screen.places[action.place_id].name, size=14))
+        done = by_action.get(action.id)
+        if done is not None:
+            lines.append(
+                ft.Text(
+                    _("Done {done} of {due} so far", done=done.done, due=done.due),
+                    size=15,
+                    color=controls.OK_COLOR if done.done >= done.due else controls.WARN_COLOR,
+                    key=f"action-progress-{action.id}",
+                )
+            )
+        rows.append(ft.Container(ft.Column(lines, spacing=2), padding=ft.Padding.only(bottom=8)))
+    return rows
+
+
+def sections(screen: services.PlanScreen) -> list[ft.Control]:
+    plan = screen.doc.plan
+    threat = [ft.Text(plan.threat, size=15)]
+    if plan.diagnosis:
+        threat.append(controls.muted(_("How diagnosed: {text}", text=plan.diagnosis), size=14))
+    goal = [ft.Text(plan.goal, size=15)]
+    if plan.criterion_text:
+        goal.append(controls.muted(plan.criterion_text, size=14))
+    partners = [
+        ft.Text(f"{p.name} — {p.tasks}" if p.tasks else p.name, size=15)
+        for p in screen.doc.partners
+    ]
+    channels = [ft.Text(f"• {c.text}", size=15) for c in screen.doc.channels]
+    bodies = [threat, goal, actions_section(screen), partners, channels]
+    return [
+        controls.card(
+            controls.heading(_(title), 17),
+            *(body or [controls.muted(_("(empty)"))]),
+            identifier=f"section-{number}",
+        )
+        for number, (title, body) in enumerate(zip(SECTION_TITLES, bodies, strict=True), start=1)
+    ]
+
+
+def header_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
+    plan = screen.doc.plan
+
+    async def chosen(event: ft.ControlEvent) -> None:
+        await shell.go(route_for("/plan", id=event.control.value))
+
+    rows: list[ft.Control] = []
+    if len(screen.plans) > 1:
+        rows.append(
+            ft.Dropdown(
+                key="plan-choice",
+                label=_("Plan"),
+                value=plan.id,
+                options=[
+                    ft.DropdownOption(key=p.id, text=plan_option_text(p)) for p in screen.plans
+                ],
+                on_select=chosen,
+                expand=True,
+            )
+        )
+    rows += [
+        ft.Text(
+            plan.title or _("Untitled plan"), size=18, weight=ft.FontWeight.BOLD, key="plan-title"
+        ),
+        controls.muted(
+            _("Area no. {area} · {officer}", area=screen.area_label, officer=screen.officer_name)
+        ),
+        controls.muted(
+            _(
+                "{start} – {end}",
+                start=fmt_date(plan.period_start, "long"),
+                end=fmt_date(plan.period_end, "long"),
+            )
+        ),
+        controls.status_chip(
+            status_label(plan.status), STATUS_COLORS[plan.status], key="plan-status"
+        ),
+    ]
+    if plan.review_note:
+        rows.append(
+            ft.Text(
+                _("Supervisor's note: {note}", note=plan.review_note),
+                color=controls.ALERT_COLOR,
+                key="review-note",
+            )
+        )
+    return controls.card(*rows, identifier="plan-header")
+
+
+def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Control]:
+    state = shell.state
+    officer = state.officer
+    assert officer is not None
+    buttons: list[ft.Control] = []
+
+    async def new_plan(_event: ft.ControlEvent) -> None:
+        await shell.go(route_for("/plan/edit", new="1"))
+
+    async def reviews(_event: ft.ControlEvent) -> None:
+        await shell.go("/approvals")
+
+    if screen is not None and screen.to_review:
+        buttons.append(
+            controls.action_button(
+                _("To approve ({count})", count=screen.to_review),
+                reviews,
+                key="open-approvals",
+                icon=ft.Icons.FACT_CHECK,
+            )
+        )
+    if screen is not None and screen.doc is not None and screen.can_edit:
+        plan_id = screen.doc.plan.id
+
+        async def edit(_event: ft.ControlEvent) -> None:
+            await shell.go(route_for("/plan/edit", id=plan_id))
+
+        async def submit(_event: ft.ControlEvent) -> None:
+            try:
+                await asyncio.to_thread(services.submit_plan, state.engine, officer, plan_id)
+            except (PermissionError, ValueError) as exc:
+                shell.error(_("Not submitted: {reason}", reason=str(exc).splitlines()[0]))
+                shell.page.update()
+                return
+            await shell.refresh()
+            shell.toast(_("Submitted for approval."), key="submitted")
+            shell.follow_sync()
+            shell.page.update()
+
+        buttons.append(
+            controls.action_button(_("Edit plan"), edit, key="edit-plan", icon=ft.Icons.EDIT)
+        )
+        buttons.append(
+            controls.action_button(
+                _("Submit for approval"),
+                submit,
+                key="submit-plan",
+                icon=ft.Icons.SEND,
+                kind="tonal",
+            )
+        )
+    buttons.append(
+        controls.action_button(
+            _("New plan"), new_plan, key="new-plan", icon=ft.Icons.NOTE_ADD, kind="outlined"
+        )
+    )
+    buttons.append(plan_import.import_button(shell))
+    for button in buttons:
+        button.expand = True
+    return [ft.Row([button]) for button in buttons]
+
+
+FILE_BUTTONS = (
+    ("docx", N_("Report (DOCX)"), ft.Icons.DESCRIPTION),
+    ("pdf", N_("Report (PDF)"), ft.Icons.PICTURE_AS_PDF),
+    ("csv", N_("Entries (CSV)"), ft.Icons.TABLE_ROWS),
+    ("xlsx", N_("Entries (XLSX)"), ft.Icons.GRID_ON),
+)
+
+
+def files_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
+    """The realization report and the entries, saved as files (a download in the browser)."""
+    state = shell.state
+    assert screen.doc is not None
+    plan_id = screen.doc.plan.id
+
+    def saver(kind: str) -> Callable[[ft.ControlEvent], Awaitable[None]]:
+        async def save(_event: ft.ControlEvent) -> None:
+            try:
+                name, data = await asyncio.to_thread(
+                    services.plan_file, state.engine, plan_id, kind, state.today()
+                )
+                await state.file_picker.save_file(file_name=name, src_bytes=data)
+            except (OSError, RuntimeError, ValueError) as exc:
+                shell.error(_("Could not prepare the file: {reason}", reason=str(exc)))
+                shell.page.update()
+                return
+            shell.toast(_("Saved: {name}", name=name), key="file-saved")
+            shell.page.update()
+
+        return save
+
+    rows = [
+        ft.Row(
+            [
+                controls.action_button(
+                    _(label),
+                    saver(kind),
+                    key=f"file-{kind}",
+                    icon=icon,
+                    kind="outlined",
+                    expand=True,
+                )
+            ]
+        )
+        for kind, label, icon in FILE_BUTTONS
+    ]
+    return controls.card(
+        controls.heading(_("Report and export"), 18), *rows, identifier="plan-files"
+    )
+
+
+def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
+    """A supervisor's unit: every plan with its progress and whether it is on track."""
+
+    def opener(plan_id: str) -> Callable[[ft.ControlEvent], Awaitable[None]]:
+        async def open_plan(_event: ft.ControlEvent) -> None:
+            await shell.go(route_for("/plan", id=plan_id))
+
+        return open_plan
+
+    lines: list[ft.Control] = [controls.heading(_("Plans of the unit"), 18)]
+    for row in rows:
+        track = row.criterion.on_track
+        if row.status == PlanStatus.closed and row.criterion.met is not None:
+            track = row.criterion.met  # a closed plan: its result, not its pace
+            flag = _("goal met") if track else _("goal not met")
+        else:
+            flag = _("on track") if track else (_("behind") if track is False else _("no data"))
+        color = controls.OK_COLOR if track else controls.ALERT_COLOR
+        lines += [
+            ft.Text(
+                f"{_('Area no. {number}', number=row.area_number)} · {row.officer_name}",
+                size=16,
+                weight=ft.FontWeight.W_600,
+            ),
+            controls.muted(
+                f"{fmt_date(row.period_start)} – {fmt_date(row.period_end)} · "
+                f"{status_label(row.status)} · {row.title}"
+            ),
+            ft.Text(row.criterion.summary, size=15),
+            ft.Row(
+                [
+                    controls.status_chip(flag, color, key=f"track-{row.plan_id}"),
+                    controls.action_button(
+                        _("Open"),
+                        opener(row.plan_id),
+                        key=f"open-{row.plan_id}",
+                        kind="tonal",
+                    ),
+                ],
+                alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+            ),
+            ft.Divider(),
+        ]
+    return controls.card(*lines, key="unit-overview", identifier="unit-overview")
+
+
+async def view(shell: Shell, query: dict[str, str]) -> ft.View:
+    state = shell.state
+    officer = state.officer
+    assert officer is not None
+    screen = await asyncio.to_thread(
+        services.plan_screen, state.engine, officer, query.get("id"), state.today()
+    )
+    imported = plan_import.imported_card(shell)
+    if screen is None or screen.doc is None:
+        body = [controls.muted(_("No plans yet."), key="no-plans"), *plan_buttons(shell, screen)]
+        return shell.tab_view("/plan", _("Plan"), [*([imported] if imported else []), *body])
+    overview = await asyncio.to_thread(
+        services.unit_overview_rows, state.engine, officer, state.today()
+    )
+    body = [
+        *([imported] if imported else []),
+        header_card(shell, screen),
+        *plan_buttons(shell, screen),
+        progress_card(screen),
+        *([weekly] if (weekly := weekly_card(screen.progress)) else []),
+        files_card(shell, screen),
+        *sections(screen),
+    ]
+    if overview:  # a supervisor: the unit first, one plan below (that plan first once opened)
+        card = overview_card(shell, overview)
+        body = [*body, card] if query.get("id") else [card, *body]
+    return shell.tab_view("/plan", _("Plan"), body)

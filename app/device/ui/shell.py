@@ -1,0 +1,318 @@
+"""The frame around the screens: routes, the bottom navigation bar, snackbars.
+
+Five tabs (Dziś, Historia, Mapa, Plan, Ustawienia) are one tap from anywhere; the quick-log form
+and the plan editor open on top of their tab, so nothing is deeper than two taps from Today.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import flet as ft
+
+from app.core.i18n import translator
+from app.device.ui import controls
+from app.device.ui.state import AppState
+
+_ = translator("ui")
+
+TABS = ("/", "/history", "/map", "/plan", "/settings")
+OVERLAYS = {"/log": "/", "/plan/edit": "/plan", "/approvals": "/plan"}
+"""Screens that open on top of a tab: route → the tab underneath."""
+
+Query = dict[str, str]
+ScreenBuilder = Callable[["Shell", Query], Awaitable[ft.View]]
+
+
+def route_for(path: str, **query: str | None) -> str:
+    """A route with its query string (``None`` values left out)."""
+    params = {k: v for k, v in query.items() if v is not None}
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+class Shell:
+    """Owns the page's views; screens ask it to navigate, refresh and confirm."""
+
+    def __init__(
+        self,
+        page: ft.Page,
+        state: AppState,
+    ) -> None:
+        self.page = page
+        self.state = state
+        self.route = "/"
+        self._rendering = asyncio.Lock()
+
+    async def start(self) -> None:
+        self.page.on_route_change = self._route_changed
+        self.page.on_view_pop = self._view_popped
+        await self.render(self.page.route or "/")
+
+    # ---- navigation -------------------------------------------------------------------------
+    async def go(self, route: str) -> None:
+        """Navigate like a tap would: the browser's URL changes and the screen follows.
+
+        The client reports no change for the route it already shows: that one is redrawn here.
+        """
+        if route == self.route:
+            await self.render(route)
+        else:
+            await self.page.push_route(route)
+
+    async def refresh(self) -> None:
+        """Draw the current screen again from fresh data."""
+        await self.render(self.route)
+
+    async def _route_changed(self, event: ft.RouteChangeEvent) -> None:
+        await self.render(event.route)
+
+    async def _view_popped(self, _event: ft.ViewPopEvent) -> None:
+        path = urlsplit(self.route).path
+        await self.go(OVERLAYS.get(path, "/"))
+
+    async def render(self, route: str) -> None:
+        from app.device.ui import screens
+
+        async with self._rendering:
+            self.state.activate()
+            parts = urlsplit(route or "/")
+            path = parts.path or "/"
+            if path not in TABS and path not in OVERLAYS:
+                path = "/"
+            query = dict(parse_qsl(parts.query))
+            self.route = route_for(path, **query)
+            base = OVERLAYS.get(path, path)
+            if not self.state.signed_in and base != "/settings":
+                base, path, query = "/", "/", {}
+            if self.state.locked:  # the lock screen alone: nothing of the officer under it
+                views = [await screens.lock_view(self)]
+            else:
+                views = [await screens.BUILDERS[base](self, {} if base != path else query)]
+                if path != base:
+                    views.append(await screens.BUILDERS[path](self, query))
+            self.page.views.clear()
+            self.page.views.extend(views)
+            self.page.locale_configuration = locale_configuration(self.state.language)
+            self.page.update()
+
+    def navigation_bar(self, route: str) -> ft.NavigationBar:
+        async def changed(event: ft.ControlEvent) -> None:
+            await self.go(TABS[int(event.control.selected_index or 0)])
+
+        return ft.NavigationBar(
+            key="nav",
+            selected_index=TABS.index(route),
+            on_change=changed,
+            destinations=[
+                ft.NavigationBarDestination(icon=ft.Icons.TODAY, label=_("Today")),
+                ft.NavigationBarDestination(icon=ft.Icons.HISTORY, label=_("History")),
+                ft.NavigationBarDestination(icon=ft.Icons.MAP, label=_("Map")),
+                ft.NavigationBarDestination(icon=ft.Icons.ASSIGNMENT, label=_("Plan")),
+                ft.NavigationBarDestination(icon=ft.Icons.SETTINGS, label=_("Settings")),
+            ],
+        )
+
+    def tab_view(
+        self,
+        route: str,
+        title: str,
+        body: list[ft.Control],
+        *,
+        actions: list[ft.Control] | None = None,
+        fab: ft.Control | None = None,
+    ) -> ft.View:
+        """A tab screen: title bar, scrolling body, navigation bar."""
+        appbar = ft.AppBar(
+            title=ft.Text(title, weight=ft.FontWeight.BOLD),
+            bgcolor=controls.PRIMARY,
+            color=ft.Colors.WHITE,
+            actions=[*(actions or []), ft.Container(width=8)],
+            automatically_imply_leading=False,
+        )
+        return _screen(
+            route,
+            appbar,
+            body,
+            navigation_bar=self.navigation_bar(route),
+            floating_action_button=fab,
+        )
+
+    def overlay_view(self, route: str, title: str, body: list[ft.Control]) -> ft.View:
+        """A screen on top of a tab, with a back arrow."""
+        appbar = ft.AppBar(
+            title=ft.Text(title, weight=ft.FontWeight.BOLD),
+            bgcolor=controls.PRIMARY,
+            color=ft.Colors.WHITE,
+        )
+        return _screen(route, appbar, body)
+
+    # ---- shared work ------------------------------------------------------------------------
+    async def reload_places(self) -> None:
+        """The officer's places and the index that finds the nearest one to a GPS fix."""
+        from app.device.ui import services
+
+        officer = self.state.officer
+        places = (
+            await asyncio.to_thread(services.officer_places, self.state.engine, officer)
+            if officer is not None
+            else []
+        )
+        self.state.places = places
+        self.state.place_index = services.place_index(places)
+
+    async def undo_entry(self, entry_id: str) -> None:
+        """Undo a save: the entry gets a tombstone (synced like any change)."""
+        from app.device.ui import services
+
+        officer = self.state.officer
+        if officer is None:
+            return
+        await asyncio.to_thread(
+            services.delete, self.state.engine, officer.id, self.state.device_id, entry_id
+        )
+        await self.refresh()
+        self.state.activate()
+        self.toast(_("Entry removed."), key="undone")
+        self.follow_sync()
+        self.page.update()
+
+    def follow_sync(self) -> None:
+        """After a change: ask the background loop to send it now, and keep Today's sync badge
+        current while it does (every change made on a screen ends here)."""
+        if self.state.sync is not None:
+            self.state.sync.request_sync()
+            self.page.run_task(self._follow_sync)
+
+    async def _follow_sync(self, rounds: int = 15, every_s: float = 2.0) -> None:
+        from app.device.ui import services
+        from app.device.ui.today import sync_notice
+
+        for _ in range(rounds):
+            await asyncio.sleep(every_s)
+            status = await asyncio.to_thread(
+                services.sync_status, self.state.engine, self.state.sync
+            )
+            slot, detail = self.state.badge_slot, self.state.detail_slot
+            if slot is not None and urlsplit(self.route).path == "/":
+                self.state.activate()
+                slot.content = controls.sync_badge(status)
+                if detail is not None:
+                    detail.content = sync_notice(self, status)
+                self.page.update()
+            if not status.pending:
+                return
+
+    async def undo_delete(self, entry_id: str) -> None:
+        """Undo a delete: the entry is in force again (a new revision, synced)."""
+        from app.device.ui import services
+
+        officer = self.state.officer
+        if officer is None:
+            return
+        await asyncio.to_thread(
+            services.restore, self.state.engine, officer.id, self.state.device_id, entry_id
+        )
+        await self.refresh()
+        self.state.activate()
+        self.toast(_("Entry restored."), key="restored")
+        self.follow_sync()
+        self.page.update()
+
+    # ---- confirmations ------------------------------------------------------------------------
+    def confirm(
+        self,
+        title: str,
+        body: str,
+        confirm_label: str,
+        action: Callable[[], Awaitable[None]],
+        *,
+        key: str,
+        icon: ft.IconData | None = None,
+    ) -> None:
+        """A yes/no dialog; the action runs once, after this very dialog is closed.
+
+        The dialog is closed by reference, not with ``pop_dialog`` (which closes whichever
+        dialog is on top — a snackbar shown meanwhile, leaving this one open)."""
+        done = False
+
+        def close() -> None:
+            dialog.open = False
+            self.page.update()
+
+        async def confirmed(_event: ft.ControlEvent) -> None:
+            nonlocal done
+            if done:  # a second tap while the first one works
+                return
+            done = True
+            close()
+            await action()
+
+        def cancelled(_event: ft.ControlEvent) -> None:
+            close()
+
+        dialog = ft.AlertDialog(  # no key of its own: see ``toast``
+            title=ft.Text(title),
+            content=ft.Text(body),
+            actions=[
+                ft.TextButton(_("Cancel"), on_click=cancelled, key=f"cancel-{key}"),
+                ft.FilledButton(confirm_label, icon=icon, on_click=confirmed, key=f"confirm-{key}"),
+            ],
+        )
+        self.page.show_dialog(dialog)
+
+    def toast(
+        self,
+        message: str,
+        *,
+        undo: Callable[[], Awaitable[None]] | None = None,
+        key: str = "toast",
+    ) -> None:
+        """A snackbar; with ``undo`` it carries an Undo button for a few seconds."""
+
+        async def on_action(_event: ft.ControlEvent) -> None:
+            if undo is not None:
+                await undo()
+
+        # The key goes on the text, not on the snackbar: two snackbars with one key in the
+        # page's dialog list (a second toast while the first is still up) are taken by
+        # Flet's diff for one control, frozen, and their dismissal then crashes the session.
+        snack = ft.SnackBar(
+            content=ft.Text(message, size=16, key=key),
+            action=_("Undo") if undo else None,
+            on_action=on_action if undo else None,
+            duration=ft.Duration(seconds=8 if undo else 4),
+        )
+        self.page.show_dialog(snack)
+
+    def error(self, message: str) -> None:
+        self.toast(message, key="error")
+
+
+FLUTTER_LOCALES = {"pl": ft.Locale("pl", "PL"), "en": ft.Locale("en", "GB")}
+
+
+def locale_configuration(language: str) -> ft.LocaleConfiguration:
+    """Flutter's own texts (Back, Copy, a field's "characters remaining") in the app's
+    language: without it the web client speaks English on Polish screens."""
+    return ft.LocaleConfiguration(
+        supported_locales=list(FLUTTER_LOCALES.values()),
+        current_locale=FLUTTER_LOCALES.get(language, FLUTTER_LOCALES["pl"]),
+    )
+
+
+def _screen(route: str, appbar: ft.AppBar, body: list[ft.Control], **extra: Any) -> ft.View:
+    """Every screen's frame: a scrolling, padded column on the app's background."""
+    return ft.View(
+        route=route,
+        appbar=appbar,
+        controls=body,
+        scroll=ft.ScrollMode.AUTO,
+        padding=12,
+        spacing=10,
+        bgcolor="#F3F5F9",
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        **extra,
+    )
