@@ -90,7 +90,7 @@ def session(engine: Engine) -> Iterator[Session]:
 def demo_engine(engine: Engine) -> Engine:
     """A database with the demo's units, accounts, places and plans, without their history
     (tests here log or generate their own entries)."""
-    from app.core.plans.demo import load_demo
+    from app.core.demo import load_demo
 
     with Session(engine) as s:
         load_demo(s, history=False)

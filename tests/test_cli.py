@@ -5,7 +5,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from app.cli.main import cli
-from app.core.plans.demo import demo_plans
+from app.core.demo import demo_plans
 
 runner = CliRunner()
 

@@ -7,6 +7,16 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.core.demo import (
+    ACCOUNTS,
+    AREA_NUMBERS,
+    DEMO_PASSWORD,
+    PLACES,
+    PLANS,
+    UNITS,
+    demo_plans,
+    load_demo,
+)
 from app.core.model import (
     Action,
     Entry,
@@ -21,16 +31,6 @@ from app.core.model import (
 )
 from app.core.model.clock import local_day_bounds, local_today, to_local
 from app.core.model.ids import stable_id
-from app.core.plans.demo import (
-    ACCOUNTS,
-    AREA_NUMBERS,
-    DEMO_PASSWORD,
-    PLACES,
-    PLANS,
-    UNITS,
-    demo_plans,
-    load_demo,
-)
 from app.core.plans.progress import BaselineSource, plan_progress, unit_overview
 from app.core.security import verify_password
 from app.core.store.plans import list_plans, read_plan

@@ -25,8 +25,8 @@ def import_samples(repeat: int = 20) -> list[Figure]:
 def report(entries: int = 10_000, repeat: int = 3) -> list[Figure]:
     from app.bench.data import bulk_insert_entries, entry_rows
     from app.bench.local import OFFICER
+    from app.core.demo import load_demo
     from app.core.model.ids import stable_id
-    from app.core.plans.demo import load_demo
     from app.core.reports.docx import render_docx
     from app.core.reports.report import build_report
     from app.core.store.db import open_store, session_scope

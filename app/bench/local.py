@@ -6,10 +6,10 @@ from pathlib import Path
 
 from app.bench.data import bulk_insert_entries, entry_rows
 from app.bench.timing import Figure, sample
+from app.core.demo import load_demo, place_id
 from app.core.model import EntryIn, EntryKind
 from app.core.model.clock import local_today
 from app.core.model.ids import stable_id
-from app.core.plans.demo import load_demo, place_id
 from app.core.store.db import open_store, session_scope
 from app.core.store.entries import log_entry
 

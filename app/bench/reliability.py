@@ -37,10 +37,10 @@ from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from app.bench.server import free_port, fresh_database
+from app.core.demo import DEMO_PASSWORD, half_year, load_demo, place_id
 from app.core.model import EntryRevision, Plan
 from app.core.model.clock import local_today
 from app.core.model.ids import stable_id
-from app.core.plans.demo import DEMO_PASSWORD, half_year, load_demo, place_id
 from app.core.store.db import open_store
 
 OFFICER, SUPERVISOR, OTHER_OFFICER, OTHER_SUPERVISOR, ADMIN = (

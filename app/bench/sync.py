@@ -12,9 +12,9 @@ from sqlmodel import Session
 from app.bench.data import bulk_insert_entries, entry_rows
 from app.bench.server import fresh_database, migrated, serve
 from app.bench.timing import Figure, Stats
+from app.core.demo import DEMO_PASSWORD, UNITS, _demo_password_hash, load_demo
 from app.core.model import COUNT_FIELDS, OfficerBase, PlanIn, Role, ServiceAreaBase
 from app.core.model.ids import new_id, stable_id
-from app.core.plans.demo import DEMO_PASSWORD, UNITS, _demo_password_hash, load_demo
 from app.core.store import org
 from app.core.store.plans import save_plan
 from app.core.sync.outputs import stored_plan_input

@@ -35,7 +35,7 @@ import websockets
 
 from app.bench.server import free_port
 from app.bench.timing import Figure, Stats
-from app.core.plans.demo import DEMO_PASSWORD
+from app.core.demo import DEMO_PASSWORD
 from app.core.store.db import open_store
 from app.device.sync import local
 from app.device.sync.client import SyncClient

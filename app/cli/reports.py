@@ -9,15 +9,11 @@ from typing import Annotated
 
 import typer
 
+from app.cli.common import DbOption, PlanArg, store
 from app.core.i18n import fmt_date, fmt_percent, translator
 
 _ = translator("reports")
 
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLAlchemy URL of the store (default: SQLite under storage/)."),
-]
-PlanArg = Annotated[str, typer.Argument(help="Plan id or its first characters")]
 DateOption = Annotated[
     str | None, typer.Option("--date", help="As of this day, YYYY-MM-DD (default: today).")
 ]
@@ -65,7 +61,6 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Write the realization report of a plan (DOCX or PDF), in Polish."""
-    from app.cli.main import store
     from app.core.reports.docx import render_docx
     from app.core.reports.pdf import render_pdf
     from app.core.reports.report import build_report
@@ -95,7 +90,6 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export entries in force (CSV for Polish Excel, or XLSX), one row per entry."""
-    from app.cli.main import store
     from app.core.reports.export import csv_bytes, export_rows, xlsx_bytes
     from app.core.store.db import session_scope
     from app.core.store.errors import NotFound
@@ -124,7 +118,6 @@ def generate(
     db: DbOption = None,
 ) -> None:
     """Generate a realistic, seeded half-year of entries for a plan (demo, tests, benchmarks)."""
-    from app.cli.main import store
     from app.core.reports.generate import generate_entries
     from app.core.store.db import session_scope
     from app.core.store.errors import Conflict, NotFound
@@ -142,7 +135,6 @@ def generate(
 
 def plan_progress_command(plan_ref: PlanArg, as_of: DateOption = None, db: DbOption = None) -> None:
     """Show a plan's criterion and each action's figures."""
-    from app.cli.main import store
     from app.core.i18n.labels import kind_label
     from app.core.plans.progress import plan_progress
     from app.core.reports.report import counts_text
@@ -189,7 +181,6 @@ def overview(
     db: DbOption = None,
 ) -> None:
     """Every plan of a unit with its progress and on-track flag (the supervisor's view)."""
-    from app.cli.main import store
     from app.core.i18n.labels import status_label
     from app.core.plans.progress import find_unit, unit_overview
     from app.core.store.db import session_scope

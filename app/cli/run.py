@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from app.cli.common import ServerDbOption
 from app.core.config import get_settings
 from app.device.ui.state import DEFAULT_LOCK_MINUTES
 
@@ -45,7 +46,6 @@ def build_asgi(
 
     from app.core.model.clock import fixed_day_clock, set_clock
     from app.device.ui.app import make_web_main
-    from app.device.ui.bootstrap import open_local_store
     from app.device.ui.devices import DEVICES_FOLDER, WebDevices
 
     clock = fixed_day_clock(today) if today else None
@@ -53,12 +53,12 @@ def build_asgi(
     routes = []
     sync_url = server_url
     if server_db_url is not None:
-        from app.core.store.versions import init_server_store
+        from app.core.store.db import open_service_store
         from app.device.ui.bootstrap import load_demo_if_empty
         from app.server.server import create_app
 
-        server_engine = open_local_store(server_db_url, demo=False)
-        init_server_store(server_engine)  # first: the demo's rows get their versions as written
+        # versions first: the demo's rows get theirs as they are written
+        server_engine = open_service_store(server_db_url, background_checkpoints=True)
         load_demo_if_empty(server_engine, today)
         routes.append(Mount(SYNC_PATH, app=create_app(server_engine)))
         sync_url = f"http://{_loopback(host)}:{port}{SYNC_PATH}"
@@ -90,9 +90,7 @@ def register(cli: typer.Typer, plan_cli: typer.Typer) -> None:
             str | None,
             typer.Option("--date", help="A fixed 'today' (YYYY-MM-DD) for demos and tests."),
         ] = None,
-        db: Annotated[
-            str | None, typer.Option("--db", help="URL of the sync service's store.")
-        ] = None,
+        db: ServerDbOption = None,
         no_sync: Annotated[
             bool,
             typer.Option("--no-sync", help="No embedded sync service (use REJON_SERVER_URL)."),
@@ -129,7 +127,7 @@ def register(cli: typer.Typer, plan_cli: typer.Typer) -> None:
             server_url=settings.server_url,
             lock_minutes=idle_lock,
         )
-        from app.core.plans.demo import DEMO_PASSWORD
+        from app.core.demo import DEMO_PASSWORD
 
         typer.echo(f"Rejon: open http://{host}:{port}/ (demo accounts' password: {DEMO_PASSWORD})")
         if sync_url:

@@ -6,14 +6,10 @@ from typing import Annotated
 
 import typer
 
+from app.cli.common import DbOption, plan_or_exit, store
 from app.core.i18n import fmt_date, translator
 
 _ = translator("schedule")
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLAlchemy URL of the store (default: SQLite under storage/)."),
-]
 
 
 def _parse_day(value: str | None) -> date:
@@ -38,7 +34,6 @@ def today(
     db: DbOption = None,
 ) -> None:
     """Print the tasks due on a day from the approved plans, open ones first."""
-    from app.cli.main import store
     from app.core.schedule.labels import task_line
     from app.core.schedule.service import tasks_for_day
     from app.core.store.db import session_scope
@@ -76,8 +71,7 @@ def plan_ical(
     db: DbOption = None,
 ) -> None:
     """Export a plan's actions as an iCalendar (.ics) file for a phone calendar."""
-    from app.cli.main import plan_or_exit, store
-    from app.core.schedule.ical import plan_calendar
+    from app.core.reports.ical import plan_calendar
     from app.core.store.db import session_scope
 
     with session_scope(store(db)) as session:

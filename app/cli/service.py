@@ -7,26 +7,17 @@ from typing import Annotated
 import typer
 from sqlalchemy.engine import make_url
 
+from app.cli.common import DbOption, ServerDbOption, server_store_url
 from app.core.config import get_settings
 from app.core.model import Role
-from app.core.store.db import open_store, session_scope
+from app.core.store.db import open_service_store, open_store, session_scope
 from app.core.store.errors import NotFound
 
 user_cli = typer.Typer(
     help="Officer accounts on the sync service's database.", no_args_is_help=True
 )
 
-ServerDb = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="SQLAlchemy URL of the service's database (default: storage/server.db)."
-    ),
-]
 PASSWORD_ENV = "REJON_PASSWORD"
-
-
-def _server_url(db: str | None) -> str:
-    return db or get_settings().server_db_url
 
 
 def _shown(url: str) -> str:
@@ -34,7 +25,7 @@ def _shown(url: str) -> str:
 
 
 def serve(
-    db: ServerDb = None,
+    db: ServerDbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8551,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (PostgreSQL: any).")] = 1,
@@ -57,12 +48,10 @@ def serve(
     """Run the sync service (API under /api/v1, OpenAPI at /openapi.json, /healthz)."""
     import uvicorn
 
-    from app.core.store.versions import init_server_store
     from app.server.config import DB_URL_ENV, DOCS_ENV, TOKEN_DAYS_ENV
 
-    url = _server_url(db)
-    engine = open_store(url)  # migrate once, before any worker starts
-    init_server_store(engine)
+    url = server_store_url(db)
+    engine = open_service_store(url)  # migrate once, before any worker starts
     engine.dispose()
     os.environ[DB_URL_ENV] = url
     os.environ[TOKEN_DAYS_ENV] = str(token_days)
@@ -102,12 +91,12 @@ def user_add(
     password: Annotated[
         str | None, typer.Option(help=f"Password (else ${PASSWORD_ENV} or a prompt).")
     ] = None,
-    db: ServerDb = None,
+    db: ServerDbOption = None,
 ) -> None:
     """Create an officer account."""
     from app.server import accounts
 
-    engine = open_store(_server_url(db))
+    engine = open_service_store(server_store_url(db))
     secret = _password(password)
     try:
         with session_scope(engine) as session:
@@ -130,13 +119,13 @@ def user_add(
 
 
 @user_cli.command("list")
-def user_list(db: ServerDb = None) -> None:
+def user_list(db: ServerDbOption = None) -> None:
     """List accounts: badge, role, state, unit, areas, name."""
     from app.core.model import Unit
     from app.core.store.org import list_officers
     from app.server.accounts import user_areas
 
-    engine = open_store(_server_url(db))
+    engine = open_service_store(server_store_url(db))
     with session_scope(engine) as session:
         officers = list_officers(session)
         areas = user_areas(session, [o.id for o in officers])
@@ -152,12 +141,12 @@ def user_list(db: ServerDb = None) -> None:
 
 @user_cli.command("disable")
 def user_disable(
-    badge: Annotated[str, typer.Argument(help="Badge number.")], db: ServerDb = None
+    badge: Annotated[str, typer.Argument(help="Badge number.")], db: ServerDbOption = None
 ) -> None:
     """Disable an account and revoke every token it holds."""
     from app.server.accounts import disable_user
 
-    engine = open_store(_server_url(db))
+    engine = open_service_store(server_store_url(db))
     try:
         with session_scope(engine) as session:
             revoked = disable_user(session, badge)
@@ -170,9 +159,7 @@ def user_disable(
 def sync(
     server: Annotated[str | None, typer.Option(help="Service address.")] = None,
     badge: Annotated[str | None, typer.Option(help="Sign in as this badge first.")] = None,
-    db: Annotated[
-        str | None, typer.Option("--db", help="SQLAlchemy URL of the local store.")
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Sync the local store once: send what is waiting, fetch what is new."""
     from app.device.sync import local

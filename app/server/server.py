@@ -34,7 +34,7 @@ from starlette.staticfiles import StaticFiles
 
 from app.core.config import get_settings
 from app.core.plans.workflow import WorkflowError
-from app.core.store.db import open_store
+from app.core.store.db import open_service_store
 from app.core.store.errors import Conflict, NotFound
 from app.core.store.versions import init_server_store
 from app.core.sync.schemas import REFUSAL_HEADER, RefusalCode
@@ -375,8 +375,11 @@ def create_app(target: Engine | str, config: ServerConfig | None = None) -> Fast
     """The service over an engine (kept open) or a URL (migrated, disposed on shutdown)."""
     config = config or ServerConfig()
     owns_engine = isinstance(target, str)
-    engine = open_store(target, **_pool_options(target, config)) if owns_engine else target
-    init_server_store(engine)
+    if isinstance(target, str):
+        engine = open_service_store(target, **_pool_options(target, config))
+    else:
+        engine = target
+        init_server_store(engine)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

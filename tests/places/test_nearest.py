@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
+from app.core.demo import PLACES
 from app.core.model import Place, PlaceIn, ServiceAreaBase, Unit
 from app.core.places.nearest import PlaceIndex, PlaceMatch, place_for_fix, sphere_lower_bound_m
-from app.core.plans.demo import PLACES
 from app.core.store import org
 from app.core.store.places import save_place
 

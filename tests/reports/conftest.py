@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.core.demo import load_demo
 from app.core.model.ids import stable_id
-from app.core.plans.demo import load_demo
 from app.core.reports.generate import generate_entries
 from app.core.store.db import make_engine, migrate
 from tests.conftest import BACKENDS, _drop_pg_schema, _pg_schema_engine, database_url

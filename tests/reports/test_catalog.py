@@ -9,7 +9,11 @@ from app.core.i18n import _catalog
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     ROOT / "app" / "core" / "plans" / "progress.py",
-    *sorted((ROOT / "app" / "core" / "reports").glob("*.py")),
+    *sorted(
+        path
+        for path in (ROOT / "app" / "core" / "reports").glob("*.py")
+        if path.name != "ical.py"  # the calendar speaks the schedule's catalogue
+    ),
     ROOT / "app" / "cli" / "reports.py",
 ]
 

@@ -14,9 +14,9 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from app.cli.main import cli
+from app.core.demo import AREA_IDS, demo_plans
 from app.core.model import COUNT_FIELDS
 from app.core.model.ids import stable_id
-from app.core.plans.demo import AREA_IDS, demo_plans
 from app.core.plans.progress import plan_progress
 from app.core.store.plans import read_plan
 

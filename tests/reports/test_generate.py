@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.core.demo import place_id
 from app.core.model import EntryKind
 from app.core.model.clock import to_local
 from app.core.model.ids import stable_id
-from app.core.plans.demo import place_id
 from app.core.plans.progress import plan_entries, plan_progress
 from app.core.reports.generate import generate_entries
 from app.core.store.errors import Conflict

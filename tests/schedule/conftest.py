@@ -13,6 +13,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from app.core.demo import AREA_IDS, load_demo, place_id
 from app.core.model import (
     ActionIn,
     Entry,
@@ -27,7 +28,6 @@ from app.core.model import (
 )
 from app.core.model.clock import LOCAL_TZ
 from app.core.model.ids import stable_id
-from app.core.plans.demo import AREA_IDS, load_demo, place_id
 from app.core.schedule.service import Task, tasks_for_day
 from app.core.store.db import make_engine, migrate
 from app.core.store.entries import log_entry

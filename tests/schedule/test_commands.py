@@ -7,8 +7,8 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from app.cli.main import cli
+from app.core.demo import load_demo
 from app.core.model import EntryKind
-from app.core.plans.demo import load_demo
 from app.core.store.db import open_store, session_scope
 from tests.schedule.conftest import CHECK, LUBARTOW, TODAY, at, log
 

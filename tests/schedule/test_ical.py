@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app.core.i18n import set_language
 from app.core.model import Action, Plan
 from app.core.model.clock import LOCAL_TZ
-from app.core.schedule.ical import PRODID, plan_calendar
+from app.core.reports.ical import PRODID, plan_calendar
 from app.core.schedule.windows import due_days
 from app.core.store.errors import NotFound
 from tests.schedule.conftest import (

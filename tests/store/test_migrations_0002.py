@@ -9,10 +9,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, select
 
+from app.core.demo import load_demo
 from app.core.model import EntryIn, EntryRevision, OutboxItem
 from app.core.model.clock import utcnow
 from app.core.model.ids import stable_id
-from app.core.plans.demo import load_demo
 from app.core.store.db import migrate
 from app.core.store.entries import current_entries, delete_entry, log_entry, revise_entry
 from app.core.store.versions import init_server_store

@@ -14,10 +14,10 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.core.demo import place_id
 from app.core.model import Unit
 from app.core.model.clock import utcnow
 from app.core.model.ids import stable_id
-from app.core.plans.demo import place_id
 from app.core.store.db import make_engine, migrate
 from app.core.store.org import officer_area_ids, officer_by_badge
 from app.core.sync.outputs import officer_out, unit_out
@@ -41,8 +41,8 @@ KRASNIK_PLACE = place_id("emeryci")
 
 def current_plan(key: str) -> str:
     """The demo's renewed (approved) plan of 'lubartow' or 'krasnik'."""
+    from app.core.demo import half_year
     from app.core.model.clock import local_today
-    from app.core.plans.demo import half_year
 
     return stable_id("plan", key, str(half_year(local_today())[0]))
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
+from app.core.demo import DEMO_PASSWORD, load_demo
 from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem, Plan, PlanStatus
-from app.core.plans.demo import DEMO_PASSWORD, load_demo
 from app.core.store.db import session_scope
 from app.core.store.entries import delete_entry
 from app.core.store.plans import save_plan

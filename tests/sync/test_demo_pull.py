@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from app.core.demo import load_demo
 from app.core.model import EntryRevision, Officer, Plan
-from app.core.plans.demo import load_demo
 from app.core.reports.generate import DEVICE_ID as GENERATOR
 from app.core.store.db import session_scope
 from tests.sync.conftest import OFFICER, SUPERVISOR, snapshot

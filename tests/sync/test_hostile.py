@@ -25,10 +25,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
+from app.core.demo import DEMO_PASSWORD
 from app.core.model import Action, EntryIn, EntryRevision, Place, Plan, Role, ServiceArea
 from app.core.model.clock import local_today, utcnow
 from app.core.model.limits import MAX_FUTURE, PLAN_GRACE, PLAN_MAX_AHEAD, PLAN_MAX_SPAN
-from app.core.plans.demo import DEMO_PASSWORD
 from app.core.store.entries import log_entry
 from app.core.store.org import officer_area_ids, officer_by_badge
 from app.core.sync.schemas import ChangesOut

@@ -6,6 +6,7 @@ import threading
 
 from sqlmodel import Session, col, select
 
+from app.core.demo import AREA_IDS, UNITS
 from app.core.model import (
     Action,
     EntryIn,
@@ -19,7 +20,6 @@ from app.core.model import (
     Unit,
 )
 from app.core.model.ids import new_id, stable_id
-from app.core.plans.demo import AREA_IDS, UNITS
 from app.core.store.entries import log_entry
 from app.core.store.plans import save_plan
 from app.core.store.versions import current_version

@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
+from app.core.demo import ACCOUNTS, AREA_IDS, AREA_NUMBERS, DEMO_PASSWORD, area_id
 from app.core.model import ApiToken, Entry, EntryRevision, Officer, Plan, PlanStatus
 from app.core.model.ids import stable_id
-from app.core.plans.demo import ACCOUNTS, AREA_IDS, AREA_NUMBERS, DEMO_PASSWORD, area_id
 from app.core.store.org import officer_by_badge
 from app.server import accounts
 from tests.sync.conftest import (

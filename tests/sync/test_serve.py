@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from app.cli.main import cli
-from app.core.plans.demo import DEMO_PASSWORD
+from app.core.demo import DEMO_PASSWORD
 from app.core.store.db import make_engine
 from app.device.sync.client import SyncClient
 from tests.conftest import database_url

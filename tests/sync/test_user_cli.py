@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import httpx
 from sqlmodel import Session
 from typer.testing import CliRunner
@@ -58,4 +62,39 @@ async def test_user_commands(tmp_path, monkeypatch):
         assert (await http.post("/api/v1/auth/login", json=body)).status_code == 401
     missing = runner.invoke(cli, ["user", "disable", "999999", "--db", url])
     assert missing.exit_code == 1
+    engine.dispose()
+
+
+async def test_an_officer_added_in_a_fresh_process_is_pulled_at_once(tmp_path):
+    """`rejon user add` alone in its process (nothing else imported) still stamps the
+    officer's version: a supervisor's phone pulls the new officer without a restart."""
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    engine = open_store(url)
+    init_server_store(engine)  # as `rejon serve` leaves it
+    env = {**os.environ, "REJON_PASSWORD": "haslo-testowe-1"}
+    base = [sys.executable, "-m", "app.cli.main", "user", "add"]
+    unit = ["--unit", "KPP w Puławach", "--area", "7", "--db", url]
+    for badge, role in (("300300", "supervisor"), ("300301", "officer")):
+        done = subprocess.run(
+            [*base, badge, "--name", f"Test {badge}", "--role", role, *unit],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+
+    with Session(engine) as session:
+        assert officer_by_badge(session, "300301").server_version is not None
+
+    app = create_app(engine)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://rejon.test"
+    ) as http:
+        body = {"badge": "300300", "password": "haslo-testowe-1"}
+        token = (await http.post("/api/v1/auth/login", json=body)).json()["access_token"]
+        pulled = await http.get("/api/v1/changes", headers={"Authorization": f"Bearer {token}"})
+        assert pulled.status_code == 200, pulled.text
+        badges = {officer["badge"] for officer in pulled.json()["officers"]}
+        assert "300301" in badges
     engine.dispose()

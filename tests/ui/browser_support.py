@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlmodel import Session, select
 
+from app.core.demo import PLACES
 from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem
-from app.core.plans.demo import PLACES
 from app.core.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]

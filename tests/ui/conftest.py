@@ -12,9 +12,9 @@ import pytest
 from flet_harness import FletHarness
 from sqlalchemy.engine import Engine
 
+from app.core.demo import PLACES, place_id
 from app.core.model.clock import LOCAL_TZ
 from app.core.model.ids import stable_id
-from app.core.plans.demo import PLACES, place_id
 from app.core.store.db import make_engine, session_scope
 from app.core.store.settings import set_setting
 from app.device.ui import state as keys

@@ -13,8 +13,8 @@ import pytest
 from browser_support import NIVEA, TIMEOUT, chromium, open_page, rejon_run, shot, sign_in
 from playwright.sync_api import Browser, Page, expect
 
+from app.core.demo import PLACES, place_id
 from app.core.model.ids import stable_id
-from app.core.plans.demo import PLACES, place_id
 
 pytestmark = pytest.mark.e2e
 

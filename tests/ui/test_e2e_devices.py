@@ -25,8 +25,8 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, Page, expect
 
+from app.core.demo import PLACES
 from app.core.model.ids import stable_id
-from app.core.plans.demo import PLACES
 from app.core.reports.generate import DEVICE_ID as GENERATOR
 
 pytestmark = pytest.mark.e2e

@@ -3,7 +3,7 @@
 import flet as ft
 from conftest import CHECK_ACTION, LUBARTOW_PLAN, NIVEA, NIVEA_ID, geo_denied, geo_fakes
 
-from app.core.plans.demo import place_id
+from app.core.demo import place_id
 from app.core.reports.generate import DEVICE_ID as GENERATOR
 from app.core.store.db import session_scope
 from app.core.store.entries import current_entries, entry_history

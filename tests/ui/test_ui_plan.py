@@ -5,8 +5,8 @@ import re
 import flet_charts as fch
 from conftest import CHECK_ACTION, DAY, LUBARTOW_PLAN, OFFICER, SUPERVISOR, geo_fakes
 
+from app.core.demo import demo_plans
 from app.core.model import Officer
-from app.core.plans.demo import demo_plans
 from app.core.store.db import session_scope
 from app.device.ui import services
 

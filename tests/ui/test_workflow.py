@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from app.core.demo import AREA_IDS, AREA_NUMBERS, area_id, demo_plans
 from app.core.model import Officer, PlanIn, PlanStatus
 from app.core.model.ids import stable_id
 from app.core.plans import workflow
-from app.core.plans.demo import AREA_IDS, AREA_NUMBERS, area_id, demo_plans
 from app.core.store.plans import get_plan
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 import app.core.model  # noqa: F401  (registers every table on SQLModel.metadata)
+from app.core.store.versions import init_server_store, register_stamping
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -101,14 +102,26 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` in place; entries already stored are kept."""
+    """Bring the schema to ``revision`` in place; entries already stored are kept.
+
+    Also registers the service's version stamping (``versions.register_stamping``): every store
+    is migrated before it is written, so a service store's rows never miss their version."""
     command.upgrade(alembic_config(engine), revision)
+    register_stamping()
 
 
 def open_store(url: str, *, background_checkpoints: bool = False, **kwargs: Any) -> Engine:
     """An engine whose schema is migrated to the latest revision."""
     engine = make_engine(url, background_checkpoints=background_checkpoints, **kwargs)
     migrate(engine)
+    return engine
+
+
+def open_service_store(url: str, **engine_options: Any) -> Engine:
+    """The sync service's store, ready for writes from any path: migrated, stamping
+    registered, its version counter created (older rows stamped)."""
+    engine = open_store(url, **engine_options)
+    init_server_store(engine)
     return engine
 
 

@@ -13,9 +13,13 @@ may take 5, transaction B take 6 and commit first; a device pulling then moves i
 and never sees row 5 when A commits a moment later.
 
 Versions are stamped by a ``before_flush`` hook on every ORM session, so rows written outside
-the API (``rejon demo --db``, ``rejon user add``) get versions too. The hook only acts on a
-database whose counter row exists; ``init_server_store`` creates it and stamps older rows. A
-device's own database has no counter row, so its copies keep the versions the server sent.
+the API (``rejon demo --db``, ``rejon user add``) get versions too. The hook is registered by
+``register_stamping``, which ``app.core.store.db.migrate`` calls: no store is used before it is
+migrated, so no write can miss the hook whatever the process imported. It only acts on a
+database whose counter row exists; ``open_service_store`` — the one way the service's store is
+opened (``rejon serve``, ``rejon run``, ``rejon user …``) — migrates, registers and creates the
+counter, stamping older rows. A device's own database has no counter row, so its copies keep
+the versions the server sent.
 """
 
 import weakref
@@ -114,7 +118,6 @@ def _stamp_targets(session: OrmSession) -> list[object]:
     return sorted(targets.values(), key=lambda obj: order[type(obj)])
 
 
-@event.listens_for(OrmSession, "before_flush")
 def _stamp_versions(session: OrmSession, _context: object, _instances: object) -> None:
     """Give every changed pullable row the next versions (server databases only)."""
     targets = _stamp_targets(session)
@@ -147,8 +150,15 @@ def _backfill(session: Session, models: Iterable[type]) -> int:
     return stamped
 
 
+def register_stamping() -> None:
+    """Stamp versions on every flush from now on (idempotent; a no-op on device stores)."""
+    if not event.contains(OrmSession, "before_flush", _stamp_versions):
+        event.listen(OrmSession, "before_flush", _stamp_versions)
+
+
 def init_server_store(engine: Engine) -> int:
     """Make this database assign versions (idempotent); returns how many rows were stamped."""
+    register_stamping()
     with Session(engine) as session:
         try:
             session.add(VersionCounter(id=1, value=0))

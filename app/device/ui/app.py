@@ -21,6 +21,7 @@ from app.device.sync.client import SyncClient
 from app.device.ui import controls, plan_import, services
 from app.device.ui.devices import WebDevices, browser_key
 from app.device.ui.lock import watch_input
+from app.device.ui.screens import SCREENS
 from app.device.ui.shell import Shell
 from app.device.ui.signin import forget_officer
 from app.device.ui.state import AppState
@@ -116,7 +117,7 @@ def make_main(
         state.activate()
         state.geolocator = fgl.Geolocator()
         state.sync = sync_factory(state)
-        shell = Shell(page, state)
+        shell = Shell(page, state, SCREENS)
         keep_session_alive(page, shell)
         state.file_picker = _file_picker(shell)
         if state.officer is not None:
@@ -165,7 +166,7 @@ def make_web_main(
         state.activate()
         state.geolocator = fgl.Geolocator()
         state.sync = device.client
-        shell = Shell(page, state)
+        shell = Shell(page, state, SCREENS)
         keep_session_alive(page, shell)
         state.file_picker = _file_picker(shell)
 

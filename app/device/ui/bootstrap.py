@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from app.core.plans.demo import load_demo
+from app.core.demo import load_demo
 from app.core.store.db import open_store, session_scope
 from app.core.store.plans import list_plans
 

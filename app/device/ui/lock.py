@@ -18,6 +18,7 @@ from app.core.i18n import fmt_number, translator
 from app.device.ui import controls, services
 from app.device.ui.devices import MAX_UNLOCK_FAILURES
 from app.device.ui.shell import Shell
+from app.device.ui.signin import sign_out
 
 _ = translator("ui")
 
@@ -64,7 +65,6 @@ def watch_input(page: ft.Page, on_input: Callable[[], None]) -> None:
 
 
 async def view(shell: Shell) -> ft.View:
-    from app.device.ui.signin import sign_out
 
     state = shell.state
     device = state.device

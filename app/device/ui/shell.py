@@ -7,14 +7,16 @@ and the plan editor open on top of their tab, so nothing is deeper than two taps
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flet as ft
 
 from app.core.i18n import translator
-from app.device.ui import controls
+from app.device.sync.client import SyncState
+from app.device.ui import controls, services
 from app.device.ui.state import AppState
 
 _ = translator("ui")
@@ -25,6 +27,19 @@ OVERLAYS = {"/log": "/", "/plan/edit": "/plan", "/approvals": "/plan"}
 
 Query = dict[str, str]
 ScreenBuilder = Callable[["Shell", Query], Awaitable[ft.View]]
+
+
+@dataclass(frozen=True)
+class Screens:
+    """What the shell draws: given by the app (``app.device.ui.screens``), so the frame never
+    imports the screens that are drawn in it."""
+
+    builders: Mapping[str, ScreenBuilder]
+    """Route → the screen that draws it."""
+    lock: ScreenBuilder
+    """What every route draws while the idle lock is on."""
+    sync_notice: Callable[[Shell, SyncState], ft.Control | None]
+    """Today's line under the sync badge, kept current while a change is being sent."""
 
 
 def route_for(path: str, **query: str | None) -> str:
@@ -40,9 +55,11 @@ class Shell:
         self,
         page: ft.Page,
         state: AppState,
+        screens: Screens,
     ) -> None:
         self.page = page
         self.state = state
+        self.screens = screens
         self.route = "/"
         self._rendering = asyncio.Lock()
 
@@ -74,8 +91,7 @@ class Shell:
         await self.go(OVERLAYS.get(path, "/"))
 
     async def render(self, route: str) -> None:
-        from app.device.ui import screens
-
+        screens = self.screens
         async with self._rendering:
             self.state.activate()
             parts = urlsplit(route or "/")
@@ -88,11 +104,11 @@ class Shell:
             if not self.state.signed_in and base != "/settings":
                 base, path, query = "/", "/", {}
             if self.state.locked:  # the lock screen alone: nothing of the officer under it
-                views = [await screens.lock_view(self)]
+                views = [await screens.lock(self, {})]
             else:
-                views = [await screens.BUILDERS[base](self, {} if base != path else query)]
+                views = [await screens.builders[base](self, {} if base != path else query)]
                 if path != base:
-                    views.append(await screens.BUILDERS[path](self, query))
+                    views.append(await screens.builders[path](self, query))
             self.page.views.clear()
             self.page.views.extend(views)
             self.page.locale_configuration = locale_configuration(self.state.language)
@@ -152,8 +168,6 @@ class Shell:
     # ---- shared work ------------------------------------------------------------------------
     async def reload_places(self) -> None:
         """The officer's places and the index that finds the nearest one to a GPS fix."""
-        from app.device.ui import services
-
         officer = self.state.officer
         places = (
             await asyncio.to_thread(services.officer_places, self.state.engine, officer)
@@ -165,8 +179,6 @@ class Shell:
 
     async def undo_entry(self, entry_id: str) -> None:
         """Undo a save: the entry gets a tombstone (synced like any change)."""
-        from app.device.ui import services
-
         officer = self.state.officer
         if officer is None:
             return
@@ -187,9 +199,6 @@ class Shell:
             self.page.run_task(self._follow_sync)
 
     async def _follow_sync(self, rounds: int = 15, every_s: float = 2.0) -> None:
-        from app.device.ui import services
-        from app.device.ui.today import sync_notice
-
         for _ in range(rounds):
             await asyncio.sleep(every_s)
             status = await asyncio.to_thread(
@@ -200,15 +209,13 @@ class Shell:
                 self.state.activate()
                 slot.content = controls.sync_badge(status)
                 if detail is not None:
-                    detail.content = sync_notice(self, status)
+                    detail.content = self.screens.sync_notice(self, status)
                 self.page.update()
             if not status.pending:
                 return
 
     async def undo_delete(self, entry_id: str) -> None:
         """Undo a delete: the entry is in force again (a new revision, synced)."""
-        from app.device.ui import services
-
         officer = self.state.officer
         if officer is None:
             return

@@ -12,6 +12,7 @@ from app.core.i18n.labels import kind_label
 from app.device.sync.client import SyncState
 from app.device.ui import controls, services
 from app.device.ui.shell import Shell, route_for
+from app.device.ui.signin import sign_in_panel
 
 _ = translator("ui")
 
@@ -121,7 +122,6 @@ def sync_notice(shell: Shell, status: SyncState) -> ft.Control | None:
 
 
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
-    from app.device.ui.signin import sign_in_panel
 
     state = shell.state
     title = _("Today, {date}", date=fmt_date(state.today(), "medium"))
