@@ -50,8 +50,9 @@ async def main(page: ft.Page) -> None:
     await (_web_main() if page.web else _main())(page)
 
 
-if __name__ == "__main__":
-    # on a phone (flet build) Flet ignores the view and serves its own client
+def run() -> None:
+    """Start the app: on a phone (``flet build``, via the root ``main.py``) Flet ignores the view
+    and shows its own client; on a computer it serves the app to a browser."""
     ft.run(
         main,
         view=ft.AppView.WEB_BROWSER,
@@ -60,3 +61,7 @@ if __name__ == "__main__":
         assets_dir=str(Path(__file__).resolve().parents[2] / "assets"),
         no_cdn=True,
     )
+
+
+if __name__ == "__main__":
+    run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, datetime, time
@@ -20,6 +21,12 @@ from app.core.store.settings import set_setting
 from app.device.ui import state as keys
 from app.device.ui.app import make_main
 from app.device.ui.bootstrap import open_local_store
+
+DEVICE_ONLY = importlib.util.find_spec("fastapi") is None
+"""A virtual environment of the phone's set alone (CI's device step): the tests that need the
+service, the commands or a browser are not collected there; everything else is."""
+if DEVICE_ONLY:
+    collect_ignore_glob = ["test_e2e_*.py", "test_ui_web_devices.py", "test_ui_wiring.py"]
 
 DAY = date(2026, 11, 18)
 """A Wednesday inside the demo's renewed half-year."""
