@@ -29,7 +29,7 @@ async def test_today_lists_the_demo_tasks_with_windows(app, ui_engine):
     assert "Kolportaż ulotek informacyjnych" not in text
     assert "07:00–22:00 · otwarte teraz" in text
     talks = next(t for t in tasks if t.per is not None)
-    assert f"zrobione {talks.done} z {talks.required}" in text
+    assert f"{talks.done} z {talks.required} w tym tygodniu" in text
     # the history ends yesterday: today's check is still to do
     assert app.get(f"status-{CHECK_ACTION}").content.value == "Do zrobienia"
     assert "Dziś, 18 lis 2026" in app.texts(app.page.views[-1].appbar)

@@ -27,8 +27,9 @@ def _count() -> int:
     return Field(default=0, ge=0, le=MAX_COUNT)
 
 
-class EntryContent(SQLModel):
-    """What the officer records; validated once here for the app, the API and imports."""
+class EntryValues(SQLModel):
+    """What the officer records, field by field: the one list of an entry's content, which the
+    stored revision, the device's input and the pulled output all derive from."""
 
     kind: EntryKind = Field(sa_type=enum_type(EntryKind))
     occurred_at: datetime = Field(description="when it happened (aware; stored as UTC)")
@@ -47,6 +48,13 @@ class EntryContent(SQLModel):
     fines: int = _count()
     cautions: int = _count()
     note: str = Field(default="", max_length=NOTE_MAX)
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNT_FIELDS}
+
+
+class EntryContent(EntryValues):
+    """What the officer records; validated once here for the app, the API and imports."""
 
     @model_validator(mode="before")
     @classmethod
@@ -79,9 +87,6 @@ class EntryContent(SQLModel):
         """Against the process's clock (a push checks instants against the plan instead)."""
         check_instant("occurred_at", self.occurred_at, utcnow(), not_before=EARLIEST)
         return self
-
-    def counts(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in COUNT_FIELDS}
 
 
 class EntryIn(EntryContent):

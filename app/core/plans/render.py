@@ -1,5 +1,8 @@
 """A plan's five sections as plain text (CLI), in the current language."""
 
+from dataclasses import dataclass
+from datetime import date, time
+
 from sqlmodel import Session
 
 from app.core.i18n import fmt_date, translator
@@ -17,29 +20,57 @@ from app.core.store.plans import PlanDocument
 _ = translator("core")
 
 
+@dataclass(frozen=True)
+class ActionTerms:
+    """When an action is due, decided once: the app, the CLI, the calendar and the report word
+    these facts each in their own register but can never disagree on them."""
+
+    deadline: date | None
+    """Set for an action to be done by a day (then ``start``/``end`` are None)."""
+    start: date | None
+    end: date | None
+    """The window; both None: the whole period of the plan."""
+    hours: tuple[time, time] | None
+    weekdays: str
+    """'pon., śr.' or empty."""
+    frequency: str
+    """'2× w tygodniu' or empty."""
+
+
+def action_terms(action: Action, plan: Plan) -> ActionTerms:
+    """The one rule: a deadline reads 'by'; any date bound gives a window (the other bound from
+    the plan's period); no dates: the whole period."""
+    deadline = start = end = None
+    if action.deadline and action.end_date:
+        deadline = action.end_date
+    elif action.start_date or action.end_date:
+        start = action.start_date or plan.period_start
+        end = action.end_date or plan.period_end
+    hours = (action.time_from, action.time_to) if action.time_from and action.time_to else None
+    weekdays = ", ".join(weekday_label(d) for d in action.weekdays) if action.weekdays else ""
+    frequency = (
+        frequency_label(action.freq_times, action.freq_per)
+        if action.freq_times and action.freq_per
+        else ""
+    )
+    return ActionTerms(deadline, start, end, hours, weekdays, frequency)
+
+
 def action_when(action: Action, plan: Plan) -> str:
     """'do 31 gru 2024', '1 mar 2024 – 30 cze 2024, godz. 07:00–22:00, 2× w tygodniu'."""
+    terms = action_terms(action, plan)
     parts = []
-    if action.deadline and action.end_date:
-        parts.append(_("by {date}", date=fmt_date(action.end_date)))
-    elif action.start_date or action.end_date:
-        start = fmt_date(action.start_date or plan.period_start)
-        end = fmt_date(action.end_date or plan.period_end)
+    if terms.deadline:
+        parts.append(_("by {date}", date=fmt_date(terms.deadline)))
+    elif terms.start and terms.end:
+        start, end = fmt_date(terms.start), fmt_date(terms.end)
         parts.append(_("{start} – {end}", start=start, end=end))
     else:
         parts.append(_("whole period"))
-    if action.time_from and action.time_to:
-        parts.append(
-            _(
-                "hours {start}–{end}",
-                start=f"{action.time_from:%H:%M}",
-                end=f"{action.time_to:%H:%M}",
-            )
-        )
-    if action.weekdays:
-        parts.append(", ".join(weekday_label(d) for d in action.weekdays))
-    if action.freq_times and action.freq_per:
-        parts.append(frequency_label(action.freq_times, action.freq_per))
+    if terms.hours:
+        start_hour, end_hour = terms.hours
+        parts.append(_("hours {start}–{end}", start=f"{start_hour:%H:%M}", end=f"{end_hour:%H:%M}"))
+    parts += [text for text in (terms.weekdays, terms.frequency) if text]
     return ", ".join(parts)
 
 

@@ -15,7 +15,7 @@ from babel.dates import format_date
 from sqlmodel import Session
 
 from app.core.i18n import babel_locale, fmt_date, fmt_number, fmt_percent, translator
-from app.core.i18n.labels import frequency_label, kind_label, measure_label, weekday_label
+from app.core.i18n.labels import frequency_label, kind_label, measure_label
 from app.core.model import (
     COUNT_FIELDS,
     Action,
@@ -37,7 +37,7 @@ from app.core.plans.progress import (
     plan_entries,
     progress_of,
 )
-from app.core.plans.render import criterion_summary
+from app.core.plans.render import action_terms, criterion_summary
 from app.core.reports.charts import cumulative_chart, weekly_chart
 from app.core.schedule.service import TaskMode
 from app.core.store.plans import PlanDocument, read_plan
@@ -134,28 +134,19 @@ def _hour(moment: time) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
 
 
-def action_terms(action: Action, plan: Plan) -> str:
-    """When an action is due, worded as the sample documents word it."""
-    if action.start_date:
-        parts = [
-            _(
-                "from {start} to {end}",
-                start=_d(action.start_date),
-                end=_d(action.end_date or plan.period_end),
-            )
-        ]
-    elif action.end_date and (action.deadline or action.end_date != plan.period_end):
-        parts = [_("by {date}", date=_d(action.end_date))]
+def action_wording(action: Action, plan: Plan) -> str:
+    """When an action is due (``render.action_terms``), worded as the sample documents word it."""
+    terms = action_terms(action, plan)
+    if terms.deadline:
+        parts = [_("by {date}", date=_d(terms.deadline))]
+    elif terms.start and terms.end:
+        parts = [_("from {start} to {end}", start=_d(terms.start), end=_d(terms.end))]
     else:
         parts = [_("for the whole period of the plan")]
-    if action.time_from and action.time_to:
-        parts.append(
-            _("between {start} and {end}", start=_hour(action.time_from), end=_hour(action.time_to))
-        )
-    if action.weekdays:
-        parts.append(", ".join(weekday_label(day) for day in action.weekdays))
-    if action.freq_times and action.freq_per:
-        parts.append(frequency_label(action.freq_times, action.freq_per))
+    if terms.hours:
+        start_hour, end_hour = terms.hours
+        parts.append(_("between {start} and {end}", start=_hour(start_hour), end=_hour(end_hour)))
+    parts += [text for text in (terms.weekdays, terms.frequency) if text]
     return ", ".join(parts)
 
 
@@ -275,7 +266,7 @@ def _section_actions(doc: PlanDocument, progress: PlanProgress) -> Section:
     for number, action in enumerate(doc.actions, start=1):
         figures = by_id[action.id]
         blocks.append(
-            Paragraph(f"{number}) {action.text} – {action_terms(action, doc.plan)}", bold=True)
+            Paragraph(f"{number}) {action.text} – {action_wording(action, doc.plan)}", bold=True)
         )
         blocks.append(
             Paragraph(_("Realization: {text}", text=_done_text(figures, doc, progress.as_of)))

@@ -38,11 +38,18 @@ def task_when(task: Task) -> str:
     return hours or _("all day")
 
 
+def frequency_progress(task: Task) -> str | None:
+    """'1 z 2 w tym tygodniu' for a frequency task (the CLI and Today say it alike)."""
+    if task.per is None:
+        return None
+    return _(_PROGRESS[FrequencyUnit(task.per)], done=task.done, required=task.required)
+
+
 def task_progress(task: Task) -> str:
     """'do zrobienia' / 'zrobione' / 'zaległe'; a frequency task: '1 z 2 w tym tygodniu'."""
-    if task.per is None:
+    progress = frequency_progress(task)
+    if progress is None:
         return status_label(task.status)
-    progress = _(_PROGRESS[FrequencyUnit(task.per)], done=task.done, required=task.required)
     if task.status == TaskStatus.todo:
         return progress
     return f"{progress}, {status_label(task.status)}"

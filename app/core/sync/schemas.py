@@ -6,7 +6,7 @@ lengths), so the app, the API and imports accept exactly the same entries.
 
 import json
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated, Any, Literal, Self
@@ -24,9 +24,10 @@ from pydantic import (
 )
 
 from app.core.model import ActionIn, ChannelIn, EntryIn, PartnerIn, PlanIn, Role
-from app.core.model.enums import COUNT_FIELDS, CriterionKind, EntryKind, Measure, PlanStatus
+from app.core.model.entries import EntryValues
+from app.core.model.enums import COUNT_FIELDS, PlanStatus
 from app.core.model.places import PlaceBase
-from app.core.model.plans import ActionBase
+from app.core.model.plans import ActionBase, PlanBase
 
 MAX_INT = 2**31 - 1
 """Mutation ids and versions are 32-bit integer columns on every backend."""
@@ -370,24 +371,12 @@ class ChannelOut(BaseModel):
     position: int
 
 
-class PlanOut(BaseModel):
-    """A plan with its sections, one document; its version moves when any section changes."""
+class PlanOut(PlanBase):
+    """A plan with its sections, one document; its version moves when any section changes.
+
+    The plan's own fields are the model's (``PlanBase``), as ``ActionOut``'s are."""
 
     id: str
-    area_id: str
-    officer_id: str
-    title: str
-    period_start: date
-    period_end: date
-    threat: str
-    diagnosis: str
-    goal: str
-    criterion_kind: CriterionKind
-    criterion_measures: list[Measure]
-    criterion_target: int | None
-    criterion_baseline: int | None
-    criterion_place_id: str | None
-    criterion_text: str
     status: PlanStatus
     review_note: str
     created_at: datetime
@@ -398,8 +387,13 @@ class PlanOut(BaseModel):
     channels: list[ChannelOut]
 
 
-class RevisionOut(BaseModel):
-    """One stored revision, plus the state of its entry's head when it was read."""
+class RevisionOut(EntryValues):
+    """One stored revision, plus the state of its entry's head when it was read.
+
+    Its content fields are the model's (``EntryValues``): a field added to the entry is pulled
+    as soon as it is stored. Built by pydantic's own constructor, as rows read back."""
+
+    __init__ = BaseModel.__init__
 
     id: str
     entry_id: str
@@ -410,23 +404,6 @@ class RevisionOut(BaseModel):
     recorded_at: datetime
     deleted: bool
     server_version: int
-    kind: EntryKind
-    occurred_at: datetime
-    plan_id: str | None
-    action_id: str | None
-    place_id: str | None
-    lat: float | None
-    lon: float | None
-    accuracy_m: float | None
-    gps_poor: bool
-    persons_legitimised: int
-    leaflets: int
-    residents_spoken: int
-    interventions: int
-    offences: int
-    fines: int
-    cautions: int
-    note: str
     entry_officer_id: str
     entry_device_id: str
     entry_needs_review: bool

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import flet as ft
 import flet_geolocator as fgl
@@ -26,7 +25,7 @@ from app.device.ui.shell import Shell
 from app.device.ui.signin import forget_officer
 from app.device.ui.state import AppState
 
-SyncFactory = Callable[[AppState], Any]
+SyncFactory = Callable[[AppState], SyncClient | None]
 log = logging.getLogger(__name__)
 _ = translator("ui")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -21,7 +21,11 @@ from app.core.model.clock import local_now
 from app.device.sync.local import SERVER_URL
 
 if TYPE_CHECKING:
+    import flet as ft
+    import flet_geolocator as fgl
+
     from app.core.places.nearest import PlaceIndex
+    from app.device.sync.client import SyncClient
     from app.device.ui.devices import Attempts, WebDevice
     from app.device.ui.services import ImportedFile
 
@@ -60,22 +64,22 @@ class AppState:
     server_url: str = ""
     tile_url: str = ""
     """Where the map's tiles come from; empty: a plain background, nothing requested."""
-    sync: Any = None
+    sync: SyncClient | None = None
     """The sync client (``app.device.sync.client.SyncClient``) when the sync module is installed."""
     place_index: PlaceIndex | None = None
     places: list[Place] = field(default_factory=list)
     """The officer's places (the pick list when there is no GPS fix)."""
     last_fix: Fix | None = None
-    geolocator: Any = None
+    geolocator: fgl.Geolocator | None = None
     """The page's flet-geolocator service (kept here: a strong reference keeps it registered)."""
-    file_picker: Any = None
+    file_picker: ft.FilePicker | None = None
     """The page's file picker: saves reports and exports (a download in the browser) and picks
     plan documents to import (its ``on_result``)."""
     imported: ImportedFile | None = None
     """The plan document picked last, until each of its plans is saved as a draft."""
-    badge_slot: Any = None
+    badge_slot: ft.Container | None = None
     """Today's sync badge holder, redrawn while a save is being sent."""
-    detail_slot: Any = None
+    detail_slot: ft.Container | None = None
     """Today's sync notice holder (what failed, what was not sent), redrawn with the badge."""
     sign_in_attempts: Attempts | None = None
     """Failed sign-ins on a phone (a browser's are its device's)."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import flet as ft
 
 from app.core.i18n import fmt_date, translator
 from app.core.i18n.labels import kind_label
+from app.core.schedule.labels import frequency_progress, status_label, task_hours
+from app.core.schedule.service import Task, TaskMode, TaskStatus
 from app.device.sync.client import SyncState
 from app.device.ui import controls, services
 from app.device.ui.shell import Shell, route_for
@@ -17,31 +18,37 @@ from app.device.ui.signin import sign_in_panel
 _ = translator("ui")
 
 
-def window_text(task: Any) -> str:
-    """'07:00–22:00 · open now', 'due 31 Dec 2026', 'done 1 of 2 this period'."""
-    mode = str(task.mode)
+def window_text(task: Task) -> str:
+    """'07:00–22:00 · open now', 'due 31 Dec 2026', '1 of 2 this week' (as the CLI says it)."""
     parts = []
-    if task.time_from and task.time_to:
-        parts.append(f"{task.time_from:%H:%M}–{task.time_to:%H:%M}")
+    hours = task_hours(task)
+    if hours:
+        parts.append(hours)
         parts.append(_("open now") if task.open_now else _("outside hours"))
-    if mode == "deadline" and task.due:
+    if task.mode == TaskMode.deadline and task.due:
         parts.append(_("due {date}", date=fmt_date(task.due)))
-    if mode == "frequency":
-        parts.append(_("done {done} of {required}", done=task.done, required=task.required))
+    progress = frequency_progress(task)
+    if progress:
+        parts.append(progress)
     return " · ".join(parts)
 
 
-def status_chip(task: Any) -> ft.Control:
-    status = str(task.status)
-    key = f"status-{task.action_id}"
-    if status == "done":
-        return controls.status_chip(_("Done"), controls.OK_COLOR, key=key)
-    if status == "overdue":
-        return controls.status_chip(_("Overdue"), controls.ALERT_COLOR, key=key)
-    return controls.status_chip(_("To do"), controls.WARN_COLOR, key=key)
+_CHIP_COLOURS = {
+    TaskStatus.done: controls.OK_COLOR,
+    TaskStatus.overdue: controls.ALERT_COLOR,
+    TaskStatus.todo: controls.WARN_COLOR,
+}
 
 
-def task_tile(shell: Shell, task: Any, place_name: str | None) -> ft.Control:
+def status_chip(task: Task) -> ft.Control:
+    status = TaskStatus(task.status)
+    label = status_label(status)
+    return controls.status_chip(
+        label[:1].upper() + label[1:], _CHIP_COLOURS[status], key=f"status-{task.action_id}"
+    )
+
+
+def task_tile(shell: Shell, task: Task, place_name: str | None) -> ft.Control:
     async def open_log(_event: ft.ControlEvent) -> None:
         await shell.go(route_for("/log", action=task.action_id, plan=task.plan_id))
 
