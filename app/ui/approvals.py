@@ -36,10 +36,15 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
             shell.page.update()
             return
         try:
+            syncs = state.sync is not None
             if approve:
-                await asyncio.to_thread(services.approve_plan, state.engine, officer, plan.id, text)
+                await asyncio.to_thread(
+                    services.approve_plan, state.engine, officer, plan.id, text, syncs=syncs
+                )
             else:
-                await asyncio.to_thread(services.return_plan, state.engine, officer, plan.id, text)
+                await asyncio.to_thread(
+                    services.return_plan, state.engine, officer, plan.id, text, syncs=syncs
+                )
         except (PermissionError, ValueError) as exc:
             shell.error(str(exc))
             shell.page.update()

@@ -64,7 +64,7 @@ def watch_input(page: ft.Page, on_input: Callable[[], None]) -> None:
 
 
 async def view(shell: Shell) -> ft.View:
-    from app.ui.signin import sign_out
+    from app.ui.signin import ask_sign_out, sign_out
 
     state = shell.state
     device = state.device
@@ -100,7 +100,7 @@ async def view(shell: Shell) -> ft.View:
         shell.page.update()
 
     async def leave(_event: ft.ControlEvent) -> None:
-        await sign_out(shell)
+        await ask_sign_out(shell)
 
     password.on_submit = unlock
     minutes = fmt_number(round(device.lock.after_s / 60, 1))

@@ -132,7 +132,7 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
         asyncio.to_thread(
             services.today_data, state.engine, state.officer, state.today(), state.now()
         ),
-        asyncio.to_thread(services.sync_status, state.engine, state.sync),
+        asyncio.to_thread(services.sync_status, state.engine, state.sync, state.officer_id),
     )
 
     async def free_log(_event: ft.ControlEvent) -> None:
