@@ -76,7 +76,13 @@ def task_tile(shell: Shell, task: Any, place_name: str | None) -> ft.Control:
 
 def headline_card(headline: services.Headline) -> ft.Control:
     rows: list[ft.Control] = [
-        ft.Text(headline.title, size=15, weight=ft.FontWeight.W_600, max_lines=2),
+        ft.Text(
+            headline.title,
+            size=15,
+            weight=ft.FontWeight.W_600,
+            max_lines=2,
+            overflow=ft.TextOverflow.ELLIPSIS,
+        ),
         ft.Text(headline.summary, size=15, key=f"headline-{headline.plan_id}"),
     ]
     if headline.share is not None:
