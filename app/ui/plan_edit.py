@@ -193,7 +193,7 @@ def with_date_picker(shell: Shell, field: ft.TextField) -> ft.TextField:
         )
         shell.page.show_dialog(picker)
 
-    field.suffix = ft.IconButton(
+    field.suffix_icon = ft.IconButton(
         icon=ft.Icons.CALENDAR_MONTH,
         tooltip=_("Choose in the calendar"),
         on_click=open_picker,

@@ -113,3 +113,51 @@ def test_a_waiting_plan_stays_the_officers_when_the_supervisor_signs_in(
     assert plan is not None and plan.status == PlanStatus.submitted
     assert "unsent" not in reconcile(storage).values()
     page.context.close()
+
+
+# ---- the editor: two different errors in a row, errors at their fields, actions ---------------
+
+
+def test_the_editor_shows_errors_at_their_fields_and_survives_two_in_a_row(
+    browser: Browser, app_url: str
+) -> None:
+    """Nowy plan → Zapisz szkic on an empty form → type a threat → Zapisz szkic again at
+    once: two different errors in a row, each shown in Polish at its field; the session and
+    everything typed stay; then actions removed and added keep their own cards."""
+    page = open_app(browser, app_url)
+    new_plan(page)
+    save = page.get_by_role("button", name="Zapisz szkic")
+    save.click()
+    shown(page, "Opisz zagrożenie.")
+    shown(page, "Nie zapisano: popraw pola zaznaczone na czerwono (2).")
+    shot(page, "plans_5_editor_errors_at_fields")
+    type_into(page, "Zagrożenie", "Spożywanie alkoholu na skwerze.")
+    save.click()  # a second, different error within the first's few seconds
+    shown(page, "Nie zapisano: popraw pola zaznaczone na czerwono (1).")
+    shown(page, "Podaj cel.")
+    page.wait_for_timeout(5000)  # past the moment the reported crash came
+    page.mouse.wheel(0, -3000)
+    shot(page, "plans_5b_editor_top")
+    expect(page.get_by_label("Zagrożenie", exact=True)).to_have_value(
+        "Spożywanie alkoholu na skwerze.", timeout=TIMEOUT
+    )
+    assert page.get_by_text(re.compile("Error running app|Frozen|Coś poszło nie tak")).count() == 0
+    shot(page, "plans_6_editor_second_error")
+
+    type_into(page, "Cel", "Spokój na skwerze.")
+    add = page.get_by_role("button", name="Dodaj działanie")
+    for text in ("Kontrole skweru", "Rozmowy z mieszkańcami"):
+        add.click()
+        field = page.get_by_label("Działanie", exact=True).last
+        expect(field).to_be_attached(timeout=TIMEOUT)
+        field.click()
+        page.wait_for_timeout(300)
+        page.keyboard.type(text)
+    page.get_by_role("button", name="Usuń działanie").first.click()
+    shown(page, "Usunięto działanie 1.")
+    add.click()
+    expect(page.get_by_text("Działanie 2", exact=True)).to_be_attached(timeout=TIMEOUT)
+    expect(page.get_by_text("Działanie 1", exact=True)).to_be_attached(timeout=TIMEOUT)
+    assert page.get_by_label("Działanie", exact=True).count() == 2
+    shot(page, "plans_7_editor_actions")
+    page.context.close()
