@@ -608,6 +608,10 @@ class ReviewItem:
     officer_name: str
     area_label: str
     actions: Sequence[Action]
+    doc: PlanDocument | None = None
+    """The whole plan (partners and channels too), as the supervisor reviews it."""
+    places: dict[str, str] = field(default_factory=dict)
+    """Place id → name, for the actions' and the criterion's places."""
 
 
 def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
@@ -616,12 +620,15 @@ def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
         for plan in workflow.plans_to_review(session, officer):
             owner = session.get(Officer, plan.officer_id)
             area = session.get(ServiceArea, plan.area_id)
+            doc = read_plan(session, plan.id)
             items.append(
                 ReviewItem(
                     plan=plan,
                     officer_name=owner.name if owner else "",
                     area_label=area.number_text if area else "",
-                    actions=read_plan(session, plan.id).actions,
+                    actions=doc.actions,
+                    doc=doc,
+                    places={p.id: p.name for p in list_places(session)},
                 )
             )
         return items

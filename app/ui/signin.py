@@ -125,7 +125,7 @@ async def _confirm_with_service(
         return
     except (SyncError, TimeoutError):  # offline: local work goes on, sync waits
         return
-    client.request_sync()
+    shell.follow_sync()  # what waited for this officer goes now; Today's badge follows it
 
 
 async def signed_in(shell: Shell, officer: Officer) -> None:

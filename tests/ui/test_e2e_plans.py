@@ -13,7 +13,16 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser_support import TIMEOUT, free_port, reconcile, rejon_run, shot, sign_in, type_into
+from browser_support import (
+    TIMEOUT,
+    free_port,
+    open_page,
+    reconcile,
+    rejon_run,
+    shot,
+    sign_in,
+    type_into,
+)
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 from test_e2e_browser import browser, open_app, shown
@@ -112,6 +121,18 @@ def test_a_waiting_plan_stays_the_officers_when_the_supervisor_signs_in(
     plan = unit_plan(storage, title)
     assert plan is not None and plan.status == PlanStatus.submitted
     assert "unsent" not in reconcile(storage).values()
+
+    # the supervisor, on another phone, reviews it: the whole plan on the approval card
+    boss = open_page(browser, app_url)
+    sign_in(boss, "100300")
+    boss.get_by_role("tab", name="Plan").click()
+    boss.get_by_role("button", name=re.compile(r"^Do zatwierdzenia \(\d+\)$")).click()
+    expect(boss.get_by_text(title, exact=True)).to_be_attached(timeout=TIMEOUT)
+    for text in ("1. Charakterystyka zdiagnozowanego zagrożenia", "Spokój na skwerze."):
+        expect(boss.get_by_text(text, exact=True).first).to_be_attached(timeout=TIMEOUT)
+    expect(boss.get_by_role("button", name="Otwórz plan").first).to_be_attached()
+    shot(boss, "plans_8_approval_card_whole_plan")
+    boss.context.close()
     page.context.close()
 
 

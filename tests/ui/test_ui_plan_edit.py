@@ -194,6 +194,20 @@ async def test_edit_submit_then_supervisor_returns_and_approves(app, app_factory
     await app.click("submit-plan")
     async with app_factory(officer=SUPERVISOR) as sup:
         await sup.go("/approvals")
+        # the whole plan, and on a resubmission the note it was returned with
+        note = sup.get(f"previous-note-{plan_id}").value
+        assert note == "Twoja poprzednia uwaga: Dodaj miernik dla spotkania."
+        criterion = sup.get(f"review-criterion-{plan_id}").value
+        assert criterion == "Ujawnione wykroczenia: −30% · poprzedni okres: 12"
+        check = doc.actions[0]
+        assert sup.get(f"review-action-{check.id}").value == (
+            "Kontrola miejsca · przez cały okres, godz. 18:00–02:00, pt, sob"
+        )
+        text = sup.text()
+        assert "Nadleśnictwo — Wspólne patrole" in text and "• Strona internetowa KPP" in text
+        await sup.click(f"open-plan-{plan_id}")
+        assert sup.page.route == f"/plan?id={plan_id}"
+        await sup.go("/approvals")
         await sup.click(f"approve-{plan_id}")
         assert sup.find("reviewed")
     [doc] = plans_titled(ui_engine, "Dzikie wysypisko przy ul. Leśnej")
