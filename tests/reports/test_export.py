@@ -1,8 +1,10 @@
 """CSV and XLSX exports read back: Polish headers, one row per entry in force, filters."""
 
 import csv
+from dataclasses import replace
 from datetime import date, datetime
 from io import BytesIO, StringIO
+from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
@@ -132,3 +134,63 @@ def test_bad_filters_are_refused(gsession: Session) -> None:
         export_rows(gsession, officer_badge="000000")
     with pytest.raises(NotFound):
         export_rows(gsession, plan_id="no-such-plan")
+
+
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid/x","klik")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "=1;=2",
+]
+PLAIN = ["zwykła notatka", "kontrola - bez uwag", "znak\x01sterujący"]
+
+
+def _formula_rows(gsession: Session) -> tuple[list[str], list]:
+    """Entries whose notes (and a place's name) were typed as spreadsheet formulas."""
+    officer = officer_by_badge(gsession, "100301").id
+    at = datetime(2024, 3, 6, 9, tzinfo=LOCAL_TZ)
+    ids = [
+        log_entry(
+            gsession,
+            EntryIn(kind=EntryKind.talk, occurred_at=at, plan_id=LUBARTOW_2024, note=note),
+            officer_id=officer,
+            device_id="=cmd|' /C calc'!A0",
+            queue=False,
+        ).entry_id
+        for note in [*FORMULAS, *PLAIN]
+    ]
+    rows = [r for r in export_rows(gsession, plan_id=LUBARTOW_2024) if r.entry_id in ids]
+    return ids, rows
+
+
+def test_csv_cells_never_start_a_formula(gsession: Session) -> None:
+    """OWASP's CSV injection guidance: a text cell starting with = + - @ tab or CR gets an
+    apostrophe in front; the file read back holds the text, never a formula start."""
+    _ids, rows = _formula_rows(gsession)
+    table = _csv(csv_bytes(rows))
+    assert table[0] == HEADERS
+    notes = [line[15] for line in table[1:]]
+    assert sorted(notes) == sorted([f"'{f}" for f in FORMULAS] + PLAIN)
+    for line in table[1:]:
+        texts = [*line[1:5], *line[15:]]
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in texts)
+        assert line[17] == "'=cmd|' /C calc'!A0"
+    # numbers we write ourselves stay numbers (a negative one keeps its sign)
+    assert _csv(csv_bytes([replace(rows[0], lon=-1.5)]))[1][13] == "-1,5"
+
+
+def test_xlsx_text_cells_are_text_not_formulas(gsession: Session) -> None:
+    _ids, rows = _formula_rows(gsession)
+    data = xlsx_bytes(rows)
+    sheet = load_workbook(BytesIO(data)).active
+    body = list(sheet.iter_rows(min_row=2))
+    kept = [p.replace("\x01", "") for p in PLAIN]  # XML cannot hold it: left out, no crash
+    assert sorted(r[15].value for r in body) == sorted([*FORMULAS, *kept])
+    assert all(r[15].data_type == "s" and r[17].data_type == "s" for r in body)
+    assert all(r[17].value == "=cmd|' /C calc'!A0" for r in body)
+    assert isinstance(body[0][0].value, datetime) and body[0][5].data_type == "n"
+    with ZipFile(BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()

@@ -12,14 +12,24 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from app.core.model import Entry, EntryIn, EntryRevision, Officer, OutboxItem, Place, PlaceIn
+from app.core.model import (
+    Entry,
+    EntryIn,
+    EntryRevision,
+    Officer,
+    OutboxItem,
+    Place,
+    PlaceIn,
+    Plan,
+    PlanStatus,
+)
 from app.core.model.enums import Resolution
 from app.core.store.db import session_scope
 from app.core.store.org import officer_area_ids
 from app.core.store.places import save_place
-from app.core.sync.schemas import REFUSAL_HEADER, RefusalCode
 from app.device.sync import local
 from app.device.sync.client import SyncClient
+from app.core.sync.schemas import REFUSAL_HEADER, RefusalCode
 from tests.sync.conftest import (
     BASE_URL,
     KRASNIK_PLACE,
@@ -349,3 +359,146 @@ async def test_a_refusal_carries_the_services_header_and_code(api, demo_engine):
         assert invalid.status_code == 422 and invalid.headers[REFUSAL_HEADER] == "invalid"
         unknown_route = await http.get("/api/v1/nothing-here", headers=bearer(token))
         assert unknown_route.status_code == 404 and REFUSAL_HEADER not in unknown_route.headers
+
+
+# ---- 6. a change waiting on a device belongs to the officer who made it ------------------------
+
+
+def _officer(client: SyncClient, badge: str) -> Officer:
+    with Session(client.engine) as session:
+        officer = session.exec(select(Officer).where(Officer.badge == badge)).one()
+        session.expunge(officer)
+    return officer
+
+
+def _new_draft(client: SyncClient, officer: Officer, title: str) -> str:
+    """A plan drafted in the app (queued under the officer who wrote it)."""
+    from app.core.sync.outputs import stored_plan_input
+    from app.device.ui import services
+    from tests.sync.conftest import current_plan
+
+    with Session(client.engine) as session:
+        plan_in = stored_plan_input(session, current_plan("lubartow"))
+    draft = plan_in.model_copy(
+        update={
+            "id": None,
+            "title": title,
+            "actions": [a.model_copy(update={"id": None}) for a in plan_in.actions],
+            "partners": [],
+            "channels": [],
+        }
+    )
+    return services.save_plan_draft(client.engine, officer, draft).id
+
+
+async def test_a_submitted_plan_waits_for_its_officer_when_the_phone_changes_user(
+    make_device, demo_engine
+):
+    """The officer submits, signs out before it is sent, the supervisor signs in on the same
+    phone: the officer's change is never sent under the supervisor's sign-in, the phone keeps
+    the officer's copy (no silent revert), the badge says a change waits for another user;
+    the officer signs in again and it is sent."""
+    from app.core.plans.workflow import WorkflowError
+    from app.device.ui import services
+    from app.device.ui.controls import sync_badge
+    from tests.sync.conftest import sign_in_directly
+
+    phone = make_device(OFFICER)
+    assert (await phone.sync_once()).ok
+    officer = _officer(phone, OFFICER)
+    plan_id = _new_draft(phone, officer, "Plan do zatwierdzenia")
+    assert (await phone.sync_once()).pushed == 1
+    services.submit_plan(phone.engine, officer, plan_id)  # waits: no sync before sign-out
+    assert local.waiting(phone.engine, officer.id) == local.Waiting(1, 0, 0)
+
+    await phone.logout()
+    sign_in_directly(phone, demo_engine, SUPERVISOR)
+    supervisor = _officer(phone, SUPERVISOR)
+    result = await phone.sync_once()
+
+    assert result.ok and result.conflicts == 0 and result.pushed == 0
+    with Session(demo_engine) as store, Session(phone.engine) as device:
+        assert store.get(Plan, plan_id).status is PlanStatus.draft  # not sent, not refused
+        assert device.get(Plan, plan_id).status is PlanStatus.submitted  # the officer's copy
+    state = phone.state(supervisor.id)
+    assert (state.pending, state.unsent, state.others) == (0, 0, 1)
+    badge = sync_badge(state)
+    texts = [c.value for c in badge.controls[0].content.content.controls if hasattr(c, "value")]
+    assert texts == ["Czeka na zalogowanie: 1"]
+    with pytest.raises(WorkflowError, match="innego użytkownika"):
+        services.approve_plan(phone.engine, supervisor, plan_id)
+
+    await phone.logout()
+    sign_in_directly(phone, demo_engine, OFFICER)
+    assert phone.state(officer.id).pending == 1
+    result = await phone.sync_once()
+
+    assert result.ok and result.pushed == 1
+    with Session(demo_engine) as store:
+        assert store.get(Plan, plan_id).status is PlanStatus.submitted
+    after = phone.state(officer.id)
+    assert (after.pending, after.unsent, after.others) == (0, 0, 0)
+    assert local.waiting(phone.engine, supervisor.id) == local.Waiting(0, 0, 0)
+
+
+async def test_entries_and_places_wait_for_their_officer_too(make_device, demo_engine):
+    from tests.sync.conftest import sign_in_directly
+
+    phone = make_device(OFFICER)
+    assert (await phone.sync_once()).ok
+    place = add_place_on_device(phone, "Garaże, ul. Lubelska", 51.4500, 22.5800)
+    entry = log_local(phone, place_id=place, lat=51.4501, lon=22.5801, plan_id=None)
+    await phone.logout()
+    sign_in_directly(phone, demo_engine, SUPERVISOR)
+
+    assert (await phone.sync_once()).pushed == 0
+    with Session(demo_engine) as store:
+        assert store.get(Place, place) is None and store.get(Entry, entry) is None
+    assert phone.state().others == 2 and phone.state().pending == 0
+
+    await phone.logout()
+    sign_in_directly(phone, demo_engine, OFFICER)
+    assert (await phone.sync_once()).pushed == 2
+    assert reconcile(phone, demo_engine)[entry] == "stored"
+
+
+async def test_a_refused_plan_change_stays_visible_and_is_not_reverted(make_device, demo_engine):
+    """The service refuses the officer's change (the supervisor approved the plan from another
+    phone meanwhile): the phone keeps the officer's copy and shows the refusal with its reason
+    until the officer resends or gives it up; giving up brings the unit's copy back."""
+    from app.device.ui import services
+
+    phone = make_device(OFFICER)
+    assert (await phone.sync_once()).ok
+    officer = _officer(phone, OFFICER)
+    plan_id = _new_draft(phone, officer, "Plan przed zmianą")
+    assert (await phone.sync_once()).pushed == 1
+    with session_scope(demo_engine) as store:  # approved elsewhere meanwhile
+        store.get(Plan, plan_id).status = PlanStatus.approved
+    with Session(phone.engine) as session:
+        plan_in = stored_plan_input_of(session, plan_id)
+    services.save_plan_draft(phone.engine, officer, plan_in.model_copy(update={"title": "Po"}))
+
+    result = await phone.sync_once()
+
+    assert result.conflicts == 1
+    with Session(phone.engine) as device:
+        assert device.get(Plan, plan_id).title == "Po"  # not silently reverted
+        [document] = services._unsent_documents(device, officer.id)
+        assert (document.object_id, document.code) == (plan_id, RefusalCode.not_allowed)
+        screen_sync = services.plan_sync(device, plan_id, officer.id)
+        assert screen_sync.unsent == document
+    assert phone.state(officer.id).unsent == 1
+
+    services.discard(phone.engine, officer.id, phone.device_id, document.mutation_id)
+    assert (await phone.sync_once()).ok
+    with Session(phone.engine) as device, Session(demo_engine) as store:
+        assert device.get(Plan, plan_id).title == store.get(Plan, plan_id).title
+        assert device.get(Plan, plan_id).status is PlanStatus.approved
+    assert phone.state(officer.id).unsent == 0
+
+
+def stored_plan_input_of(session: Session, plan_id: str):
+    from app.core.sync.outputs import stored_plan_input
+
+    return stored_plan_input(session, plan_id)

@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import matplotlib
 import pytest
+from browser_support import type_into
 from fpdf import FPDF
 from playwright.sync_api import Browser, Locator, Page, expect
 from test_e2e_browser import TIMEOUT, app_url, browser, open_app, shot, shown
@@ -92,10 +93,7 @@ def test_import_a_pdf_plan_correct_it_and_submit(
     expect(page.get_by_label("Zagrożenie")).to_be_attached()
     shot(page, "import_3_editor_with_warnings")
 
-    page.get_by_label("Tytuł").click()  # the document's own title is there: replace it
-    page.wait_for_timeout(400)
-    page.keyboard.press("Control+a")
-    page.keyboard.type("Skwer przy ul. Szkolnej")
+    type_into(page, "Tytuł", "Skwer przy ul. Szkolnej")  # replaces the document's own title
     warning = page.get_by_text(re.compile("Działanie 2: brak terminu — przyjęto cały okres planu"))
     scroll_to(page, warning)
     shot(page, "import_4_action_warning")

@@ -78,3 +78,43 @@ async def test_repeat_makes_a_new_entry_like_the_old(app, ui_engine):
     entries = stored(ui_engine)
     assert len(entries) == 2 and len({e.entry_id for e in entries}) == 2
     assert all(e.action_id == CHECK_ACTION and e.offences == 1 for e in entries)
+
+
+async def test_a_refused_plan_change_is_shown_with_its_reason_and_can_be_given_up(
+    app_factory, ui_engine
+):
+    """A plan change the service refused is not reverted in silence: History and the plan
+    itself say so, in Polish, with Send again and Give up (which takes the unit's copy)."""
+    from conftest import LUBARTOW_PLAN, OFFICER
+
+    from app.core.model import OutboxItem
+    from app.core.model.clock import utcnow
+    from app.core.store.settings import get_setting, set_setting
+    from app.device.sync import local
+
+    with session_scope(ui_engine) as session:
+        set_setting(session, local.CURSOR, "812")
+        session.add(
+            OutboxItem(
+                object_type="plan",
+                object_id=LUBARTOW_PLAN,
+                officer_id=OFFICER,
+                acked_at=utcnow(),
+                last_error="refused: 403 this plan cannot be edited (status: approved)",
+                refusal_code="not_allowed",
+            )
+        )
+    async with app_factory() as h:
+        assert h.get("sync-badge").content.controls[1].value == "Nie wysłano: 1"
+        await h.go("/history")
+        reason = h.get(f"unsent-{LUBARTOW_PLAN}").value
+        assert reason.startswith("Nie wysłano (Plan „Plac zabaw Nivea")
+        assert reason.endswith("nie masz uprawnień do tej zmiany.")
+        await h.go(f"/plan?id={LUBARTOW_PLAN}")
+        assert h.get(f"unsent-{LUBARTOW_PLAN}").value == reason
+        await h.click(f"discard-{LUBARTOW_PLAN}")
+        await h.click("confirm-discard")
+        assert "wersja z serwera jednostki wróci" in h.toast("discarded").content.value
+        assert not h.find(f"unsent-{LUBARTOW_PLAN}")
+    with session_scope(ui_engine) as session:
+        assert get_setting(session, local.CURSOR) == "0", "the unit's copy is pulled again"

@@ -1,5 +1,7 @@
 """Plan editing in the app: create, edit every section, submit; a supervisor approves or returns."""
 
+from datetime import datetime
+
 import pytest
 from conftest import SUPERVISOR
 
@@ -17,7 +19,8 @@ async def fill_new_plan(h):
     await h.go("/plan")
     await h.click("new-plan")
     assert (h.view_routes(), h.page.route) == (["/plan", "/plan/edit"], "/plan/edit?new=1")
-    assert (h.get("plan-start").value, h.get("plan-end").value) == ("01.07.2026", "31.12.2026")
+    # 18 Nov 2026: a new plan is written for the next half-year
+    assert (h.get("plan-start").value, h.get("plan-end").value) == ("01.01.2027", "30.06.2027")
     await h.type_into("plan-title-field", "Dzikie wysypisko przy ul. Leśnej")
     await h.type_into("plan-threat", "Wyrzucanie odpadów w lesie przy ul. Leśnej.")
     await h.type_into("plan-diagnosis", "Zgłoszenia w KMZB.")
@@ -36,7 +39,7 @@ async def fill_new_plan(h):
     await h.click("add-action")
     await h.type_into("action-2-text", "Spotkanie z sołtysem")
     await h.select("action-2-kind", "meeting")
-    await h.type_into("action-2-end", "30.09.2026")
+    await h.type_into("action-2-end", "31.03.2027")
     await h.toggle("action-2-deadline", True)
     await h.click("add-action")
     await h.type_into("action-3-text", "Rozmowy z mieszkańcami")
@@ -67,7 +70,7 @@ async def test_create_a_plan_from_scratch(app, ui_engine):
         "02:00",
         [4, 5],
     )
-    assert meeting.deadline and str(meeting.end_date) == "2026-09-30"
+    assert meeting.deadline and str(meeting.end_date) == "2027-03-31"
     assert (talks.freq_times, talks.freq_per) == (2, "week")
     assert [(p.name, p.tasks) for p in doc.partners] == [("Nadleśnictwo", "Wspólne patrole")]
     assert [c.text for c in doc.channels] == ["Strona internetowa KPP"]
@@ -78,13 +81,86 @@ async def test_create_a_plan_from_scratch(app, ui_engine):
 
 async def test_a_bad_field_is_named_and_nothing_is_saved(app, ui_engine):
     await fill_new_plan(app)
-    await app.type_into("action-2-end", "31.02.2026")
+    await app.type_into("action-2-end", "31.02.2027")
     await app.click("save-plan")
-    assert "Działanie 2" in app.get("plan-message").value
+    assert app.get("action-2-end").error == "To nie jest data: wpisz ją jako DD.MM.RRRR."
+    assert app.get("plan-message").value == "Nie zapisano: popraw pola zaznaczone na czerwono (1)."
     await app.type_into("action-2-end", "30.09.2027")
     await app.click("save-plan")
-    assert "outside the plan's period" in app.get("plan-message").value
+    assert app.get("action-2-end").error == "Poza okresem planu (01.01.2027 – 30.06.2027)."
     assert plans_titled(ui_engine, "Dzikie wysypisko przy ul. Leśnej") == []
+
+
+async def test_errors_in_polish_at_their_fields_in_form_order(app, ui_engine):
+    """An empty form and bad values: every error at its own field, in Polish, nothing raw or
+    English; the first field in the form's order is scrolled to; nothing is stored."""
+    await app.go("/plan")
+    await app.click("new-plan")
+    await app.type_into("plan-end", "01.12.2026")  # before the start: the period's error
+    await app.select("plan-criterion-kind", "reduce_by_percent")
+    await app.type_into("plan-target", "150")
+    await app.click("add-action")
+    await app.type_into("action-1-freq-times", "0")
+    await app.type_into("action-1-from", "25:00")
+    await app.click("save-plan")
+
+    errors = {
+        "plan-end": "Okres kończy się przed początkiem.",
+        "plan-threat": "Opisz zagrożenie.",
+        "plan-goal": "Podaj cel.",
+        "plan-target": "Spadek to procent od 1 do 100.",
+        "action-1-text": "Opisz działanie.",
+        "action-1-from": "To nie jest godzina: wpisz ją jako GG:MM.",
+        "action-1-to": "Podaj też godzinę końca (albo żadnej).",
+        "action-1-freq-times": "Liczba całkowita od 1 do 100.",
+    }
+    for key, message in errors.items():
+        assert app.get(key).error == message, key
+    assert app.get("plan-measures-error").value == "Zaznacz co najmniej jeden miernik."
+    assert app.get("plan-message").value == "Nie zapisano: popraw pola zaznaczone na czerwono (9)."
+    scrolled = [
+        str(a["scroll_key"]) for _c, name, a in app.conn.method_calls if name == "scroll_to"
+    ]
+    assert scrolled == ["plan-end"], "the first error in the form's order"
+    assert plans_titled(ui_engine, "") == []
+
+    await app.type_into("plan-threat", "Picie alkoholu na skwerze.")  # a second, other error
+    await app.click("save-plan")
+    assert app.get("plan-threat").error is None
+    assert app.get("plan-message").value == "Nie zapisano: popraw pola zaznaczone na czerwono (8)."
+    app.assert_no_crash()
+
+
+async def test_remove_an_action_with_undo_and_add_another(app, ui_engine):
+    """Removing and adding actions: each card keeps its own controls, headed 1, 2, 3 in
+    order; removing offers Undo; only what is on screen is saved."""
+    await app.go("/plan")
+    await app.click("new-plan")
+    await app.type_into("plan-threat", "Zagrożenie")
+    await app.type_into("plan-goal", "Cel")
+    for n, text in enumerate(("Pierwsze", "Drugie"), start=1):
+        await app.click("add-action")
+        await app.type_into(f"action-{n}-text", text)
+    await app.click("action-1-remove")
+    assert app.toast("action-removed").content.value == "Usunięto działanie 1."
+    assert app.get("action-2-heading").value == "Działanie 1"
+    await app.click("add-action")
+    await app.type_into("action-3-text", "Trzecie")
+    assert [app.get(f"action-{n}-heading").value for n in (2, 3)] == [
+        "Działanie 1",
+        "Działanie 2",
+    ]
+    assert len(app.get("plan-actions").controls) == 2
+    await app.trigger(app.toast("action-removed"), "action")  # Undo
+    assert [c.key for c in app.get("plan-actions").controls] == [
+        "action-1",
+        "action-2",
+        "action-3",
+    ]
+    assert app.get("action-1-heading").value == "Działanie 1"
+    await app.click("save-plan")
+    [doc] = plans_titled(ui_engine, "")
+    assert [a.text for a in doc.actions] == ["Pierwsze", "Drugie", "Trzecie"]
 
 
 async def test_edit_submit_then_supervisor_returns_and_approves(app, app_factory, ui_engine):
@@ -118,6 +194,20 @@ async def test_edit_submit_then_supervisor_returns_and_approves(app, app_factory
     await app.click("submit-plan")
     async with app_factory(officer=SUPERVISOR) as sup:
         await sup.go("/approvals")
+        # the whole plan, and on a resubmission the note it was returned with
+        note = sup.get(f"previous-note-{plan_id}").value
+        assert note == "Twoja poprzednia uwaga: Dodaj miernik dla spotkania."
+        criterion = sup.get(f"review-criterion-{plan_id}").value
+        assert criterion == "Ujawnione wykroczenia: −30% · poprzedni okres: 12"
+        check = doc.actions[0]
+        assert sup.get(f"review-action-{check.id}").value == (
+            "Kontrola miejsca · przez cały okres, godz. 18:00–02:00, pt, sob"
+        )
+        text = sup.text()
+        assert "Nadleśnictwo — Wspólne patrole" in text and "• Strona internetowa KPP" in text
+        await sup.click(f"open-plan-{plan_id}")
+        assert sup.page.route == f"/plan?id={plan_id}"
+        await sup.go("/approvals")
         await sup.click(f"approve-{plan_id}")
         assert sup.find("reviewed")
     [doc] = plans_titled(ui_engine, "Dzikie wysypisko przy ul. Leśnej")
@@ -144,3 +234,52 @@ async def test_an_imported_draft_opens_in_the_editor_and_is_submitted(app, ui_en
     await app.click("save-submit-plan")
     [doc] = plans_titled(ui_engine, "Plac zabaw Nivea (z dokumentu)")
     assert doc.plan.id == draft.id and doc.plan.status == PlanStatus.submitted
+
+
+async def test_dates_from_a_calendar_and_number_keyboards(app):
+    import flet as ft
+
+    await app.go("/plan")
+    await app.click("new-plan")
+    await app.click("plan-end-calendar")
+    [picker] = [d for d in app.dialogs() if isinstance(d, ft.DatePicker)]
+    assert picker.value.date().isoformat() == "2027-06-30"
+    picker.value = datetime(2027, 5, 31)
+    await app.trigger(picker, "change", "2027-05-31T00:00:00.000")
+    assert app.get("plan-end").value == "31.05.2027"
+    assert app.get("plan-target").keyboard_type == ft.KeyboardType.NUMBER
+    await app.click("add-action")
+    assert app.get("action-1-freq-times").keyboard_type == ft.KeyboardType.NUMBER
+    assert app.get("action-1-from").keyboard_type == ft.KeyboardType.DATETIME
+    assert app.find("action-1-start-calendar")
+
+
+async def test_the_editor_speaks_english_in_english(app, ui_engine):
+    """Every text of the action editor, a partner row's tooltip and the toasts in English
+    (handlers run in fresh contexts: each makes the officer's language current)."""
+    await app.go("/settings")
+    await app.click("lang-en")
+    await app.go("/plan")
+    await app.click("new-plan")
+    await app.click("add-action")
+    await app.click("partner-add")
+    assert app.get("action-1-heading").value == "Action 1"
+    assert app.get("action-1-start").label == "From" and app.get("action-1-to").label == "Hours to"
+    assert [app.get(f"action-1-day-{d}").label for d in range(7)] == [
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+    ]
+    assert app.get("partner-1-remove").tooltip == "Remove"
+    assert app.get("action-1-remove").content.value == "Remove action"
+    await app.click("action-1-remove")
+    assert app.toast("action-removed").content.value == "Action 1 removed."
+    await app.click("save-plan")
+    assert app.get("plan-threat").error == "Describe the threat."
+    assert app.get("plan-message").value.startswith("Not saved: correct the fields")
+    polish = [t for t in app.texts(app.page.views[-1]) if any(c in t for c in "ąęłńóśźżĄĘŁŃÓŚŹŻ")]
+    assert polish == [], polish

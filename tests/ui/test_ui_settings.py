@@ -1,6 +1,6 @@
 """Settings: language, GPS threshold, server address, sign-out."""
 
-from conftest import CHECK_ACTION
+from conftest import CHECK_ACTION, SUPERVISOR
 
 from app.core.store.db import session_scope
 from app.core.store.settings import get_setting
@@ -60,7 +60,7 @@ async def test_sync_now_reports_what_was_sent(app_factory):
     from app.device.sync.client import SyncState
 
     class FakeSync:
-        def state(self):
+        def state(self, _officer_id=None):
             return SyncState(pending=0, online=True, last_success=None, last_error=None)
 
         async def sync_once(self):
@@ -78,3 +78,38 @@ async def test_sign_out_returns_to_the_sign_in(app, ui_engine):
     assert app.find("sign-in")
     await app.go("/history")
     assert app.view_routes() == ["/"], "nothing but sign-in without an officer"
+
+
+async def test_sign_out_with_changes_waiting_asks_and_keeps_them_for_the_officer(
+    app_factory, ui_engine
+):
+    """The officer's waiting change stays theirs: signing out asks first (with the count),
+    says what is left; the supervisor signing in next on this phone sees it waiting for
+    another user — never "Wszystko wysłane" — and cannot send it."""
+    async with app_factory() as h:
+        await h.go(f"/log?action={CHECK_ACTION}")
+        await h.click("save")
+        await h.go("/settings")
+        await h.click("sign-out")
+        dialog = h.dialogs()[-1]
+        assert dialog.title.value == "Wylogować mimo niewysłanych zmian (1)?"
+        assert "nigdy z konta innej osoby" in dialog.content.value
+        await h.click("cancel-sign-out")
+        assert h.find("settings-officer"), "cancel keeps the officer signed in"
+        await h.click("sign-out")
+        await h.click("confirm-sign-out")
+        assert h.find("sign-in")
+        assert h.toast("error").content.value == (
+            "Wylogowano. Na tym urządzeniu czeka Twoich zmian: 1. "
+            "Zostaną wysłane, gdy znów się tu zalogujesz."
+        )
+
+    async with app_factory(officer=SUPERVISOR) as h:
+        badge = h.get("sync-badge").content.controls[1].value
+        assert badge == "Czeka na zalogowanie: 1"
+        spoken = h.find(where=lambda c: getattr(c, "identifier", None) == "sync-badge")[0].label
+        assert spoken == "Synchronizacja: zmiany innego użytkownika (1) czekają na jego zalogowanie"
+        assert "nigdy nie są wysyłane z Twojego konta" in h.get("sync-detail").value
+
+    async with app_factory() as h:
+        assert h.get("sync-badge").content.controls[1].value == "Czeka: 1"

@@ -159,7 +159,7 @@ async def test_a_bad_server_address_is_refused_in_polish(app, ui_engine):
 
 async def test_the_badge_says_when_sync_failed_and_since_when(app_factory):
     class FailedSync:
-        def state(self):
+        def state(self, _officer_id=None):
             return SyncState(
                 pending=0,
                 online=False,

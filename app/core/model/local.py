@@ -15,6 +15,10 @@ class OutboxItem(SQLModel, table=True):
     An item is *pending* until the service answers it (``acked_at``); an answer that did not
     store the change keeps the reason (``last_error``, ``refusal_code``) and stays in front of
     the officer until they resend or discard it (``resolved_at``, ``resolution``).
+
+    A change belongs to the officer who made it (``officer_id``): it is sent only under that
+    officer's sign-in, never under another's who signs in on the same phone later (``None``:
+    a change queued before authors were kept, sent under whoever is signed in).
     """
 
     __tablename__ = "outbox"
@@ -23,6 +27,7 @@ class OutboxItem(SQLModel, table=True):
     object_type: str = Field(max_length=20, description="'entry', 'place' or 'plan'")
     object_id: str = Field(max_length=36, index=True)
     revision_id: str | None = Field(default=None, max_length=36)
+    officer_id: str | None = Field(default=None, max_length=36, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     acked_at: datetime | None = Field(default=None, index=True)
     attempts: int = 0

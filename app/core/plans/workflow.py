@@ -153,11 +153,12 @@ def visible_plans(session: Session, officer: Officer) -> list[Plan]:
     return list_plans(session, area_ids=officer_area_ids(session, officer.id))
 
 
-def queue_for_sync(session: Session, plan_id: str) -> None:
-    """On a device: send the plan (content and status) with the next sync, in this transaction.
+def queue_for_sync(session: Session, plan_id: str, officer_id: str) -> None:
+    """On a device: send the plan (content and status) with the next sync, in this transaction,
+    under the sign-in of ``officer_id`` (who made the change) and nobody else's.
 
     The server applies the same rules again (this module), so a queued change it refuses is
     reported back, never forced through.
     """
-    session.add(OutboxItem(object_type="plan", object_id=plan_id))
+    session.add(OutboxItem(object_type="plan", object_id=plan_id, officer_id=officer_id))
     session.flush()

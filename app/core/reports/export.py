@@ -3,6 +3,13 @@
 CSV is UTF-8 with a BOM, ';'-separated, decimal commas — what Polish Excel opens without an
 import wizard. XLSX keeps real dates and numbers. Column headers are in the UI language
 (Polish by default).
+
+Every text in an export was typed on some phone (a note, a place's name, a plan's title), and
+the supervisor opens the file in a spreadsheet: a text that reads as a formula there
+(``=HYPERLINK(…)``) must stay a text. Following OWASP's CSV injection guidance, a CSV text
+cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+apostrophe (and the writer quotes it as needed); in XLSX every text cell is written as a text
+cell (``data_type`` "s"), never as a formula, so it reads back exactly as typed.
 """
 
 import csv
@@ -12,8 +19,10 @@ from datetime import date, datetime
 from io import BytesIO, StringIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
 from app.core.i18n import translator
@@ -134,6 +143,15 @@ def _row(
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP: CSV injection)."""
+
+
+def csv_text(value: str) -> str:
+    """A text cell for CSV that no spreadsheet runs: a formula-like start gets an apostrophe."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def _decimal(value: float | None) -> str:
     """A decimal comma, as Polish Excel reads numbers."""
     return "" if value is None else repr(float(value)).replace(".", ",")
@@ -143,26 +161,33 @@ def csv_bytes(rows: Sequence[ExportRow]) -> bytes:
     """UTF-8 with BOM, ';'-separated: opens in Polish Excel as columns with Polish letters."""
     buffer = StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers())
+    writer.writerow([csv_text(h) for h in headers()])
     for row in rows:
         writer.writerow(
             [
                 f"{row.occurred_at:%Y-%m-%d %H:%M}",
-                row.kind,
-                row.plan,
-                row.action,
-                row.place,
+                *map(csv_text, (row.kind, row.plan, row.action, row.place)),
                 *(row.counts[name] for name in COUNT_FIELDS),
                 _decimal(row.lat),
                 _decimal(row.lon),
                 _decimal(row.accuracy_m),
-                row.note,
-                row.officer_badge,
-                row.device_id,
-                row.entry_id,
+                *map(csv_text, (row.note, row.officer_badge, row.device_id, row.entry_id)),
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+XlsxValue = datetime | str | int | float | None
+
+
+def _append_row(sheet: Worksheet, values: list[XlsxValue]) -> None:
+    """A row whose texts are text cells: openpyxl takes a text starting with "=" for a
+    formula, so each text cell is set back to a string after it is written. Control
+    characters XML cannot hold (a note typed with one) are left out instead of failing."""
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def xlsx_bytes(rows: Sequence[ExportRow]) -> bytes:
@@ -170,11 +195,12 @@ def xlsx_bytes(rows: Sequence[ExportRow]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Entries")
-    sheet.append(headers())
+    _append_row(sheet, list(headers()))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(
+        _append_row(
+            sheet,
             [
                 row.occurred_at.replace(tzinfo=None),
                 row.kind,
@@ -189,7 +215,7 @@ def xlsx_bytes(rows: Sequence[ExportRow]) -> bytes:
                 row.officer_badge,
                 row.device_id,
                 row.entry_id,
-            ]
+            ],
         )
     for cell in sheet["A"][1:]:
         cell.number_format = "yyyy-mm-dd hh:mm"

@@ -32,7 +32,12 @@ _RESENT = (
 def _queue(session: Session, revision: EntryRevision) -> None:
     session.connection().execute(_RESENT, {"entry_id": revision.entry_id, "now": utcnow()})
     session.add(
-        OutboxItem(object_type="entry", object_id=revision.entry_id, revision_id=revision.id)
+        OutboxItem(
+            object_type="entry",
+            object_id=revision.entry_id,
+            revision_id=revision.id,
+            officer_id=revision.officer_id,
+        )
     )
 
 

@@ -21,11 +21,11 @@ def save_place(session: Session, place_in: PlaceIn) -> Place:
     return place
 
 
-def add_device_place(session: Session, place_in: PlaceIn) -> Place:
-    """A place named on this device, queued for sync in the same transaction: it travels to
-    the unit before the entries logged at it (the outbox keeps the order)."""
+def add_device_place(session: Session, place_in: PlaceIn, officer_id: str) -> Place:
+    """A place named on this device by ``officer_id``, queued for sync in the same transaction:
+    it travels to the unit before the entries logged at it (the outbox keeps the order)."""
     place = save_place(session, place_in)
-    session.add(OutboxItem(object_type="place", object_id=place.id))
+    session.add(OutboxItem(object_type="place", object_id=place.id, officer_id=officer_id))
     session.flush()
     return place
 

@@ -2,6 +2,10 @@
 
 Rows are matched by id, so storing a page twice changes nothing; a page and the cursor
 after it are stored in one transaction, so a page is either applied whole or pulled again.
+A plan or place with a change of this device still waiting (or refused, not yet dealt with)
+keeps the device's copy: the change is what its officer sees until it is sent — then the
+service's copy, which holds it, comes back with a later version — or given up, which pulls
+the service's copy again (``local.discard``).
 """
 
 from sqlalchemy.engine import Engine
@@ -23,8 +27,16 @@ from app.core.model import (
 )
 from app.core.store.db import session_scope
 from app.core.store.settings import set_setting
+from app.device.sync.local import (
+    BADGE,
+    CURSOR,
+    OFFICER_ID,
+    SCOPE,
+    TOKEN,
+    TOKEN_EXPIRES,
+    unsettled_ids,
+)
 from app.core.sync.schemas import ChangesOut, OfficerOut, PlanOut, RevisionOut, TokenOut, UnitOut
-from app.device.sync.local import BADGE, CURSOR, OFFICER_ID, SCOPE, TOKEN, TOKEN_EXPIRES
 
 
 def store_login(engine: Engine, login: TokenOut) -> None:
@@ -57,11 +69,15 @@ def apply_page(engine: Engine, changes: ChangesOut) -> int:
         for officer in changes.officers:
             _upsert_officer(session, officer)
         session.flush()
+        kept = unsettled_ids(session, "place")
         for place in changes.places:
-            _upsert(session, Place, place.id, place.model_dump(exclude={"id"}))
+            if place.id not in kept:
+                _upsert(session, Place, place.id, place.model_dump(exclude={"id"}))
         session.flush()
+        kept = unsettled_ids(session, "plan")
         for plan in changes.plans:
-            _apply_plan(session, plan)
+            if plan.id not in kept:  # this device's change of it waits, or was refused
+                _apply_plan(session, plan)
         pending = _pending_revision_ids(session)
         for revision in changes.revisions:
             _apply_revision(session, revision, pending)

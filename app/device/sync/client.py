@@ -100,6 +100,9 @@ class SyncState:
     """Why the latest round failed (``None``: it worked, or none ran yet)."""
     unsent: int = 0
     """Changes the service would not store, still waiting for the officer to deal with."""
+    others: int = 0
+    """Changes of other officers of this device not in the unit's store yet: they wait for
+    their own officer's sign-in (a badge never says "all sent" while any wait)."""
 
 
 JSON = {"Content-Type": "application/json"}
@@ -244,17 +247,21 @@ class SyncClient:
     def pending_count(self) -> int:
         return local.pending_count(self.engine)
 
-    def state(self) -> SyncState:
+    def state(self, officer_id: str | None = None) -> SyncState:
+        """The sync state as ``officer_id`` sees it (their changes; others' apart), or, without
+        one, as the officer whose sign-in this device holds for sync."""
         saved = local.read_settings(
-            self.engine, local.LAST_SUCCESS, local.LAST_ERROR, local.LAST_FAILURE
+            self.engine, local.LAST_SUCCESS, local.LAST_ERROR, local.LAST_FAILURE, local.OFFICER_ID
         )
+        counts = local.waiting(self.engine, officer_id or saved[local.OFFICER_ID] or None)
         return SyncState(
-            pending=self.pending_count(),
+            pending=counts.pending,
             last_success=local.parse_time(saved[local.LAST_SUCCESS]),
             last_error=self._last_error or saved[local.LAST_ERROR] or None,
             online=self._online,
             failure=Failure(saved[local.LAST_FAILURE]) if saved[local.LAST_FAILURE] else None,
-            unsent=local.unsent_count(self.engine),
+            unsent=counts.unsent,
+            others=counts.others,
         )
 
     def request_sync(self) -> None:

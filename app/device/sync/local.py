@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import AnyHttpUrl, TypeAdapter, ValidationError
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, and_, not_, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -87,19 +87,26 @@ def signed_in_officer_id(session: Session) -> str | None:
 # outbox --------------------------------------------------------------------------------
 
 
-def pending_items(engine: Engine, limit: int) -> list[OutboxItem]:
-    """The oldest changes waiting, of the officer signed in now.
+def _by(officer_id: str | None) -> ColumnElement[bool]:
+    """Changes of ``officer_id`` (and those queued before authors were kept)."""
+    authorless = col(OutboxItem.officer_id).is_(None)
+    if officer_id is None:
+        return authorless
+    return or_(col(OutboxItem.officer_id) == officer_id, authorless)
 
-    Entries written under another officer (a phone handed over before it synced) wait for
-    that officer: the server would refuse them under this officer's token.
+
+def pending_items(engine: Engine, limit: int) -> list[OutboxItem]:
+    """The oldest changes waiting, of the officer whose sign-in (token) this device holds.
+
+    Changes made under another officer (a phone handed over before it synced, a sign-out
+    while something waited) wait for that officer: they are never sent under someone else's
+    sign-in, where the service would refuse them — or, worse, take them as that person's.
     """
     with session_scope(engine) as session:
         officer_id = signed_in_officer_id(session)
         query = (
             select(OutboxItem)
-            .outerjoin(EntryRevision, col(EntryRevision.id) == OutboxItem.revision_id)
-            .where(col(OutboxItem.acked_at).is_(None))
-            .where(or_(OutboxItem.object_type != "entry", EntryRevision.officer_id == officer_id))
+            .where(col(OutboxItem.acked_at).is_(None), _by(officer_id))
             .order_by(col(OutboxItem.mutation_id))
             .limit(limit)
         )
@@ -114,33 +121,114 @@ _UNSENT = (
 """Answered without being stored, and neither resent nor discarded yet."""
 
 
-def pending_count(engine: Engine) -> int:
+def pending_count(engine: Engine, officer_id: str | None = None) -> int:
+    """Changes waiting to be sent: all of them, or those of ``officer_id``."""
     with session_scope(engine) as session:
         query = select(func.count()).where(col(OutboxItem.acked_at).is_(None))
+        if officer_id is not None:
+            query = query.where(_by(officer_id))
         return int(session.exec(query).one())
 
 
-def unsent_count(engine: Engine) -> int:
-    """Changes the service would not store that the officer has not dealt with yet."""
+def unsent_count(engine: Engine, officer_id: str | None = None) -> int:
+    """Changes the service would not store that their officer has not dealt with yet."""
     with session_scope(engine) as session:
-        return int(session.exec(select(func.count()).where(*_UNSENT)).one())
+        query = select(func.count()).where(*_UNSENT)
+        if officer_id is not None:
+            query = query.where(_by(officer_id))
+        return int(session.exec(query).one())
 
 
-def conflicts(engine: Engine) -> list[OutboxItem]:
-    """Changes the service answered without storing them and still unresolved, oldest first."""
+@dataclass(frozen=True)
+class Waiting:
+    """What of this device's changes is not in the unit's store yet, as one officer sees it."""
+
+    pending: int
+    """Their changes waiting to be sent."""
+    unsent: int
+    """Their changes the service did not store, not yet resent or given up."""
+    others: int
+    """Changes of other officers of this device, waiting or not stored: each waits for its
+    own officer's sign-in (never sent under this one's)."""
+
+
+def waiting(engine: Engine, officer_id: str | None) -> Waiting:
+    """The counts the badge shows to ``officer_id`` (``None``: nobody signed in)."""
+    mine = _by(officer_id)
+    with session_scope(engine) as session:
+        pending = select(func.count()).where(col(OutboxItem.acked_at).is_(None))
+        unsent = select(func.count()).where(*_UNSENT)
+        open_ = or_(col(OutboxItem.acked_at).is_(None), and_(*_UNSENT))
+        others = select(func.count()).where(open_, not_(mine))
+        return Waiting(
+            pending=int(session.exec(pending.where(mine)).one()),
+            unsent=int(session.exec(unsent.where(mine)).one()),
+            others=int(session.exec(others).one()),
+        )
+
+
+def conflicts(engine: Engine, officer_id: str | None = None) -> list[OutboxItem]:
+    """Changes the service answered without storing them and still unresolved, oldest first
+    (all, or those of ``officer_id``)."""
     with session_scope(engine) as session:
         query = select(OutboxItem).where(*_UNSENT).order_by(col(OutboxItem.mutation_id))
+        if officer_id is not None:
+            query = query.where(_by(officer_id))
         return list(session.exec(query))
 
 
-def unsent_entries(session: Session) -> dict[str, OutboxItem]:
-    """Entry id → the newest of its changes the service would not store (unresolved)."""
+def unsent_entries(session: Session, officer_id: str | None = None) -> dict[str, OutboxItem]:
+    """Entry id → the newest of its changes the service would not store (unresolved); all,
+    or those of ``officer_id``."""
     query = (
         select(OutboxItem)
         .where(*_UNSENT, OutboxItem.object_type == "entry")
         .order_by(col(OutboxItem.mutation_id))
     )
+    if officer_id is not None:
+        query = query.where(_by(officer_id))
     return {item.object_id: item for item in session.exec(query)}
+
+
+def conflicts_in(session: Session, officer_id: str) -> list[OutboxItem]:
+    """``officer_id``'s changes the service did not store, unresolved, oldest first."""
+    query = (
+        select(OutboxItem).where(*_UNSENT, _by(officer_id)).order_by(col(OutboxItem.mutation_id))
+    )
+    return list(session.exec(query))
+
+
+def pending_of(session: Session, object_type: str, object_id: str, officer_id: str) -> int:
+    """``officer_id``'s changes of this object waiting to be sent."""
+    query = select(func.count()).where(
+        OutboxItem.object_type == object_type,
+        OutboxItem.object_id == object_id,
+        col(OutboxItem.acked_at).is_(None),
+        _by(officer_id),
+    )
+    return int(session.exec(query).one())
+
+
+def unsettled_ids(session: Session, object_type: str) -> set[str]:
+    """Plans (or places) with a change of this device waiting, or not stored and not dealt
+    with yet: the device's copy is that change, and a pull must not put it back silently."""
+    query = select(OutboxItem.object_id).where(
+        OutboxItem.object_type == object_type,
+        or_(col(OutboxItem.acked_at).is_(None), and_(*_UNSENT)),
+    )
+    return set(session.exec(query))
+
+
+def waiting_for_others(session: Session, object_type: str, object_id: str, officer_id: str) -> int:
+    """Changes of this object made by other officers on this device, not in the unit's store."""
+    query = select(func.count()).where(
+        OutboxItem.object_type == object_type,
+        OutboxItem.object_id == object_id,
+        or_(col(OutboxItem.acked_at).is_(None), and_(*_UNSENT)),
+        col(OutboxItem.officer_id).is_not(None),
+        col(OutboxItem.officer_id) != officer_id,
+    )
+    return int(session.exec(query).one())
 
 
 def pending_entry_ids(session: Session) -> set[str]:
@@ -161,10 +249,12 @@ def resend(engine: Engine, mutation_id: int, *, officer_id: str, device_id: str)
 
     It gets a new mutation id; an entry goes as it is now on the device (``entry_mutation``
     bases it on what the service holds), as a new revision when the service holds its
-    revision id with other content."""
+    revision id with other content. Only the change's own officer resends it."""
     with session_scope(engine) as session:
         item = session.get(OutboxItem, mutation_id)
         if item is None or item.resolved_at is not None or item.acked_at is None:
+            return
+        if item.officer_id not in (None, officer_id):
             return
         revision_id = item.revision_id
         head = session.get(Entry, item.object_id) if item.object_type == "entry" else None
@@ -182,7 +272,10 @@ def resend(engine: Engine, mutation_id: int, *, officer_id: str, device_id: str)
                 return
         session.add(
             OutboxItem(
-                object_type=item.object_type, object_id=item.object_id, revision_id=revision_id
+                object_type=item.object_type,
+                object_id=item.object_id,
+                revision_id=revision_id,
+                officer_id=officer_id,
             )
         )
         _resolve_entry_items(session, item, Resolution.resent)
@@ -193,13 +286,19 @@ def discard(engine: Engine, mutation_id: int, *, officer_id: str, device_id: str
 
     An entry returns to what the unit's store holds of it — its last revision the service
     stored, or nothing (a local tombstone) — and its other waiting changes are given up too.
-    That local revision is not sent: the service already holds what it restores."""
+    That local revision is not sent: the service already holds what it restores. A plan or a
+    place is pulled again whole (from the start of the change log), so the device's copy
+    becomes the unit's again. Only the change's own officer gives it up."""
     with session_scope(engine) as session:
         item = session.get(OutboxItem, mutation_id)
         if item is None or item.resolved_at is not None:
             return
+        if item.officer_id not in (None, officer_id):
+            return
         if item.object_type == "entry":
             _restore_stored(session, item.object_id, officer_id=officer_id, device_id=device_id)
+        else:
+            set_setting(session, CURSOR, "0")
         _resolve_entry_items(session, item, Resolution.discarded)
 
 

@@ -8,9 +8,9 @@ import flet as ft
 
 from app.core.i18n import fmt_date, translator
 from app.core.i18n.labels import kind_label
-from app.core.plans.render import criterion_summary
+from app.core.plans.render import action_when, criterion_summary
 from app.device.ui import controls, services
-from app.device.ui.shell import Shell
+from app.device.ui.shell import Shell, route_for
 
 _ = translator("ui")
 
@@ -36,10 +36,15 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
             shell.page.update()
             return
         try:
+            syncs = state.sync is not None
             if approve:
-                await asyncio.to_thread(services.approve_plan, state.engine, officer, plan.id, text)
+                await asyncio.to_thread(
+                    services.approve_plan, state.engine, officer, plan.id, text, syncs=syncs
+                )
             else:
-                await asyncio.to_thread(services.return_plan, state.engine, officer, plan.id, text)
+                await asyncio.to_thread(
+                    services.return_plan, state.engine, officer, plan.id, text, syncs=syncs
+                )
         except (PermissionError, ValueError) as exc:
             shell.error(str(exc))
             shell.page.update()
@@ -55,6 +60,9 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
     async def send_back(_event: ft.ControlEvent) -> None:
         await decide(False)
 
+    async def open_plan(_event: ft.ControlEvent) -> None:
+        await shell.go(route_for("/plan", id=plan.id))
+
     period = _("{start} – {end}", start=fmt_date(plan.period_start), end=fmt_date(plan.period_end))
     lines: list[ft.Control] = [
         ft.Text(plan.title or _("Untitled plan"), size=17, weight=ft.FontWeight.BOLD),
@@ -62,12 +70,24 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
             _("Area no. {area} · {officer}", area=item.area_label, officer=item.officer_name)
         ),
         controls.muted(period),
-        ft.Text(plan.threat, size=15, max_lines=4),
-        controls.muted(criterion_summary(plan)),
-        *[
-            controls.muted(f"{n}. [{kind_label(a.kind)}] {a.text}", size=14)
-            for n, a in enumerate(item.actions, start=1)
-        ],
+    ]
+    if plan.review_note:  # a resubmission: what the supervisor asked for last time
+        lines.append(
+            ft.Text(
+                _("Your previous note: {note}", note=plan.review_note),
+                color=controls.WARN_COLOR,
+                key=f"previous-note-{plan.id}",
+            )
+        )
+    lines += [
+        *whole_plan(item),
+        controls.action_button(
+            _("Open the plan"),
+            open_plan,
+            key=f"open-plan-{plan.id}",
+            icon=ft.Icons.OPEN_IN_NEW,
+            kind="outlined",
+        ),
         note,
         ft.Row(
             [
@@ -91,6 +111,52 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
         ),
     ]
     return controls.card(*lines, identifier=f"review-{plan.id}")
+
+
+def whole_plan(item: services.ReviewItem) -> list[ft.Control]:
+    """The five sections as the supervisor decides on them: the threat and how it was
+    diagnosed, the goal with its criterion (baseline, place), every action with its window,
+    days and frequency, the partners with their tasks, and the channels."""
+    plan = item.plan
+    criterion = criterion_summary(plan)
+    if plan.criterion_baseline is not None:
+        criterion += " · " + _("previous period: {value}", value=plan.criterion_baseline)
+    if plan.criterion_place_id and plan.criterion_place_id in item.places:
+        criterion += " · " + item.places[plan.criterion_place_id]
+    lines: list[ft.Control] = [
+        controls.heading(_("1. The diagnosed threat"), 15),
+        ft.Text(plan.threat, size=15),
+    ]
+    if plan.diagnosis:
+        lines.append(controls.muted(_("How diagnosed: {text}", text=plan.diagnosis), size=14))
+    lines += [
+        controls.heading(_("2. The goal to achieve"), 15),
+        ft.Text(plan.goal, size=15),
+        controls.muted(criterion, size=14, key=f"review-criterion-{plan.id}"),
+        controls.heading(_("3. Actions with their dates"), 15),
+    ]
+    for number, action in enumerate(item.actions, start=1):
+        when = f"{kind_label(action.kind)} · {action_when(action, plan)}"
+        if action.place_id and action.place_id in item.places:
+            when += f" · {item.places[action.place_id]}"
+        lines += [
+            ft.Text(f"{number}. {action.text}", size=15, weight=ft.FontWeight.W_600),
+            controls.muted(when, size=14, key=f"review-action-{action.id}"),
+        ]
+    if not item.actions:
+        lines.append(controls.muted(_("(empty)"), size=14))
+    doc = item.doc
+    partners = doc.partners if doc is not None else []
+    channels = doc.channels if doc is not None else []
+    lines.append(controls.heading(_("4. Partners and their tasks"), 15))
+    lines += [
+        ft.Text(f"{p.name} — {p.tasks}" if p.tasks else p.name, size=14) for p in partners
+    ] or [controls.muted(_("(empty)"), size=14)]
+    lines.append(controls.heading(_("5. How residents are informed"), 15))
+    lines += [ft.Text(f"• {c.text}", size=14) for c in channels] or [
+        controls.muted(_("(empty)"), size=14)
+    ]
+    return lines
 
 
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:

@@ -120,8 +120,9 @@ def status_chip(text: str, color: str, key: str | None = None) -> ft.Control:
 
 
 def sync_badge(status: SyncState, key: str = "sync-badge") -> ft.Control:
-    """All sent / N waiting / offline / N not sent / sync failed — words, colour, a spoken
-    label. "All sent" only when nothing waits, nothing was refused and the last try worked."""
+    """All sent / N waiting / offline / N not sent / waiting for another user's sign-in / sync
+    failed — words, colour, a spoken label. "All sent" only when nothing waits (anyone's),
+    nothing was refused and the last try worked."""
     failed = status.failure is not None or status.online is False
     if status.unsent:
         text, color, icon = _("Not sent: {count}", count=status.unsent), ALERT_COLOR, ft.Icons.ERROR
@@ -132,6 +133,12 @@ def sync_badge(status: SyncState, key: str = "sync-badge") -> ft.Control:
     elif status.pending:
         text, color = _("Waiting: {count}", count=status.pending), WARN_COLOR
         icon, spoken = ft.Icons.CLOUD_UPLOAD, _("Sync: {count} waiting", count=status.pending)
+    elif status.others:
+        text = _("Waiting for sign-in: {count}", count=status.others)  # the notice says whose
+        color, icon = WARN_COLOR, ft.Icons.PERSON_OUTLINE
+        spoken = _(
+            "Sync: {count} changes of another user wait for their sign-in", count=status.others
+        )
     elif failed:
         text, color, icon = _("Sync failed"), MUTED, ft.Icons.SYNC_PROBLEM
         spoken = _("Sync failed; nothing is waiting")
@@ -166,6 +173,14 @@ def sync_detail(status: SyncState) -> str | None:
     if status.unsent:
         parts.append(
             _("The server did not accept {count} change(s): see History.", count=status.unsent)
+        )
+    if status.others:
+        parts.append(
+            _(
+                "{count} change(s) of another user of this device wait for that user to sign in "
+                "here; they are never sent under your sign-in.",
+                count=status.others,
+            )
         )
     if status.failure is not None:
         reason = _(FAILURES[status.failure])

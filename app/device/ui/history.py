@@ -188,6 +188,75 @@ def unsent_lines(shell: Shell, unsent: services.Unsent) -> list[ft.Control]:
     ]
 
 
+def document_lines(shell: Shell, document: services.UnsentDocument) -> list[ft.Control]:
+    """A plan's or place's change the service did not store: why, and resend or give up."""
+    key = document.object_id
+    what = (
+        _("Plan “{title}”", title=document.title or _("Untitled plan"))
+        if document.object_type == "plan"
+        else _("Place “{title}”", title=document.title)
+    )
+    text = _("Not sent ({what}): {reason}.", what=what, reason=refusal_label(document.code))
+
+    async def settle(service: Callable[..., None], message: str, toast_key: str) -> None:
+        officer = shell.state.officer
+        assert officer is not None
+        engine, device_id = shell.state.engine, shell.state.device_id
+        await asyncio.to_thread(service, engine, officer.id, device_id, document.mutation_id)
+        shell.follow_sync()
+        await shell.refresh()
+        shell.toast(message, key=toast_key)
+        shell.page.update()
+
+    async def resend(_event: ft.ControlEvent) -> None:
+        await settle(services.resend, _("Queued to be sent again."), "resent")
+
+    def ask_discard(_event: ft.ControlEvent) -> None:
+        async def discard() -> None:
+            message = _("Given up: the unit's version comes back with the next sync.")
+            await settle(services.discard, message, "discarded")
+
+        shell.confirm(
+            _("Give up this change?"),
+            _(
+                "It will not be sent. This device takes the unit's version back with the next "
+                "sync. This is recorded."
+            ),
+            _("Give up"),
+            discard,
+            key="discard",
+            icon=ft.Icons.DELETE_FOREVER,
+        )
+
+    return [
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.ERROR, color=controls.ALERT_COLOR, size=20),
+                ft.Text(
+                    text,
+                    color=controls.ALERT_COLOR,
+                    size=15,
+                    weight=ft.FontWeight.W_600,
+                    expand=True,
+                    key=f"unsent-{key}",
+                ),
+            ],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
+        ft.Row(
+            [
+                controls.action_button(
+                    _("Send again"), resend, key=f"resend-{key}", icon=ft.Icons.SEND, expand=True
+                ),
+                controls.action_button(
+                    _("Give up"), ask_discard, key=f"discard-{key}", kind="outlined", expand=True
+                ),
+            ],
+            spacing=6,
+        ),
+    ]
+
+
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
     state = shell.state
     officer = state.officer
@@ -196,9 +265,10 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
         services.history, state.engine, officer.id, state.today(), DAYS_SHOWN
     )
     body: list[ft.Control] = []
-    if data.unsent:
+    unsent = len(data.unsent) + len(data.documents)
+    if unsent:
         body.append(
-            controls.heading(_("Not sent ({count})", count=len(data.unsent)), 17),
+            controls.heading(_("Not sent ({count})", count=unsent), 17),
         )
         body.append(
             controls.muted(
@@ -206,9 +276,13 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
             )
         )
         body += [
+            controls.card(*document_lines(shell, d), identifier=f"unsent-{d.object_id}")
+            for d in data.documents
+        ]
+        body += [
             entry_card(shell, u.entry, data.places, data.actions, unsent=u) for u in data.unsent
         ]
-    if not data.days and not data.unsent:
+    if not data.days and not unsent:
         body.append(controls.muted(_("No entries yet."), key="no-entries"))
     for day, entries in data.days:
         body.append(controls.heading(fmt_date(day, "full"), 17))

@@ -18,7 +18,7 @@ from app.core.i18n import fmt_number, translator
 from app.device.ui import controls, services
 from app.device.ui.devices import MAX_UNLOCK_FAILURES
 from app.device.ui.shell import Shell
-from app.device.ui.signin import sign_out
+from app.device.ui.signin import ask_sign_out, sign_out
 
 _ = translator("ui")
 
@@ -100,7 +100,7 @@ async def view(shell: Shell) -> ft.View:
         shell.page.update()
 
     async def leave(_event: ft.ControlEvent) -> None:
-        await sign_out(shell)
+        await ask_sign_out(shell)
 
     password.on_submit = unlock
     minutes = fmt_number(round(device.lock.after_s / 60, 1))

@@ -316,7 +316,35 @@ def header_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
                 key="review-note",
             )
         )
+    rows += sync_lines(shell, screen.sync)
     return controls.card(*rows, identifier="plan-header")
+
+
+def sync_lines(shell: Shell, sync: services.PlanSync | None) -> list[ft.Control]:
+    """Where this device's changes of the plan stand: refused (why, resend or give up),
+    waiting to be sent, or waiting for another user's sign-in."""
+    from app.device.ui.history import document_lines
+
+    if sync is None:
+        return []
+    rows: list[ft.Control] = []
+    if sync.unsent is not None:
+        rows += document_lines(shell, sync.unsent)
+    elif sync.waiting:
+        rows.append(controls.muted(_("Changes of this plan wait to be sent."), key="plan-waiting"))
+    if sync.others:
+        rows.append(
+            ft.Text(
+                _(
+                    "Changes of this plan by another user of this device wait for that user "
+                    "to sign in here ({count}).",
+                    count=sync.others,
+                ),
+                color=controls.WARN_COLOR,
+                key="plan-others-waiting",
+            )
+        )
+    return rows
 
 
 def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Control]:

@@ -9,13 +9,22 @@ its warnings beside the fields they are about.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable
 from datetime import date, datetime, time
+from typing import TypeVar
 
 import flet as ft
 from pydantic import ValidationError
 
 from app.core.i18n import translator
-from app.core.i18n.labels import criterion_label, frequency_label, kind_label, measure_label
+from app.core.i18n.labels import (
+    criterion_label,
+    frequency_label,
+    kind_label,
+    measure_label,
+    weekday_label,
+)
 from app.core.model import (
     ActionIn,
     ChannelIn,
@@ -34,42 +43,87 @@ from app.core.plans.drafts import action_in
 from app.core.plans.importer import ImportedAction, ImportedPlan, WarningField
 from app.core.store.plans import PlanDocument
 from app.device.ui import controls, plan_import, services
-from app.device.ui.controls import N_
 from app.device.ui.shell import Shell, route_for
 
 _ = translator("ui")
-WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 NO_PLACE = "-"
+MAX_TIMES = 100
+MAX_FIGURE = 1_000_000
+MAX_PERIOD_DAYS = 366
+T = TypeVar("T")
 
 
 class FormError(ValueError):
-    """A field the officer has to correct; the message says which."""
+    """A field the officer has to correct; the message says what is wrong, in their language."""
 
 
-def parse_day(text: str, what: str, required: bool = True) -> date | None:
+def parse_day(text: str, required: bool = True) -> date | None:
     text = (text or "").strip()
     if not text:
         if required:
-            raise FormError(_("{what}: give a date (DD.MM.YYYY).", what=what))
+            raise FormError(_("Enter a date (DD.MM.YYYY)."))
         return None
     for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise FormError(_("{what}: '{text}' is not a date (DD.MM.YYYY).", what=what, text=text))
+    raise FormError(_("Not a date: write it as DD.MM.YYYY."))
 
 
-def parse_clock(text: str, what: str) -> time | None:
+def parse_clock(text: str) -> time | None:
     text = (text or "").strip().replace(".", ":")
     if not text:
         return None
     try:
         return datetime.strptime(text, "%H:%M").time()
     except ValueError:
-        raise FormError(
-            _("{what}: '{text}' is not a time (HH:MM).", what=what, text=text)
-        ) from None
+        raise FormError(_("Not an hour: write it as HH:MM.")) from None
+
+
+Marked = ft.TextField | ft.Dropdown | ft.Text
+"""What an error is shown on: a field, or an error line under a group of boxes."""
+
+
+class Problems:
+    """The form's errors, in form order, each shown at its own field."""
+
+    def __init__(self) -> None:
+        self.marked: list[Marked] = []
+
+    def add(self, control: Marked, message: str) -> None:
+        if control in self.marked:
+            return  # the first problem of a field is the one to fix first
+        if isinstance(control, ft.TextField):
+            control.error = message
+        elif isinstance(control, ft.Dropdown):
+            control.error_text = message
+        else:
+            control.value, control.visible = message, True
+        self.marked.append(control)
+
+    def check(self, control: Marked, parse: Callable[[], T]) -> T | None:
+        """``parse()``, or None with its FormError shown at ``control``."""
+        try:
+            return parse()
+        except FormError as exc:
+            self.add(control, str(exc))
+            return None
+
+
+def clear(controls_: list[Marked]) -> None:
+    for control in controls_:
+        if isinstance(control, ft.TextField):
+            control.error = None
+        elif isinstance(control, ft.Dropdown):
+            control.error_text = None
+        else:
+            control.value, control.visible = "", False
+
+
+def error_line(key: str) -> ft.Text:
+    """An error under a group of boxes (measures, weekdays): hidden until there is one."""
+    return ft.Text("", color=controls.ALERT_COLOR, size=13, visible=False, key=ft.ScrollKey(key))
 
 
 def day_text(value: date | None) -> str:
@@ -80,6 +134,13 @@ def current_half_year(day: date) -> tuple[date, date]:
     if day.month <= 6:
         return date(day.year, 1, 1), date(day.year, 6, 30)
     return date(day.year, 7, 1), date(day.year, 12, 31)
+
+
+def next_half_year(day: date) -> tuple[date, date]:
+    """The half-year after the one holding ``day``: a new plan is written for what comes."""
+    if day.month <= 6:
+        return date(day.year, 7, 1), date(day.year, 12, 31)
+    return date(day.year + 1, 1, 1), date(day.year + 1, 6, 30)
 
 
 def warning_notes(messages: list[str], key: str) -> list[ft.Control]:
@@ -107,30 +168,86 @@ def warning_notes(messages: list[str], key: str) -> list[ft.Control]:
     ]
 
 
-def _field(label: str, value: str, key: str, *, multiline: bool = False) -> ft.TextField:
+def with_date_picker(shell: Shell, field: ft.TextField) -> ft.TextField:
+    """A date field that also opens a calendar (the typed DD.MM.YYYY still works)."""
+
+    def chosen(event: ft.ControlEvent) -> None:
+        value = event.control.value
+        if isinstance(value, datetime):
+            field.value, field.error = day_text(value.date()), None
+            shell.page.update()
+
+    def open_picker(_event: ft.ControlEvent) -> None:
+        shell.state.activate()
+        try:
+            current = parse_day(field.value or "", required=False)
+        except FormError:
+            current = None
+        today = shell.state.today()
+        picker = ft.DatePicker(
+            value=datetime.combine(current or today, time()),
+            first_date=datetime(2000, 1, 1),
+            last_date=datetime(today.year + 2, 12, 31),
+            current_date=datetime.combine(today, time()),
+            on_change=chosen,
+        )
+        shell.page.show_dialog(picker)
+
+    field.suffix_icon = ft.IconButton(
+        icon=ft.Icons.CALENDAR_MONTH,
+        tooltip=_("Choose in the calendar"),
+        on_click=open_picker,
+        key=f"{field.key}-calendar",
+    )
+    return field
+
+
+def place_options(places: list[Place]) -> list[ft.DropdownOption]:
+    return [ft.DropdownOption(key=NO_PLACE, text=_("(no place)"))] + [
+        ft.DropdownOption(key=p.id, text=p.name) for p in places
+    ]
+
+
+def _field(
+    label: str,
+    value: str,
+    key: str,
+    *,
+    multiline: bool = False,
+    keyboard: ft.KeyboardType | None = None,
+    helper: str | None = None,
+) -> ft.TextField:
+    """A text field whose key is also a scroll target (the editor scrolls to an error)."""
     return ft.TextField(
         label=label,
         value=value,
-        key=key,
+        key=ft.ScrollKey(key),
         multiline=multiline,
         min_lines=2 if multiline else 1,
         max_lines=8 if multiline else 1,
+        keyboard_type=keyboard or (ft.KeyboardType.MULTILINE if multiline else None),
+        helper=helper,
     )
 
 
 class ActionEditor:
-    """One action: what, kind, window (dates, deadline, hours, weekdays), frequency, place."""
+    """One action: what, kind, window (dates, deadline, hours, weekdays), frequency, place.
+
+    Its controls are keyed by ``serial``, given once and never reused in the editor, while
+    its heading shows its place in the list: after a removal, a new action never shares a
+    key with another (Flet draws one control per key) and the numbers stay 1, 2, 3…"""
 
     def __init__(
         self,
         editor: PlanEditor,
-        number: int,
+        serial: int,
         action: Action | ActionIn | None,
         notes: list[str] | None = None,
     ) -> None:
         self.editor = editor
+        self.serial = serial
         self.id = action.id if action else None
-        k = f"action-{number}"
+        k = f"action-{serial}"
         self.text = _field(_("Action"), action.text if action else "", f"{k}-text", multiline=True)
         self.kind = ft.Dropdown(
             label=_("Kind"),
@@ -139,11 +256,25 @@ class ActionEditor:
             options=[ft.DropdownOption(key=str(x), text=kind_label(x)) for x in EntryKind],
             expand=True,
         )
-        self.start = _field(
-            _("From (empty: plan start)"), day_text(action and action.start_date), f"{k}-start"
+        self.start = with_date_picker(
+            editor.shell,
+            _field(
+                _("From"),
+                day_text(action and action.start_date),
+                f"{k}-start",
+                keyboard=ft.KeyboardType.DATETIME,
+                helper=_("empty: plan start"),
+            ),
         )
-        self.end = _field(
-            _("To (empty: plan end)"), day_text(action and action.end_date), f"{k}-end"
+        self.end = with_date_picker(
+            editor.shell,
+            _field(
+                _("To"),
+                day_text(action and action.end_date),
+                f"{k}-end",
+                keyboard=ft.KeyboardType.DATETIME,
+                helper=_("empty: plan end"),
+            ),
         )
         self.deadline = ft.Checkbox(
             label=_("One-off, due by the end date"),
@@ -154,24 +285,30 @@ class ActionEditor:
             _("Hours from"),
             f"{action.time_from:%H:%M}" if action and action.time_from else "",
             f"{k}-from",
+            keyboard=ft.KeyboardType.DATETIME,
+            helper=_("HH:MM"),
         )
         self.time_to = _field(
-            _("Hours to"), f"{action.time_to:%H:%M}" if action and action.time_to else "", f"{k}-to"
+            _("Hours to"),
+            f"{action.time_to:%H:%M}" if action and action.time_to else "",
+            f"{k}-to",
+            keyboard=ft.KeyboardType.DATETIME,
+            helper=_("HH:MM"),
         )
         days = set(action.weekdays or []) if action else set()
         self.weekdays = [
-            ft.Checkbox(label=_(name), value=i in days, key=f"{k}-day-{i}")
-            for i, name in enumerate(WEEKDAYS)
+            ft.Checkbox(label=weekday_label(i), value=i in days, key=f"{k}-day-{i}")
+            for i in range(7)
         ]
         self.freq_times = _field(
             _("Times"),
             str(action.freq_times) if action and action.freq_times else "",
             f"{k}-freq-times",
+            keyboard=ft.KeyboardType.NUMBER,
         )
-        self.freq_times.keyboard_type = ft.KeyboardType.NUMBER
         self.freq_per = ft.Dropdown(
             label=_("Per"),
-            key=f"{k}-freq-per",
+            key=ft.ScrollKey(f"{k}-freq-per"),
             value=str(action.freq_per) if action and action.freq_per else NO_PLACE,
             options=[ft.DropdownOption(key=NO_PLACE, text=_("(no frequency)"))]
             + [
@@ -184,16 +321,17 @@ class ActionEditor:
             label=_("Place"),
             key=f"{k}-place",
             value=action.place_id if action and action.place_id else NO_PLACE,
-            options=[ft.DropdownOption(key=NO_PLACE, text=_("(no place)"))]
-            + [ft.DropdownOption(key=p.id, text=p.name) for p in editor.places],
+            options=place_options(editor.places),
             expand=True,
         )
         self.remove_button = controls.action_button(
             _("Remove action"), self._remove, key=f"{k}-remove", kind="outlined"
         )
+        self.heading = controls.heading(_("Action {number}", number=serial), 16)
+        self.heading.key = f"{k}-heading"
         self.control = controls.card(
-            controls.heading(_("Action {number}", number=number), 16),
-            *warning_notes(notes or [], f"warn-action-{number}"),
+            self.heading,
+            *warning_notes(notes or [], f"warn-action-{serial}"),
             self.text,
             ft.Row([self.kind]),
             ft.Row([ft.Container(self.start, expand=True), ft.Container(self.end, expand=True)]),
@@ -212,45 +350,173 @@ class ActionEditor:
     def _remove(self, _event: ft.ControlEvent) -> None:
         self.editor.remove_action(self)
 
-    def action_in(self, number: int) -> ActionIn:
-        what = _("Action {number}", number=number)
+    def markable(self) -> list[Marked]:
+        return [
+            self.text,
+            self.start,
+            self.end,
+            self.time_from,
+            self.time_to,
+            self.freq_times,
+            self.freq_per,
+        ]
+
+    def action_in(self, problems: Problems, period: tuple[date, date] | None) -> ActionIn | None:
+        """The action as typed, each problem shown at its field in form order (None then)."""
+        before = len(problems.marked)
+        text = (self.text.value or "").strip()
+        if not text:
+            problems.add(self.text, _("Describe the action."))
+        start = problems.check(self.start, lambda: parse_day(self.start.value or "", False))
+        end = problems.check(self.end, lambda: parse_day(self.end.value or "", False))
+        for field, day in ((self.start, start), (self.end, end)):
+            if day is not None and period is not None and not period[0] <= day <= period[1]:
+                problems.add(
+                    field,
+                    _(
+                        "Outside the plan's period ({start} – {end}).",
+                        start=day_text(period[0]),
+                        end=day_text(period[1]),
+                    ),
+                )
+        if start and end and end < start:
+            problems.add(self.end, _("Ends before it starts."))
+        if self.deadline.value and not (self.end.value or "").strip():
+            problems.add(self.end, _("A one-off action needs the date it is due by."))
+        time_from = problems.check(self.time_from, lambda: parse_clock(self.time_from.value or ""))
+        time_to = problems.check(self.time_to, lambda: parse_clock(self.time_to.value or ""))
+        if (self.time_from.value or "").strip() and not (self.time_to.value or "").strip():
+            problems.add(self.time_to, _("Give the end hour too (or neither)."))
+        if (self.time_to.value or "").strip() and not (self.time_from.value or "").strip():
+            problems.add(self.time_from, _("Give the start hour too (or neither)."))
         times = (self.freq_times.value or "").strip()
-        if times and not times.isdigit():
-            raise FormError(_("{what}: the frequency is a whole number.", what=what))
         per = self.freq_per.value if self.freq_per.value not in (None, NO_PLACE) else None
+        if times and (not times.isdigit() or not 1 <= int(times) <= MAX_TIMES):
+            problems.add(self.freq_times, _("A whole number from 1 to {max}.", max=MAX_TIMES))
+        elif times and per is None:
+            problems.add(self.freq_per, _("Choose how often: a day, a week or a month."))
+        elif per is not None and not times:
+            problems.add(self.freq_times, _("How many times?"))
+        if len(problems.marked) > before:
+            return None
         days = [i for i, box in enumerate(self.weekdays) if box.value]
         try:
             return ActionIn(
                 id=self.id,
-                text=(self.text.value or "").strip(),
+                text=text,
                 kind=EntryKind(self.kind.value or EntryKind.other),
-                start_date=parse_day(self.start.value or "", what, required=False),
-                end_date=parse_day(self.end.value or "", what, required=False),
+                start_date=start,
+                end_date=end,
                 deadline=bool(self.deadline.value),
-                time_from=parse_clock(self.time_from.value or "", what),
-                time_to=parse_clock(self.time_to.value or "", what),
+                time_from=time_from,
+                time_to=time_to,
                 weekdays=days or None,
                 freq_times=int(times) if times else None,
                 freq_per=FrequencyUnit(per) if per else None,
                 place_id=self.place.value if self.place.value not in (None, NO_PLACE) else None,
             )
-        except ValidationError as exc:
-            raise FormError(f"{what}: {_first_error(exc)}") from None
+        except ValidationError:
+            problems.add(self.text, _("This action cannot be saved as it is: check its fields."))
+            return None
 
 
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(p) for p in error.get("loc", ()) if p != "__root__")
-    message = str(error.get("msg", "")).removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
+class NewPlace:
+    """ "Add a place" for the criterion: a name, and the position from GPS here and now.
+
+    The place is stored (and queued for sync) at once, like a place added in the quick log,
+    and chosen as the criterion's place."""
+
+    def __init__(self, editor: PlanEditor) -> None:
+        self.editor = editor
+        self.name = _field(_("Name of the new place"), "", "criterion-place-name")
+        self.message = ft.Text("", color=controls.ALERT_COLOR, size=14, key="criterion-place-msg")
+        self.panel = ft.Column(
+            [
+                self.name,
+                self.message,
+                controls.action_button(
+                    _("Add at my position (GPS)"),
+                    self._add_here,
+                    key="criterion-place-gps",
+                    icon=ft.Icons.MY_LOCATION,
+                    kind="tonal",
+                ),
+            ],
+            visible=False,
+            spacing=8,
+        )
+        self.control = ft.Column(
+            [
+                controls.action_button(
+                    _("Add a new place"),
+                    self._open,
+                    key="criterion-place-new",
+                    icon=ft.Icons.ADD_LOCATION_ALT,
+                    kind="outlined",
+                ),
+                self.panel,
+            ],
+            spacing=8,
+        )
+
+    def _open(self, _event: ft.ControlEvent) -> None:
+        self.panel.visible = not self.panel.visible
+
+    async def _add_here(self, _event: ft.ControlEvent) -> None:
+        from app.device.ui.gps import locate
+
+        shell = self.editor.shell
+        state = shell.state
+        state.activate()
+        officer = state.officer
+        assert officer is not None
+        name = (self.name.value or "").strip()
+        if not name:
+            self.name.error = _("Name the place.")
+            shell.page.update()
+            return
+        self.name.error = None
+        self.message.value = _("Finding your position…")
+        shell.page.update()
+        result = await locate(state.geolocator) if state.geolocator is not None else None
+        if result is None or result.fix is None:
+            self.message.value = _(
+                "No GPS position: stand at the place and try again, or choose a place above."
+            )
+            shell.page.update()
+            return
+        fix = result.fix
+        place = await asyncio.to_thread(
+            services.add_place, state.engine, officer, name, fix.lat, fix.lon
+        )
+        self.editor.places.append(place)
+        self.editor.criterion_place.options = place_options(self.editor.places)
+        self.editor.criterion_place.value = place.id
+        for action in self.editor.actions:
+            action.place.options = place_options(self.editor.places)
+        self.name.value, self.message.value, self.panel.visible = "", "", False
+        await shell.reload_places()
+        shell.toast(_("Place added: {name}", name=place.name), key="criterion-place-added")
+        shell.follow_sync()
+        shell.page.update()
 
 
 class RowsEditor:
-    """Partners (name + tasks) or channels (text): add and remove rows."""
+    """Partners (name + tasks) or channels (text): add and remove rows.
 
-    def __init__(self, key: str, labels: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    Rows are keyed by a serial never reused (a removed row's key never comes back)."""
+
+    def __init__(
+        self,
+        key: str,
+        labels: tuple[str, ...],
+        rows: list[tuple[str, ...]],
+        activate: Callable[[], None],
+    ) -> None:
         self.key = key
+        self.activate = activate
         self.labels = labels
+        self.serials = 0
         self.column = ft.Column(spacing=8, key=key)
         self.rows: list[tuple[ft.Control, list[ft.TextField]]] = []
         for values in rows:
@@ -260,9 +526,10 @@ class RowsEditor:
         )
 
     def _add(self, values: tuple[str, ...]) -> None:
-        n = len(self.rows) + 1
+        self.serials += 1
+        n = self.serials
         fields = [
-            _field(label, value, f"{self.key}-{n}-{i}", multiline=i > 0)
+            _field(label, value, f"{self.key}-{n}-{i}", multiline=True)
             for i, (label, value) in enumerate(zip(self.labels, values, strict=True))
         ]
 
@@ -283,6 +550,7 @@ class RowsEditor:
         self.column.controls = [r[0] for r in self.rows]
 
     def _add_clicked(self, _event: ft.ControlEvent) -> None:
+        self.activate()  # the new row's tooltip in the officer's language
         self._add(tuple("" for _label in self.labels))
 
     def values(self) -> list[tuple[str, ...]]:
@@ -292,6 +560,17 @@ class RowsEditor:
             if any(values):
                 out.append(values)
         return out
+
+    def markable(self) -> list[Marked]:
+        return [f for _container, fields in self.rows for f in fields]
+
+    def checked(self, problems: Problems) -> list[tuple[str, ...]]:
+        """The filled rows; a row with its first field (the name) empty is an error there."""
+        for _container, fields in self.rows:
+            values = [(f.value or "").strip() for f in fields]
+            if any(values) and not values[0]:
+                problems.add(fields[0], _("Name it (or remove the row)."))
+        return self.values()
 
 
 class PlanEditor:
@@ -328,19 +607,27 @@ class PlanEditor:
         self.plan_id = plan.id if plan else None
         self.officer_id = plan.officer_id if plan else officer.id
         start, end = (
-            (plan.period_start, plan.period_end) if plan else current_half_year(shell.state.today())
+            (plan.period_start, plan.period_end) if plan else next_half_year(shell.state.today())
         )
         self.message = ft.Text("", color=controls.ALERT_COLOR, key="plan-message")
         self.area = ft.Dropdown(
             label=_("Service area"),
-            key="plan-area",
+            key=ft.ScrollKey("plan-area"),
             value=plan.area_id if plan else (areas[0].id if areas else None),
             options=[ft.DropdownOption(key=a.id, text=a.name or a.number_text) for a in areas],
             expand=True,
         )
         self.title = _field(_("Title"), plan.title if plan else "", "plan-title-field")
-        self.start = _field(_("Period from"), day_text(start), "plan-start")
-        self.end = _field(_("Period to"), day_text(end), "plan-end")
+        self.start = with_date_picker(
+            shell,
+            _field(
+                _("Period from"), day_text(start), "plan-start", keyboard=ft.KeyboardType.DATETIME
+            ),
+        )
+        self.end = with_date_picker(
+            shell,
+            _field(_("Period to"), day_text(end), "plan-end", keyboard=ft.KeyboardType.DATETIME),
+        )
         self.threat = _field(
             _("Threat"), plan.threat if plan else "", "plan-threat", multiline=True
         )
@@ -363,15 +650,29 @@ class PlanEditor:
             ft.Checkbox(label=measure_label(m), value=str(m) in measures, key=f"measure-{m}")
             for m in Measure
         ]
+        self.measures_error = error_line("plan-measures-error")
         self.target = _field(
-            _("Target (number, or percent for a reduction)"),
+            _("Target"),
             str(plan.criterion_target) if plan and plan.criterion_target is not None else "",
             "plan-target",
+            keyboard=ft.KeyboardType.NUMBER,
+            helper=_("a number; for a reduction, the percent"),
         )
         self.baseline = _field(
-            _("Previous period's value (optional)"),
+            _("Previous period's value"),
             str(plan.criterion_baseline) if plan and plan.criterion_baseline is not None else "",
             "plan-baseline",
+            keyboard=ft.KeyboardType.NUMBER,
+            helper=_("optional; else counted from the previous plan's entries"),
+        )
+        place_id = plan.criterion_place_id if plan else None
+        self.new_place = NewPlace(self)
+        self.criterion_place = ft.Dropdown(
+            label=_("Place where it is measured"),
+            key=ft.ScrollKey("plan-criterion-place"),
+            value=place_id if place_id in {p.id for p in places} else NO_PLACE,
+            options=place_options(places),
+            expand=True,
         )
         self.criterion_text = _field(
             _("Criterion as written"),
@@ -381,13 +682,14 @@ class PlanEditor:
         )
         self.action_column = ft.Column(spacing=10, key="plan-actions")
         self.actions: list[ActionEditor] = []
+        self.serials = 0
         for action in actions:
-            number = len(self.actions) + 1
-            notes = self.notes.get((WarningField.actions, number), [])
-            self.actions.append(ActionEditor(self, number, action, notes))
-        self.action_column.controls = [a.control for a in self.actions]
-        self.partners = RowsEditor("partner", (_("Partner"), _("Their tasks")), partners)
-        self.channels = RowsEditor("channel", (_("How residents are told"),), channels)
+            notes = self.notes.get((WarningField.actions, self.serials + 1), [])
+            self.actions.append(ActionEditor(self, self._new_serial(), action, notes))
+        self._show_actions()
+        activate = shell.state.activate
+        self.partners = RowsEditor("partner", (_("Partner"), _("Their tasks")), partners, activate)
+        self.channels = RowsEditor("channel", (_("How residents are told"),), channels, activate)
 
     # ---- a document read by the importer ------------------------------------------------------
     def _from_import(
@@ -483,8 +785,11 @@ class PlanEditor:
                 *self._notes(WarningField.criterion),
                 ft.Row([self.criterion_kind]),
                 ft.Column(self.measures, spacing=0),
+                self.measures_error,
                 self.target,
                 self.baseline,
+                ft.Row([self.criterion_place]),
+                self.new_place.control,
                 self.criterion_text,
             ),
             controls.heading(_("3. Actions with their dates"), 17),
@@ -529,25 +834,97 @@ class PlanEditor:
             ),
         ]
 
-    def _add_action(self, _event: ft.ControlEvent) -> None:
-        self.actions.append(ActionEditor(self, len(self.actions) + 1, None))
+    def _new_serial(self) -> int:
+        self.serials += 1
+        return self.serials
+
+    def _show_actions(self) -> None:
+        """The action cards in order, each headed by its place in the list."""
+        for number, action in enumerate(self.actions, start=1):
+            action.heading.value = _("Action {number}", number=number)
         self.action_column.controls = [a.control for a in self.actions]
+
+    def _add_action(self, _event: ft.ControlEvent) -> None:
+        self.shell.state.activate()  # a handler runs in a fresh context: the officer's language
+        self.actions.append(ActionEditor(self, self._new_serial(), None))
+        self._show_actions()
 
     def remove_action(self, editor: ActionEditor) -> None:
-        self.actions = [a for a in self.actions if a is not editor]
-        self.action_column.controls = [a.control for a in self.actions]
+        """Remove the action from the form, with Undo (nothing is saved until "Save")."""
+        if editor not in self.actions:
+            return
+        self.shell.state.activate()
+        position = self.actions.index(editor)
+        self.actions.remove(editor)
+        self._show_actions()
 
-    def plan_in(self) -> PlanIn:
-        """The plan as typed; FormError names the first field to correct."""
-        start = parse_day(self.start.value or "", _("Period from"))
-        end = parse_day(self.end.value or "", _("Period to"))
-        numbers = {}
+        async def undo() -> None:
+            self.shell.state.activate()
+            if editor not in self.actions:
+                self.actions.insert(min(position, len(self.actions)), editor)
+                self._show_actions()
+                self.shell.page.update()
+
+        self.shell.toast(
+            _("Action {number} removed.", number=position + 1), undo=undo, key="action-removed"
+        )
+        self.shell.page.update()
+
+    def markable(self) -> list[Marked]:
+        """Every control an error can be shown at, in form order."""
+        fields: list[Marked] = [
+            self.title,
+            self.area,
+            self.start,
+            self.end,
+            self.threat,
+            self.goal,
+            self.measures_error,
+            self.target,
+            self.baseline,
+        ]
+        for action in self.actions:
+            fields += action.markable()
+        return fields + self.partners.markable() + self.channels.markable()
+
+    def plan_in(self, problems: Problems) -> PlanIn | None:
+        """The plan as typed; each problem is shown at its field, in form order (None then)."""
+        if not self.area.value:
+            problems.add(self.area, _("Choose the service area."))
+        start = problems.check(self.start, lambda: parse_day(self.start.value or ""))
+        end = problems.check(self.end, lambda: parse_day(self.end.value or ""))
+        if start and end and end < start:
+            problems.add(self.end, _("The period ends before it starts."))
+        elif start and end and (end - start).days > MAX_PERIOD_DAYS:
+            problems.add(self.end, _("A plan's period is at most a year."))
+        if not (self.threat.value or "").strip():
+            problems.add(self.threat, _("Describe the threat."))
+        if not (self.goal.value or "").strip():
+            problems.add(self.goal, _("State the goal."))
+        kind = CriterionKind(self.criterion_kind.value or CriterionKind.qualitative)
+        measures = [
+            Measure(str(box.key).removeprefix("measure-")) for box in self.measures if box.value
+        ]
+        numbers: dict[str, int | None] = {}
         for name, field in (("target", self.target), ("baseline", self.baseline)):
             text = (field.value or "").strip().rstrip("%").strip()
-            if text and not text.isdigit():
-                raise FormError(_("{what}: a whole number.", what=field.label))
-            numbers[name] = int(text) if text else None
-        actions = [a.action_in(n) for n, a in enumerate(self.actions, start=1)]
+            numbers[name] = int(text) if text.isdigit() else None
+            if text and (not text.isdigit() or int(text) > MAX_FIGURE):
+                problems.add(field, _("A whole number from 0 to {max}.", max=MAX_FIGURE))
+        if kind != CriterionKind.qualitative:
+            if not measures:
+                problems.add(self.measures_error, _("Tick at least one measure."))
+            target = numbers["target"]
+            if not (self.target.value or "").strip() or target == 0:
+                problems.add(self.target, _("Give the target: a whole number above 0."))
+            elif kind == CriterionKind.reduce_by_percent and target is not None and target > 100:
+                problems.add(self.target, _("A reduction is a percentage from 1 to 100."))
+        period = (start, end) if start and end and start <= end else None
+        actions = [a.action_in(problems, period) for a in self.actions]
+        partners = self.partners.checked(problems)
+        channels = self.channels.checked(problems)
+        if problems.marked:
+            return None
         try:
             return PlanIn(
                 id=self.plan_id,
@@ -569,26 +946,51 @@ class PlanEditor:
                 ],
                 criterion_target=numbers["target"],
                 criterion_baseline=numbers["baseline"],
+                criterion_place_id=self.criterion_place.value
+                if self.criterion_place.value not in (None, NO_PLACE)
+                else None,
                 criterion_text=(self.criterion_text.value or "").strip(),
-                actions=actions,
-                partners=[PartnerIn(name=n, tasks=t) for n, t in self.partners.values()],
-                channels=[ChannelIn(text=t) for (t,) in self.channels.values()],
+                actions=[a for a in actions if a is not None],
+                partners=[PartnerIn(name=n, tasks=t) for n, t in partners],
+                channels=[ChannelIn(text=t) for (t,) in channels],
             )
-        except ValidationError as exc:
-            raise FormError(_first_error(exc)) from None
+        except ValidationError:  # every rule is checked above: this is a rule we missed
+            problems.add(self.title, _("The plan cannot be saved as it is: check its fields."))
+            return None
+
+    async def _show_problems(self, problems: Problems) -> None:
+        """The count at the top, each error at its field, the first field scrolled to."""
+        count = len(problems.marked)
+        self.message.value = _(
+            "Not saved: correct the fields marked in red ({count}).", count=count
+        )
+        self.shell.page.update()
+        order = {id(control): n for n, control in enumerate(self.markable())}
+        first = min(problems.marked, key=lambda c: order.get(id(c), len(order)))
+        view = self.shell.page.views[-1] if self.shell.page.views else None
+        if view is not None and isinstance(first.key, ft.ScrollKey):
+            with contextlib.suppress(RuntimeError, TimeoutError):  # the errors are shown anyway
+                await view.scroll_to(scroll_key=first.key, duration=300)
 
     async def _store(self) -> str | None:
-        """Save the draft; the plan's id, or None with the problem shown."""
+        """Save the draft; the plan's id, or None with the problems shown at their fields."""
         state = self.shell.state
+        state.activate()
         officer = state.officer
         assert officer is not None
+        clear(self.markable())
+        problems = Problems()
+        plan_in = self.plan_in(problems)
+        if plan_in is None:
+            await self._show_problems(problems)
+            return None
         try:
-            plan_in = self.plan_in()
             plan = await asyncio.to_thread(services.save_plan_draft, state.engine, officer, plan_in)
-        except (FormError, PermissionError, ValueError) as exc:
+        except (PermissionError, ValueError) as exc:
             self.message.value = _("Not saved: {reason}", reason=str(exc))
-            self.shell.error(self.message.value)
             self.shell.page.update()
+            with contextlib.suppress(RuntimeError, TimeoutError):
+                await self.shell.page.views[-1].scroll_to(offset=0, duration=300)
             return None
         self.message.value = ""
         self.plan_id = plan.id

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.core.config import get_settings
+from app.core.i18n import translator
 from app.core.model import (
     Action,
     EntryIn,
@@ -46,6 +47,8 @@ from app.device.sync import local as sync_local
 from app.device.sync.client import SyncClient, SyncState
 from app.device.sync.local import device_id as sync_device_id
 from app.device.ui import state as keys
+
+_ = translator("ui")
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ def add_place(engine: Engine, officer: Officer, name: str, lat: float, lon: floa
         place_in = PlaceIn(
             name=name.strip(), lat=lat, lon=lon, radius_m=50, area_id=areas[0] if areas else None
         )
-        return add_device_place(session, place_in)
+        return add_device_place(session, place_in, officer.id)
 
 
 # ---- today ----------------------------------------------------------------------------------
@@ -252,22 +255,34 @@ def today_data(engine: Engine, officer: Officer, day: date, now: datetime) -> To
     return TodayData(tasks=tasks, headlines=headlines, places=places)
 
 
-def pending_count(engine: Engine) -> int:
-    """Changes waiting to be sent (a SQL count)."""
-    return sync_local.pending_count(engine)
+def pending_count(engine: Engine, officer_id: str | None = None) -> int:
+    """Changes waiting to be sent, all or of ``officer_id`` (a SQL count)."""
+    return sync_local.pending_count(engine, officer_id)
 
 
-def sync_status(engine: Engine, client: SyncClient | None) -> SyncState:
-    """What the sync badge shows: waiting, not sent, reachable, the last good sync."""
+def own_unsettled(engine: Engine, officer_id: str) -> int:
+    """The officer's changes not in the unit's store yet: waiting, or refused and not dealt
+    with (what signing out leaves behind on this device)."""
+    counts = sync_local.waiting(engine, officer_id)
+    return counts.pending + counts.unsent
+
+
+def sync_status(
+    engine: Engine, client: SyncClient | None, officer_id: str | None = None
+) -> SyncState:
+    """What the sync badge shows to ``officer_id``: their changes waiting or not sent, other
+    officers' changes waiting for their sign-in, reachable, the last good sync."""
     if client is None:  # no sync configured: only what waits on this device
+        counts = sync_local.waiting(engine, officer_id)
         return SyncState(
-            pending=sync_local.pending_count(engine),
+            pending=counts.pending,
             last_success=None,
             last_error=None,
             online=None,
-            unsent=sync_local.unsent_count(engine),
+            unsent=counts.unsent,
+            others=counts.others,
         )
-    return client.state()
+    return client.state(officer_id)
 
 
 # ---- entries --------------------------------------------------------------------------------
@@ -341,6 +356,18 @@ class Unsent:
 
 
 @dataclass(frozen=True)
+class UnsentDocument:
+    """A plan's or a place's change the service did not store, with its reason."""
+
+    mutation_id: int
+    object_type: str
+    """'plan' or 'place'."""
+    object_id: str
+    title: str
+    code: str
+
+
+@dataclass(frozen=True)
 class HistoryData:
     days: list[tuple[date, list[EntryRevision]]]
     places: dict[str, Place]
@@ -349,6 +376,27 @@ class HistoryData:
     """Shown first, whatever their day: the officer must see them and act."""
     waiting: set[str]
     """Entries with a change still waiting to be sent."""
+    documents: list[UnsentDocument] = field(default_factory=list)
+    """The officer's plan and place changes the service did not store (shown first too)."""
+
+
+def _unsent_documents(session: Session, officer_id: str) -> list[UnsentDocument]:
+    out = []
+    for item in sync_local.conflicts_in(session, officer_id):
+        if item.object_type == "plan":
+            plan = session.get(Plan, item.object_id)
+            title = plan.title if plan is not None else ""
+        elif item.object_type == "place":
+            place = session.get(Place, item.object_id)
+            title = place.name if place is not None else ""
+        else:
+            continue
+        out.append(
+            UnsentDocument(
+                item.mutation_id or 0, item.object_type, item.object_id, title, item.refusal_code
+            )
+        )
+    return out
 
 
 def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) -> HistoryData:
@@ -358,7 +406,7 @@ def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) ->
     _, until = local_day_bounds(until_day)
     with session_scope(engine) as session:
         rows = entry_store.current_entries(session, officer_id=officer_id, since=since, until=until)
-        refused = sync_local.unsent_entries(session)
+        refused = sync_local.unsent_entries(session, officer_id)
         unsent = [
             Unsent(
                 entry_store.current_revision(session, entry_id),
@@ -369,6 +417,7 @@ def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) ->
             for entry_id, item in refused.items()
         ]
         waiting = sync_local.pending_entry_ids(session)
+        documents = _unsent_documents(session, officer_id)
         places = {p.id: p for p in list_places(session)}
         action_ids = {r.action_id for r in rows if r.action_id}
         action_ids |= {u.entry.action_id for u in unsent if u.entry.action_id}
@@ -383,10 +432,32 @@ def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) ->
         actions={k: v.text for k, v in actions.items() if v is not None},
         unsent=unsent,
         waiting=waiting,
+        documents=documents,
     )
 
 
 # ---- plans ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanSync:
+    """Where this device's changes of one plan stand, as the signed-in officer sees them."""
+
+    unsent: UnsentDocument | None
+    """Their change the service did not store (with the way to resend or give it up)."""
+    waiting: int
+    """Their changes waiting to be sent."""
+    others: int
+    """Changes of another user of this device, waiting for that user's sign-in."""
+
+
+def plan_sync(session: Session, plan_id: str, officer_id: str) -> PlanSync:
+    unsent = [d for d in _unsent_documents(session, officer_id) if d.object_id == plan_id]
+    return PlanSync(
+        unsent=unsent[-1] if unsent else None,
+        waiting=sync_local.pending_of(session, "plan", plan_id, officer_id),
+        others=sync_local.waiting_for_others(session, "plan", plan_id, officer_id),
+    )
 
 
 @dataclass(frozen=True)
@@ -401,6 +472,7 @@ class PlanScreen:
     officer_name: str
     can_edit: bool
     to_review: int
+    sync: PlanSync | None = None
 
 
 def plan_screen(engine: Engine, officer: Officer, plan_id: str | None, day: date) -> PlanScreen:
@@ -441,6 +513,7 @@ def plan_screen(engine: Engine, officer: Officer, plan_id: str | None, day: date
             officer_name=owner.name if owner else "",
             can_edit=workflow.may_edit(session, officer, chosen),
             to_review=to_review,
+            sync=plan_sync(session, chosen.id, officer.id),
         )
 
 
@@ -482,28 +555,50 @@ def save_plan_draft(engine: Engine, officer: Officer, plan_in: PlanIn) -> Plan:
     """Each plan change is queued for sync in the transaction that makes it."""
     with session_scope(engine) as session:
         plan = workflow.save_draft(session, officer, plan_in)
-        workflow.queue_for_sync(session, plan.id)
+        workflow.queue_for_sync(session, plan.id, officer.id)
         return plan
 
 
 def submit_plan(engine: Engine, officer: Officer, plan_id: str) -> Plan:
     with session_scope(engine) as session:
         plan = workflow.submit(session, officer, plan_id)
-        workflow.queue_for_sync(session, plan.id)
+        workflow.queue_for_sync(session, plan.id, officer.id)
         return plan
 
 
-def approve_plan(engine: Engine, officer: Officer, plan_id: str, note: str = "") -> Plan:
+def _check_no_others_waiting(session: Session, officer: Officer, plan_id: str) -> None:
+    """A review on this device waits until the plan's author's changes here reach the server:
+    the server would judge the review against the plan it holds, not the one shown here."""
+    if sync_local.waiting_for_others(session, "plan", plan_id, officer.id):
+        raise workflow.WorkflowError(
+            _(
+                "This plan has changes of another user of this device that are not on the "
+                "server yet: review it once that user has signed in here and they are sent."
+            )
+        )
+
+
+def approve_plan(
+    engine: Engine, officer: Officer, plan_id: str, note: str = "", *, syncs: bool = True
+) -> Plan:
+    """``syncs``: this device sends its changes to a service (a review waits for the plan's
+    own changes to reach it first)."""
     with session_scope(engine) as session:
+        if syncs:
+            _check_no_others_waiting(session, officer, plan_id)
         plan = workflow.approve(session, officer, plan_id, note)
-        workflow.queue_for_sync(session, plan.id)
+        workflow.queue_for_sync(session, plan.id, officer.id)
         return plan
 
 
-def return_plan(engine: Engine, officer: Officer, plan_id: str, note: str) -> Plan:
+def return_plan(
+    engine: Engine, officer: Officer, plan_id: str, note: str, *, syncs: bool = True
+) -> Plan:
     with session_scope(engine) as session:
+        if syncs:
+            _check_no_others_waiting(session, officer, plan_id)
         plan = workflow.return_plan(session, officer, plan_id, note)
-        workflow.queue_for_sync(session, plan.id)
+        workflow.queue_for_sync(session, plan.id, officer.id)
         return plan
 
 
@@ -513,6 +608,10 @@ class ReviewItem:
     officer_name: str
     area_label: str
     actions: Sequence[Action]
+    doc: PlanDocument | None = None
+    """The whole plan (partners and channels too), as the supervisor reviews it."""
+    places: dict[str, str] = field(default_factory=dict)
+    """Place id → name, for the actions' and the criterion's places."""
 
 
 def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
@@ -521,12 +620,15 @@ def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
         for plan in workflow.plans_to_review(session, officer):
             owner = session.get(Officer, plan.officer_id)
             area = session.get(ServiceArea, plan.area_id)
+            doc = read_plan(session, plan.id)
             items.append(
                 ReviewItem(
                     plan=plan,
                     officer_name=owner.name if owner else "",
                     area_label=area.number_text if area else "",
-                    actions=read_plan(session, plan.id).actions,
+                    actions=doc.actions,
+                    doc=doc,
+                    places={p.id: p.name for p in list_places(session)},
                 )
             )
         return items

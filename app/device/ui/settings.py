@@ -63,7 +63,7 @@ def _sync_card(shell: Shell, status: SyncState) -> ft.Control:
         if result is None:
             shell.toast(_("Sync failed: {reason}", reason=_("no answer")), key="sync-result")
         elif result.errors:
-            now = await asyncio.to_thread(client.state)
+            now = await asyncio.to_thread(client.state, state.officer_id)
             shell.toast(controls.sync_detail(now) or _("Sync failed."), key="sync-result")
         else:
             shell.toast(
@@ -145,7 +145,9 @@ def _gps_card(shell: Shell) -> ft.Control:
 
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
     state = shell.state
-    status = await asyncio.to_thread(services.sync_status, state.engine, state.sync)
+    status = await asyncio.to_thread(
+        services.sync_status, state.engine, state.sync, state.officer_id
+    )
     first = (
         officer_card(shell, state.officer)
         if state.officer is not None

@@ -202,7 +202,7 @@ class Shell:
         for _ in range(rounds):
             await asyncio.sleep(every_s)
             status = await asyncio.to_thread(
-                services.sync_status, self.state.engine, self.state.sync
+                services.sync_status, self.state.engine, self.state.sync, self.state.officer_id
             )
             slot, detail = self.state.badge_slot, self.state.detail_slot
             if slot is not None and urlsplit(self.route).path == "/":

@@ -125,7 +125,7 @@ async def _confirm_with_service(
         return
     except (SyncError, TimeoutError):  # offline: local work goes on, sync waits
         return
-    client.request_sync()
+    shell.follow_sync()  # what waited for this officer goes now; Today's badge follows it
 
 
 async def signed_in(shell: Shell, officer: Officer) -> None:
@@ -144,18 +144,63 @@ async def signed_in(shell: Shell, officer: Officer) -> None:
         await state.device.changed(source=id(shell))
 
 
+async def ask_sign_out(shell: Shell) -> None:
+    """ "Sign out", asked first when the officer's changes still wait on this device: they
+    stay here, are sent only under this officer's sign-in, and the officer is told how many."""
+    state = shell.state
+    officer = state.officer
+
+    async def leave() -> None:
+        await sign_out(shell)
+
+    if officer is None:
+        await leave()
+        return
+    left = await asyncio.to_thread(services.own_unsettled, state.engine, officer.id)
+    if not left:
+        await leave()
+        return
+    shell.confirm(
+        _("Sign out with {count} change(s) not sent?", count=left),
+        _(
+            "{count} of your change(s) are not on the server yet. Signing out sends them "
+            "now if the server answers. Whatever is not sent stays on this device and is "
+            "sent only when you sign in here again — never under someone else's sign-in.",
+            count=left,
+        ),
+        _("Sign out"),
+        leave,
+        key="sign-out",
+        icon=ft.Icons.LOGOUT,
+    )
+    shell.page.update()
+
+
 async def sign_out(shell: Shell, message: str | None = None, *, revoke: bool = True) -> None:
     """Back to the sign-in screen; the device keeps what waits to be sent, and nothing else
-    of the officer shows until they sign in again."""
+    of the officer shows until they sign in again. What waits is sent first when the service
+    answers (under this officer's own sign-in); what is still left is said after."""
     state = shell.state
     client = state.sync
+    officer_id = state.officer_id
     if client is not None and revoke:
         with contextlib.suppress(Exception):  # the service away: the token is forgotten here
-            pending = await asyncio.to_thread(services.pending_count, state.engine)
+            pending = await asyncio.to_thread(services.pending_count, state.engine, officer_id)
             if pending:
                 await asyncio.wait_for(client.sync_once(), 10)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(client.logout(), 10)
+    left = (
+        await asyncio.to_thread(services.own_unsettled, state.engine, officer_id)
+        if officer_id is not None
+        else 0
+    )
+    if left and message is None:
+        message = _(
+            "Signed out. {count} of your change(s) wait on this device: they are sent when "
+            "you sign in here again.",
+            count=left,
+        )
     await asyncio.to_thread(services.sign_out, state.engine)
     forget_officer(shell)
     if state.device is not None:
@@ -254,7 +299,7 @@ async def sign_in_panel(shell: Shell) -> ft.Control:
 
 def officer_card(shell: Shell, officer: Officer) -> ft.Control:
     async def leave(_event: ft.ControlEvent) -> None:
-        await sign_out(shell)
+        await ask_sign_out(shell)
 
     return controls.card(
         controls.heading(_("Signed in")),

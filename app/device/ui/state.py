@@ -98,6 +98,11 @@ class AppState:
         set_language(self.language if self.language in LANGUAGES else DEFAULT_LANGUAGE)
 
     @property
+    def officer_id(self) -> str | None:
+        """The signed-in officer's id (``None``: nobody)."""
+        return self.officer.id if self.officer is not None else None
+
+    @property
     def signed_in(self) -> bool:
         return self.officer is not None
 

@@ -84,7 +84,13 @@ def task_tile(shell: Shell, task: Task, place_name: str | None) -> ft.Control:
 
 def headline_card(headline: services.Headline) -> ft.Control:
     rows: list[ft.Control] = [
-        ft.Text(headline.title, size=15, weight=ft.FontWeight.W_600, max_lines=2),
+        ft.Text(
+            headline.title,
+            size=15,
+            weight=ft.FontWeight.W_600,
+            max_lines=2,
+            overflow=ft.TextOverflow.ELLIPSIS,
+        ),
         ft.Text(headline.summary, size=15, key=f"headline-{headline.plan_id}"),
     ]
     if headline.share is not None:
@@ -139,7 +145,7 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
         asyncio.to_thread(
             services.today_data, state.engine, state.officer, state.today(), state.now()
         ),
-        asyncio.to_thread(services.sync_status, state.engine, state.sync),
+        asyncio.to_thread(services.sync_status, state.engine, state.sync, state.officer_id),
     )
 
     async def free_log(_event: ft.ControlEvent) -> None:

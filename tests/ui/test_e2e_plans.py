@@ -1,0 +1,184 @@
+"""Plans in real Chromium (Playwright, 412×915, pl-PL, `rejon run` on a free port): a plan
+submitted by an officer stays theirs when the phone changes user; the editor's errors.
+
+Screenshots go to tests/artifacts/plans_*.png: look at them after a change.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    TIMEOUT,
+    free_port,
+    open_page,
+    reconcile,
+    rejon_run,
+    shot,
+    sign_in,
+    type_into,
+)
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, select
+from test_e2e_browser import browser, open_app, shown
+from test_e2e_trust import NotFoundEverywhere, set_address, wait_for_badge
+
+from app.core.model import Plan, PlanStatus
+from app.core.store.db import make_engine
+
+pytestmark = pytest.mark.e2e
+__all__ = ["browser"]  # the fixture, used by every test here
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("plans-storage")
+
+
+@pytest.fixture(scope="module")
+def app_url(storage: Path) -> Iterator[str]:
+    with rejon_run(storage) as url:
+        yield url
+
+
+@pytest.fixture
+def wrong_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), NotFoundEverywhere)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def unit_plan(storage: Path, title: str) -> Plan | None:
+    """The plan as the unit's store (the service) holds it."""
+    engine = make_engine(f"sqlite:///{storage / 'server.db'}")
+    try:
+        with Session(engine) as session:
+            plan = session.exec(select(Plan).where(Plan.title == title)).first()
+            if plan is not None:
+                session.expunge(plan)
+            return plan
+    finally:
+        engine.dispose()
+
+
+def new_plan(page: Page) -> None:
+    page.get_by_role("tab", name="Plan").click()
+    page.get_by_role("button", name="Nowy plan").click()
+    expect(page.get_by_role("button", name="Zapisz szkic")).to_be_attached(timeout=TIMEOUT)
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("tab", name="Ustawienia").click()
+    page.get_by_role("button", name="Wyloguj").click()
+
+
+# ---- the phone changes user while a submitted plan waits -----------------------------------
+
+
+def test_a_waiting_plan_stays_the_officers_when_the_supervisor_signs_in(
+    browser: Browser, app_url: str, storage: Path, wrong_server: str
+) -> None:
+    title = "Plan przekazany przed zmianą użytkownika"
+    page = open_app(browser, app_url)
+    set_address(page, wrong_server)  # nothing can be sent before the officer signs out
+    new_plan(page)
+    type_into(page, "Tytuł", title)
+    type_into(page, "Zagrożenie", "Spożywanie alkoholu na skwerze przy ul. Szkolnej.")
+    type_into(page, "Cel", "Spokój na skwerze.")
+    page.get_by_role("button", name="Zapisz i przekaż do zatwierdzenia").click()
+    shown(page, "Przekazano do zatwierdzenia.")
+
+    sign_out(page)
+    dialog_title = page.get_by_text(re.compile(r"^Wylogować mimo niewysłanych zmian \(2\)\?$"))
+    expect(dialog_title).to_be_attached(timeout=TIMEOUT)
+    shot(page, "plans_1_sign_out_asks")
+    page.get_by_role("button", name="Wyloguj").last.click()
+    shown(page, re.compile("Wylogowano. Na tym urządzeniu czeka Twoich zmian: 2"))
+    shot(page, "plans_2_signed_out")
+    assert unit_plan(storage, title) is None
+
+    set_address(page, f"{app_url}sync")
+    sign_in(page, "100300")
+    wait_for_badge(page, "czeka na zalogowanie: 2")
+    expect(page.get_by_text(re.compile("nigdy nie są wysyłane z Twojego konta"))).to_be_attached(
+        timeout=TIMEOUT
+    )
+    shot(page, "plans_3_supervisor_sees_it_waiting")
+    assert unit_plan(storage, title) is None, "never sent under the supervisor's sign-in"
+    sign_out(page)  # nothing of the supervisor waits: no question
+    expect(page.get_by_role("button", name="Zaloguj")).to_be_attached(timeout=TIMEOUT)
+
+    sign_in(page, "100301")
+    wait_for_badge(page, "wszystko wysłane")
+    shot(page, "plans_4_officer_back_sent")
+    plan = unit_plan(storage, title)
+    assert plan is not None and plan.status == PlanStatus.submitted
+    assert "unsent" not in reconcile(storage).values()
+
+    # the supervisor, on another phone, reviews it: the whole plan on the approval card
+    boss = open_page(browser, app_url)
+    sign_in(boss, "100300")
+    boss.get_by_role("tab", name="Plan").click()
+    boss.get_by_role("button", name=re.compile(r"^Do zatwierdzenia \(\d+\)$")).click()
+    expect(boss.get_by_text(title, exact=True)).to_be_attached(timeout=TIMEOUT)
+    for text in ("1. Charakterystyka zdiagnozowanego zagrożenia", "Spokój na skwerze."):
+        expect(boss.get_by_text(text, exact=True).first).to_be_attached(timeout=TIMEOUT)
+    expect(boss.get_by_role("button", name="Otwórz plan").first).to_be_attached()
+    shot(boss, "plans_8_approval_card_whole_plan")
+    boss.context.close()
+    page.context.close()
+
+
+# ---- the editor: two different errors in a row, errors at their fields, actions ---------------
+
+
+def test_the_editor_shows_errors_at_their_fields_and_survives_two_in_a_row(
+    browser: Browser, app_url: str
+) -> None:
+    """Nowy plan → Zapisz szkic on an empty form → type a threat → Zapisz szkic again at
+    once: two different errors in a row, each shown in Polish at its field; the session and
+    everything typed stay; then actions removed and added keep their own cards."""
+    page = open_app(browser, app_url)
+    new_plan(page)
+    save = page.get_by_role("button", name="Zapisz szkic")
+    save.click()
+    shown(page, "Opisz zagrożenie.")
+    shown(page, "Nie zapisano: popraw pola zaznaczone na czerwono (2).")
+    shot(page, "plans_5_editor_errors_at_fields")
+    type_into(page, "Zagrożenie", "Spożywanie alkoholu na skwerze.")
+    save.click()  # a second, different error within the first's few seconds
+    shown(page, "Nie zapisano: popraw pola zaznaczone na czerwono (1).")
+    shown(page, "Podaj cel.")
+    page.wait_for_timeout(5000)  # past the moment the reported crash came
+    page.mouse.wheel(0, -3000)
+    shot(page, "plans_5b_editor_top")
+    expect(page.get_by_label("Zagrożenie", exact=True)).to_have_value(
+        "Spożywanie alkoholu na skwerze.", timeout=TIMEOUT
+    )
+    assert page.get_by_text(re.compile("Error running app|Frozen|Coś poszło nie tak")).count() == 0
+    shot(page, "plans_6_editor_second_error")
+
+    type_into(page, "Cel", "Spokój na skwerze.")
+    add = page.get_by_role("button", name="Dodaj działanie")
+    for text in ("Kontrole skweru", "Rozmowy z mieszkańcami"):
+        add.click()
+        field = page.get_by_label("Działanie", exact=True).last
+        expect(field).to_be_attached(timeout=TIMEOUT)
+        field.click()
+        page.wait_for_timeout(300)
+        page.keyboard.type(text)
+    page.get_by_role("button", name="Usuń działanie").first.click()
+    shown(page, "Usunięto działanie 1.")
+    add.click()
+    expect(page.get_by_text("Działanie 2", exact=True)).to_be_attached(timeout=TIMEOUT)
+    expect(page.get_by_text("Działanie 1", exact=True)).to_be_attached(timeout=TIMEOUT)
+    assert page.get_by_label("Działanie", exact=True).count() == 2
+    shot(page, "plans_7_editor_actions")
+    page.context.close()
