@@ -31,6 +31,7 @@ from app.model import (
     Unit,
 )
 from app.model.clock import local_day_bounds, local_today, to_local
+from app.model.enums import ACTION_COUNTER, KIND_COUNTERS
 from app.schedule.service import TaskMode, due_days, entry_counts_for_action
 from app.schedule.windows import action_mode, action_window, day_times, unit_bounds
 from app.store.entries import current_entries
@@ -136,6 +137,64 @@ class OverviewRow:
     period_end: date
     status: PlanStatus
     criterion: CriterionProgress
+
+
+@dataclass(frozen=True)
+class CounterUse:
+    """What one counter of the log form feeds, for the plan and action chosen.
+
+    ``goal``: the plan's criterion sums it. ``actions``: the plan's actions an entry with
+    this counter above zero fulfils (the chosen one included), by id. ``usual``: entries of
+    the chosen kind usually fill it.
+    """
+
+    name: str
+    goal: bool
+    actions: tuple[str, ...]
+    usual: bool
+
+    @property
+    def counts(self) -> bool:
+        return self.goal or bool(self.actions)
+
+
+def form_counters(
+    plan: Plan | None, actions: Sequence[Action], kind: EntryKind, action_id: str | None
+) -> list[CounterUse]:
+    """Every entry counter in the order the log form shows it: those that count towards the
+    goal first, then those that fulfil an action, then the ones the kind usually fills
+    (``KIND_COUNTERS``), then the rest.
+
+    An action counts a counter when it is the action's own (``ACTION_COUNTER``) and an entry
+    with it fulfils the action (see ``entry_counts_for_action``): the chosen action, an action
+    of another kind, or one of this kind while the entry is linked to none.
+    """
+    goal = (
+        set(counter_measures(plan.criterion_measures))
+        if plan is not None and plan.criterion_kind != CriterionKind.qualitative
+        else set()
+    )
+    kind = EntryKind(kind)
+    fulfils: dict[str, list[str]] = defaultdict(list)
+    for action in actions:
+        counter = ACTION_COUNTER.get(EntryKind(action.kind))
+        if counter is None or (plan is not None and action.plan_id != plan.id):
+            continue
+        same_kind_elsewhere = action.kind == kind and action_id not in (None, action.id)
+        if not same_kind_elsewhere:
+            fulfils[counter].append(action.id)
+    usual = KIND_COUNTERS[kind]
+    uses = [
+        CounterUse(name, name in goal, tuple(fulfils.get(name, ())), name in usual)
+        for name in COUNT_FIELDS
+    ]
+
+    def rank(use: CounterUse) -> tuple[int, int]:
+        group = 0 if use.goal else 1 if use.actions else 2 if use.usual else 3
+        within = usual.index(use.name) if use.usual else COUNT_FIELDS.index(use.name)
+        return group, within
+
+    return sorted(uses, key=rank)
 
 
 def counter_measures(measures: Iterable[Measure | str]) -> list[str]:
