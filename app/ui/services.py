@@ -19,6 +19,7 @@ from app.config import get_settings
 from app.model import (
     Action,
     EntryIn,
+    EntryKind,
     EntryRevision,
     Officer,
     Place,
@@ -33,7 +34,14 @@ from app.model.clock import local_day_bounds, to_local, utcnow
 from app.places.nearest import PlaceIndex
 from app.plans import workflow
 from app.plans.importer import ImportedPlan, parse_plans, read_document_bytes
-from app.plans.progress import OverviewRow, PlanProgress, plan_progress, unit_overview
+from app.plans.progress import (
+    CounterUse,
+    OverviewRow,
+    PlanProgress,
+    form_counters,
+    plan_progress,
+    unit_overview,
+)
 from app.schedule.service import Task, tasks_for_day
 from app.security import hash_password, verify_password
 from app.store import entries as entry_store
@@ -317,6 +325,26 @@ def discard(engine: Engine, officer_id: str, device_id: str, mutation_id: int) -
 def action(engine: Engine, action_id: str) -> Action | None:
     with session_scope(engine) as session:
         return session.get(Action, action_id)
+
+
+def log_choices(
+    engine: Engine, officer: Officer, day: date, also: str | None = None
+) -> list[PlanDocument]:
+    """The plans an entry can be logged against: the officer's approved plans in force on
+    ``day``, and the plan ``also`` (an edited entry's, a task's) when it is not among them."""
+    with session_scope(engine) as session:
+        plans = _active_plans(session, officer, day)
+        ids = [p.id for p in plans]
+        if also and also not in ids and session.get(Plan, also) is not None:
+            ids.append(also)
+        return [read_plan(session, plan_id) for plan_id in ids]
+
+
+def counter_uses(
+    doc: PlanDocument | None, kind: EntryKind, action_id: str | None
+) -> list[CounterUse]:
+    """The log form's counters in order, each with what it counts for (no I/O)."""
+    return form_counters(doc.plan if doc else None, doc.actions if doc else [], kind, action_id)
 
 
 def entry(engine: Engine, entry_id: str) -> EntryRevision:
