@@ -7,7 +7,7 @@ they can never disagree. Only entry revisions in force count (edits replace, del
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -69,6 +69,11 @@ class CriterionProgress:
     limit: float | None = None
     baseline_source: BaselineSource | None = None
     place_id: str | None = None
+    computed_baseline: int | None = None
+    """The previous plan's count over the same scope, when there is one (whatever was entered)."""
+    baseline_by: str = ""
+    """Who entered the baseline (name and badge), when it was entered."""
+    baseline_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -269,25 +274,29 @@ def previous_plan(session: Session, plan: Plan) -> Plan | None:
     return candidates[0] if candidates else None
 
 
-def baseline_for(session: Session, plan: Plan) -> tuple[int | None, BaselineSource | None]:
-    """The entered baseline, else the previous plan's count over the same scope.
-
-    A previous period with no entries in scope at all gives no baseline: it means the
-    period was not recorded here, not that nothing happened.
-    """
-    if plan.criterion_baseline is not None:
-        return plan.criterion_baseline, BaselineSource.entered
+def computed_baseline(session: Session, plan: Plan) -> int | None:
+    """The previous plan's count of this plan's measures over the same scope (the place, or
+    the plan's entries). A previous period with no entries in scope at all gives none: it
+    means the period was not recorded here, not that nothing happened."""
     previous = previous_plan(session, plan)
     if previous is None:
-        return None, None
+        return None
     if plan.criterion_place_id is None:
         entries = plan_entries(session, previous)
     else:
         entries = criterion_entries(session, previous, place_id=plan.criterion_place_id)
     if not entries:
-        return None, None
+        return None
     measures = counter_measures(plan.criterion_measures)
-    return sum(measure_sum(e, measures) for e in entries), BaselineSource.previous_plan
+    return sum(measure_sum(e, measures) for e in entries)
+
+
+def baseline_for(session: Session, plan: Plan) -> tuple[int | None, BaselineSource | None]:
+    """The entered baseline (a correction wins), else the previous plan's count."""
+    if plan.criterion_baseline is not None:
+        return plan.criterion_baseline, BaselineSource.entered
+    computed = computed_baseline(session, plan)
+    return computed, (BaselineSource.previous_plan if computed is not None else None)
 
 
 def _measures_text(plan: Plan) -> str:
@@ -439,7 +448,16 @@ def criterion_progress(
         return _at_least(plan, value, elapsed, ended)
     baseline, source = baseline_for(session, plan)
     place = session.get(Place, plan.criterion_place_id) if plan.criterion_place_id else None
-    return _reduce(plan, value, baseline, source, elapsed, ended, place.name if place else None)
+    progress = _reduce(plan, value, baseline, source, elapsed, ended, place.name if place else None)
+    entered = source is BaselineSource.entered
+    return replace(
+        progress,
+        computed_baseline=baseline
+        if source is BaselineSource.previous_plan
+        else (computed_baseline(session, plan) if entered else None),
+        baseline_by=plan.criterion_baseline_by if entered else "",
+        baseline_at=plan.criterion_baseline_at if entered else None,
+    )
 
 
 def service_day(action: Action, moment: datetime) -> date:

@@ -386,6 +386,8 @@ class PlanOut(BaseModel):
     criterion_measures: list[Measure]
     criterion_target: int | None
     criterion_baseline: int | None
+    criterion_baseline_by: str = ""
+    criterion_baseline_at: datetime | None = None
     criterion_place_id: str | None
     criterion_text: str
     status: PlanStatus

@@ -429,6 +429,8 @@ class PlanScreen:
     officer_name: str
     can_edit: bool
     to_review: int
+    can_set_baseline: bool = False
+    """The signed-in officer may enter or correct this reduction plan's baseline."""
 
 
 def plan_screen(engine: Engine, officer: Officer, plan_id: str | None, day: date) -> PlanScreen:
@@ -469,6 +471,7 @@ def plan_screen(engine: Engine, officer: Officer, plan_id: str | None, day: date
             officer_name=owner.name if owner else "",
             can_edit=workflow.may_edit(session, officer, chosen),
             to_review=to_review,
+            can_set_baseline=workflow.may_set_baseline(session, officer, chosen),
         )
 
 
@@ -510,6 +513,14 @@ def save_plan_draft(engine: Engine, officer: Officer, plan_in: PlanIn) -> Plan:
     """Each plan change is queued for sync in the transaction that makes it."""
     with session_scope(engine) as session:
         plan = workflow.save_draft(session, officer, plan_in)
+        workflow.queue_for_sync(session, plan.id)
+        return plan
+
+
+def set_baseline(engine: Engine, officer: Officer, plan_id: str, value: int | None) -> Plan:
+    """Enter or correct a reduction plan's baseline; queued for sync like any plan change."""
+    with session_scope(engine) as session:
+        plan = workflow.set_baseline(session, officer, plan_id, value)
         workflow.queue_for_sync(session, plan.id)
         return plan
 

@@ -466,3 +466,43 @@ def test_the_form_shows_first_what_counts(db: Session) -> None:
     reduce = get_plan(db, reduce_plan(db, "p-red", H1))
     uses = form_counters(reduce, actions, EntryKind.leaflets, "k-leaf")
     assert [u.name for u in uses if u.goal] == ["interventions", "offences"]
+
+
+def test_the_baseline_is_entered_by_the_officer_or_the_supervisor_only(db: Session) -> None:
+    from app.model import Officer, Role
+    from app.plans import workflow
+
+    org.upsert_officer(
+        db, OfficerBase(badge="700700", name="kom. Szef", unit_id=UNIT, role=Role.supervisor),
+        "chief", [],
+    )  # fmt: skip
+    org.upsert_unit(db, Unit(id="unit-x", name="KP Inne", city="Inne"))
+    org.upsert_officer(
+        db, OfficerBase(badge="800800", name="kom. Obcy", unit_id="unit-x", role=Role.supervisor),
+        "stranger", [],
+    )  # fmt: skip
+    earlier = reduce_plan(db, "p-2025", H2_2025, status=PlanStatus.closed)
+    log(db, date(2025, 8, 1), place_id=PLACE, plan_id=earlier, offences=3, interventions=4)
+    plan_id = reduce_plan(db, "p-2026", H1)
+    computed = plan_progress(db, plan_id, date(2026, 2, 1)).criterion
+    assert (computed.baseline, computed.baseline_source) == (7, BaselineSource.previous_plan)
+
+    officer, chief = db.get(Officer, OFFICER), db.get(Officer, "chief")
+    workflow.set_baseline(db, officer, plan_id, 10)
+    c = plan_progress(db, plan_id, date(2026, 2, 1)).criterion
+    assert (c.baseline, c.baseline_source, c.computed_baseline) == (10, BaselineSource.entered, 7)
+    assert c.baseline_by == "sierż. Test (700701)" and c.baseline_at is not None
+    assert c.limit == pytest.approx(5)
+
+    workflow.set_baseline(db, chief, plan_id, 12)
+    assert get_plan(db, plan_id).criterion_baseline_by == "kom. Szef (700700)"
+    with pytest.raises(workflow.WorkflowError):
+        workflow.set_baseline(db, db.get(Officer, "stranger"), plan_id, 1)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.set_baseline(db, chief, plan_id, -1)
+    with pytest.raises(workflow.WorkflowError):  # an at-least plan has no baseline
+        workflow.set_baseline(db, officer, at_least_plan(db), 5)
+
+    workflow.set_baseline(db, officer, plan_id, None)  # back to the previous plan's figure
+    c = plan_progress(db, plan_id, date(2026, 2, 1)).criterion
+    assert (c.baseline, c.baseline_source) == (7, BaselineSource.previous_plan)
