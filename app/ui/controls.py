@@ -86,9 +86,9 @@ def action_button(
     )
 
 
-def labelled(control: ft.Control, label: str) -> ft.Control:
+def labelled(control: ft.Control, label: str, *, expand: bool = False) -> ft.Control:
     """A control whose own accessible name the web client leaves empty (a dropdown), named."""
-    return ft.Semantics(content=control, label=label)
+    return ft.Semantics(content=control, label=label, expand=expand)
 
 
 def heading(text: str, size: int = 20) -> ft.Text:
@@ -228,9 +228,10 @@ class CounterStepper:
             on_change=self._typed,
             on_focus=self._focused,
         )
-        self.minus = ft.IconButton(
-            icon=ft.Icons.REMOVE,
-            tooltip=_("Less: {label}", label=label),
+        less, more = _("Less: {label}", label=label), _("More: {label}", label=label)
+        self.minus = ft.IconButton(  # the icon's label names the button (a tooltip may not)
+            icon=ft.Icon(ft.Icons.REMOVE, semantics_label=less),
+            tooltip=less,
             icon_size=26,
             width=TAP_MIN,
             height=TAP,
@@ -238,8 +239,8 @@ class CounterStepper:
             on_click=self._step(-1),
         )
         self.plus = ft.IconButton(
-            icon=ft.Icons.ADD,
-            tooltip=_("More: {label}", label=label),
+            icon=ft.Icon(ft.Icons.ADD, semantics_label=more),
+            tooltip=more,
             icon_size=26,
             width=TAP_MIN,
             height=TAP,

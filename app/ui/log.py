@@ -212,7 +212,7 @@ class LogForm:
     def save_bar(self) -> ft.Control:
         """Zapisz, fixed at the bottom below everything the officer fills: reachable from
         the first sight of the form (two taps from Today) and after the last field."""
-        return ft.Row([self.save_button])
+        return ft.Semantics(content=ft.Row([self.save_button]), identifier="save-bar")
 
     # ---- the plan's task and what counts for it -----------------------------------------------
     def _task_key(self) -> str:

@@ -449,6 +449,7 @@ def header_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
                 expand=True,
             )
         )
+        rows[-1] = controls.labelled(ft.Row([rows[-1]]), _("Plan"))
     rows += [
         ft.Text(
             plan.title or _("Untitled plan"), size=18, weight=ft.FontWeight.BOLD, key="plan-title"

@@ -154,7 +154,7 @@ class Shell:
             bgcolor=controls.PRIMARY,
             color=ft.Colors.WHITE,
             leading=ft.IconButton(  # Flutter's own is 40 dp in a browser
-                icon=ft.Icons.ARROW_BACK,
+                icon=ft.Icon(ft.Icons.ARROW_BACK, semantics_label=_("Back")),
                 icon_color=ft.Colors.WHITE,
                 tooltip=_("Back"),
                 width=controls.TAP_MIN,
