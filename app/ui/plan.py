@@ -12,7 +12,7 @@ import flet as ft
 import flet_charts as fch
 
 from app.i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, translator
-from app.i18n.labels import kind_label, measure_label, status_label
+from app.i18n.labels import kind_label, status_label
 from app.model import CriterionKind, EntryKind, Plan, PlanStatus
 from app.plans.progress import BaselineSource, OverviewRow
 from app.plans.render import action_when, criterion_summary
@@ -108,7 +108,7 @@ def progress_chart(progress: Any, plan: Plan) -> ft.Control:
             label_size=36,
             label_spacing=step,
             show_min=False,
-            title=ft.Text(measure_axis_title(plan), size=12),
+            title=ft.Text(_("count, cumulative"), size=12),
             title_size=20,
         ),
         bottom_axis=fch.ChartAxis(
@@ -139,11 +139,6 @@ def progress_chart(progress: Any, plan: Plan) -> ft.Control:
         ],
         spacing=6,
     )
-
-
-def measure_axis_title(plan: Plan) -> str:
-    names = " + ".join(measure_label(m) for m in plan.criterion_measures)
-    return _("{measures}, cumulative", measures=names)
 
 
 def chart_key(color: str, text: str, *, dashed: bool) -> ft.Control:
@@ -296,6 +291,7 @@ def open_baseline_dialog(shell: Shell, screen: services.PlanScreen) -> None:
         value=str(criterion.baseline) if criterion and criterion.baseline is not None else "",
         keyboard_type=ft.KeyboardType.NUMBER,
         helper=_("From the KMZB reports and the list of interventions; empty: computed"),
+        helper_max_lines=2,
         key="baseline-value",
         autofocus=True,
     )
