@@ -21,14 +21,15 @@ _TIME = sqlmodel.sql.sqltypes.UTCDateTime
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("plan") as batch:
-        batch.add_column(
-            sa.Column("criterion_baseline_by", _STR(length=300), nullable=False, server_default="")
-        )
-        batch.add_column(sa.Column("criterion_baseline_at", _TIME(), nullable=True))
+    # plain ADD COLUMN (no batch copy of the table: actions, partners and channels point at it)
+    op.add_column(
+        "plan",
+        sa.Column("criterion_baseline_by", _STR(length=300), nullable=False, server_default=""),
+    )
+    op.add_column("plan", sa.Column("criterion_baseline_at", _TIME(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("plan") as batch:
-        batch.drop_column("criterion_baseline_at")
-        batch.drop_column("criterion_baseline_by")
+    # plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch copy would drop a referenced table
+    op.execute("ALTER TABLE plan DROP COLUMN criterion_baseline_at")
+    op.execute("ALTER TABLE plan DROP COLUMN criterion_baseline_by")
