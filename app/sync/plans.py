@@ -72,6 +72,9 @@ def _same_content(a: PlanIn, b: PlanIn, *, but: frozenset[str] = frozenset()) ->
     return left == b.model_dump(mode="json", exclude={"status", *but})
 
 
+READ_ONLY = {"review_note", "criterion_baseline_by", "criterion_baseline_at"}
+"""What a body may carry back from a read but the content does not take (the note goes with a
+review; who entered the baseline, and when, is the service's own record)."""
 BASELINE = frozenset({"criterion_baseline"})
 """The one part of a plan that changes after approval: its baseline (who and when are the
 service's own record of the officer who sent it)."""
@@ -92,7 +95,7 @@ def save_plan_document(
         raise NotFound(f"no plan {plan_id}")
     _check_references(session, plan_id, body)
     try:  # the model's rules between fields (an action within the period, dates in order)
-        plan_in = PlanIn.model_validate({**body.model_dump(exclude={"review_note"}), "id": plan_id})
+        plan_in = PlanIn.model_validate({**body.model_dump(exclude=READ_ONLY), "id": plan_id})
     except ValidationError as exc:
         problems = "; ".join(str(error["msg"]) for error in exc.errors()[:5])
         raise Refused(400, problems) from None

@@ -540,6 +540,15 @@ class PlanWriteIn(PlanIn):
     )
 
     review_note: str = Field(default="", max_length=2000, description="with approved/returned")
+    criterion_baseline_by: str = Field(
+        default="",
+        max_length=300,
+        description="read-only, ignored: the service records who entered the baseline "
+        "(the signed-in officer whose change set it)",
+    )
+    criterion_baseline_at: datetime | None = Field(
+        default=None, description="read-only, ignored: when the service stored the baseline"
+    )
 
     @model_validator(mode="after")
     def _period_is_ordered(self) -> Self:
