@@ -67,10 +67,17 @@ def _check_references(session: Session, plan_id: str, body: PlanWriteIn) -> None
         raise Refused(409, f"actions with logged entries cannot be removed: {', '.join(in_use)}")
 
 
-def _same_content(a: PlanIn, b: PlanIn) -> bool:
-    return a.model_dump(mode="json", exclude={"status"}) == b.model_dump(
-        mode="json", exclude={"status"}
-    )
+def _same_content(a: PlanIn, b: PlanIn, *, but: frozenset[str] = frozenset()) -> bool:
+    left = a.model_dump(mode="json", exclude={"status", *but})
+    return left == b.model_dump(mode="json", exclude={"status", *but})
+
+
+READ_ONLY = {"review_note", "criterion_baseline_by", "criterion_baseline_at"}
+"""What a body may carry back from a read but the content does not take (the note goes with a
+review; who entered the baseline, and when, is the service's own record)."""
+BASELINE = frozenset({"criterion_baseline"})
+"""The one part of a plan that changes after approval: its baseline (who and when are the
+service's own record of the officer who sent it)."""
 
 
 def save_plan_document(
@@ -88,11 +95,15 @@ def save_plan_document(
         raise NotFound(f"no plan {plan_id}")
     _check_references(session, plan_id, body)
     try:  # the model's rules between fields (an action within the period, dates in order)
-        plan_in = PlanIn.model_validate({**body.model_dump(exclude={"review_note"}), "id": plan_id})
+        plan_in = PlanIn.model_validate({**body.model_dump(exclude=READ_ONLY), "id": plan_id})
     except ValidationError as exc:
         problems = "; ".join(str(error["msg"]) for error in exc.errors()[:5])
         raise Refused(400, problems) from None
-    if existing is None or not _same_content(stored_plan_input(session, plan_id), plan_in):
+    stored = stored_plan_input(session, plan_id) if existing is not None else None
+    if stored is not None and _same_content(stored, plan_in, but=BASELINE):
+        if stored.criterion_baseline != plan_in.criterion_baseline:
+            workflow.set_baseline(session, officer, plan_id, plan_in.criterion_baseline)
+    elif stored is None or not _same_content(stored, plan_in):
         workflow.save_draft(session, officer, plan_in)
     plan = visible_plan(session, scope, plan_id)
     if body.status == plan.status:

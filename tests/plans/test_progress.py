@@ -20,20 +20,22 @@ from app.core.model import (
     Unit,
 )
 from app.core.model.clock import LOCAL_TZ
+from app.core.model.enums import COUNT_FIELDS, KIND_COUNTERS
 from app.core.plans.progress import (
     BaselineSource,
     elapsed_share,
     find_unit,
+    form_counters,
     plan_progress,
     previous_plan,
     unit_overview,
 )
-from app.core.schedule.service import TaskMode
+from app.core.schedule.service import TaskMode, tasks_for_day
 from app.core.store import org
 from app.core.store.entries import delete_entry, log_entry, revise_entry
 from app.core.store.errors import NotFound
 from app.core.store.places import save_place
-from app.core.store.plans import get_plan, save_plan
+from app.core.store.plans import get_plan, read_plan, save_plan
 
 UNIT, AREA, OFFICER = "unit-t", "area-t", "officer-t"
 PLACE, OTHER_PLACE = "place-t", "place-o"
@@ -361,3 +363,146 @@ def test_unit_overview_lists_every_plan_of_the_unit(db: Session) -> None:
         unit_overview(db, "no-such-unit")
     with pytest.raises(NotFound):
         find_unit(db, name="KP")  # ambiguous
+
+
+def krasnik_like(session: Session) -> str:
+    """Talks with at least 80 residents; a meeting, talks, leaflets and announcements to do."""
+    actions = [
+        ActionIn(id="k-meet", text="Spotkania z seniorami", kind=EntryKind.meeting,
+                 deadline=True, end_date=H1[1]),
+        ActionIn(id="k-talk", text="Rozmowy z seniorami", kind=EntryKind.talk,
+                 deadline=True, end_date=H1[1]),
+        ActionIn(id="k-leaf", text="Kolportaż ulotek", kind=EntryKind.leaflets,
+                 deadline=True, end_date=H1[1]),
+        ActionIn(id="k-radio", text="Komunikaty", kind=EntryKind.announcement,
+                 deadline=True, end_date=H1[1]),
+    ]  # fmt: skip
+    return at_least_plan(session, "p-kr", actions=actions)
+
+
+def test_one_entry_fulfils_every_action_it_does_and_counts_once_for_the_goal(
+    db: Session,
+) -> None:
+    plan_id = krasnik_like(db)
+    day = date(2026, 3, 4)
+    meeting = {"plan_id": plan_id, "kind": EntryKind.meeting, "action_id": "k-meet"}
+    log(db, day, **meeting, leaflets=40)  # the issue's entry: leaflets, nobody counted
+
+    progress = plan_progress(db, plan_id, day)
+    done = {a.action_id: a.done for a in progress.actions}
+    assert done == {"k-meet": 1, "k-talk": 0, "k-leaf": 1, "k-radio": 0}
+    assert progress.criterion.value == 0
+
+    log(db, day, time(15), **meeting, leaflets=40, residents_spoken=25)
+    progress = plan_progress(db, plan_id, day)
+    got = {a.action_id: a for a in progress.actions}
+    assert {k: a.done for k, a in got.items()} == {
+        "k-meet": 1,
+        "k-talk": 1,
+        "k-leaf": 1,
+        "k-radio": 0,
+    }
+    assert {k: a.times for k, a in got.items()} == {
+        "k-meet": 2,
+        "k-talk": 1,
+        "k-leaf": 2,
+        "k-radio": 0,
+    }
+    assert progress.criterion.value == 25  # once, though three actions count the entry
+    assert got["k-leaf"].totals["leaflets"] == 80
+    assert progress.totals["residents_spoken"] == 25
+
+    # a talk logged from its own task: the goal moves by its residents, the leaflets do not
+    log(db, day, time(16), plan_id=plan_id, kind=EntryKind.talk, action_id="k-talk",
+        residents_spoken=5)  # fmt: skip
+    # leaflets handed out on a patrol linked to nothing: still the leaflets action's
+    log(db, day, time(17), plan_id=plan_id, kind=EntryKind.foot_patrol, leaflets=10)
+    progress = plan_progress(db, plan_id, day)
+    times = {a.action_id: a.times for a in progress.actions}
+    assert times == {"k-meet": 2, "k-talk": 2, "k-leaf": 3, "k-radio": 0}
+    assert progress.criterion.value == 30
+
+    # Today counts with the same rule (one query): nothing the plan screen counts is missed
+    tasks = tasks_for_day(
+        db, day, plan_ids=[plan_id], now=datetime.combine(day, time(23), LOCAL_TZ)
+    )
+    today_done = {t.action_id for t in tasks if t.done}
+    assert today_done == {a.action_id for a in progress.actions if a.done}
+
+
+def test_an_entry_of_the_actions_kind_linked_elsewhere_does_not_count_by_its_counter(
+    db: Session,
+) -> None:
+    actions = [
+        ActionIn(id="l-1", text="Ulotki w parafii", kind=EntryKind.leaflets),
+        ActionIn(id="l-2", text="Ulotki w sklepach", kind=EntryKind.leaflets),
+    ]
+    plan_id = at_least_plan(db, "p-two", actions=actions)
+    day = date(2026, 2, 2)
+    log(db, day, plan_id=plan_id, kind=EntryKind.leaflets, action_id="l-1", leaflets=30)
+    times = {a.action_id: a.times for a in plan_progress(db, plan_id, day).actions}
+    assert times == {"l-1": 1, "l-2": 0}
+
+
+def test_the_form_shows_first_what_counts(db: Session) -> None:
+    plan = get_plan(db, krasnik_like(db))
+    actions = read_plan(db, plan.id).actions
+
+    uses = form_counters(plan, actions, EntryKind.meeting, "k-meet")
+    assert [u.name for u in uses[:2]] == ["residents_spoken", "leaflets"]
+    first, second = uses[0], uses[1]
+    assert (first.goal, first.actions) == (True, ("k-talk",))
+    assert (second.goal, second.actions) == (False, ("k-leaf",))
+    assert [u.name for u in uses if u.counts] == ["residents_spoken", "leaflets"]
+    assert len(uses) == len(COUNT_FIELDS)
+
+    # a check logged against no plan: the kind's usual counters, in their order, then the rest
+    check = form_counters(None, [], EntryKind.place_check, None)
+    assert not any(u.counts for u in check)
+    assert [u.name for u in check if u.usual] == list(KIND_COUNTERS[EntryKind.place_check])
+    assert [u.name for u in check][:5] == list(KIND_COUNTERS[EntryKind.place_check])
+
+    # a reduction plan counts offences and interventions; the leaflets task on its own
+    reduce = get_plan(db, reduce_plan(db, "p-red", H1))
+    uses = form_counters(reduce, actions, EntryKind.leaflets, "k-leaf")
+    assert [u.name for u in uses if u.goal] == ["interventions", "offences"]
+
+
+def test_the_baseline_is_entered_by_the_officer_or_the_supervisor_only(db: Session) -> None:
+    from app.core.model import Officer, Role
+    from app.core.plans import workflow
+
+    org.upsert_officer(
+        db, OfficerBase(badge="700700", name="kom. Szef", unit_id=UNIT, role=Role.supervisor),
+        "chief", [],
+    )  # fmt: skip
+    org.upsert_unit(db, Unit(id="unit-x", name="KP Inne", city="Inne"))
+    org.upsert_officer(
+        db, OfficerBase(badge="800800", name="kom. Obcy", unit_id="unit-x", role=Role.supervisor),
+        "stranger", [],
+    )  # fmt: skip
+    earlier = reduce_plan(db, "p-2025", H2_2025, status=PlanStatus.closed)
+    log(db, date(2025, 8, 1), place_id=PLACE, plan_id=earlier, offences=3, interventions=4)
+    plan_id = reduce_plan(db, "p-2026", H1)
+    computed = plan_progress(db, plan_id, date(2026, 2, 1)).criterion
+    assert (computed.baseline, computed.baseline_source) == (7, BaselineSource.previous_plan)
+
+    officer, chief = db.get(Officer, OFFICER), db.get(Officer, "chief")
+    workflow.set_baseline(db, officer, plan_id, 10)
+    c = plan_progress(db, plan_id, date(2026, 2, 1)).criterion
+    assert (c.baseline, c.baseline_source, c.computed_baseline) == (10, BaselineSource.entered, 7)
+    assert c.baseline_by == "sierż. Test (700701)" and c.baseline_at is not None
+    assert c.limit == pytest.approx(5)
+
+    workflow.set_baseline(db, chief, plan_id, 12)
+    assert get_plan(db, plan_id).criterion_baseline_by == "kom. Szef (700700)"
+    with pytest.raises(workflow.WorkflowError):
+        workflow.set_baseline(db, db.get(Officer, "stranger"), plan_id, 1)
+    with pytest.raises(workflow.WorkflowError):
+        workflow.set_baseline(db, chief, plan_id, -1)
+    with pytest.raises(workflow.WorkflowError):  # an at-least plan has no baseline
+        workflow.set_baseline(db, officer, at_least_plan(db), 5)
+
+    workflow.set_baseline(db, officer, plan_id, None)  # back to the previous plan's figure
+    c = plan_progress(db, plan_id, date(2026, 2, 1)).criterion
+    assert (c.baseline, c.baseline_source) == (7, BaselineSource.previous_plan)

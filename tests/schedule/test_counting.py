@@ -48,6 +48,13 @@ def revision(**fields: object) -> EntryRevision:
         ({"kind": "talk", "plan_id": "p2"}, False),  # another plan's
         ({"kind": "talk"}, False),  # no plan
         ({"kind": "meeting", "plan_id": "p1"}, False),  # another kind
+        # another kind that counts what a talk is about (residents spoken to) fulfils it too
+        ({"kind": "meeting", "plan_id": "p1", "residents_spoken": 3}, True),
+        ({"kind": "meeting", "plan_id": "p1", "action_id": "a2", "residents_spoken": 3}, True),
+        ({"kind": "meeting", "plan_id": "p2", "residents_spoken": 3}, False),
+        ({"kind": "meeting", "plan_id": "p1", "leaflets": 3}, False),  # not a talk's counter
+        # a talk of another talks action stays that action's, whatever it counts
+        ({"kind": "talk", "plan_id": "p1", "action_id": "a2", "residents_spoken": 3}, False),
     ],
 )
 def test_which_entries_count(fields: dict, counts: bool) -> None:

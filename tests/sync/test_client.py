@@ -267,3 +267,44 @@ def test_backoff_grows_with_jitter_up_to_the_cap():
     assert backoff.next_delay() <= 1
     with pytest.raises(ValueError):
         Backoff(base=0)
+
+
+async def test_the_baseline_of_an_approved_plan_is_entered_on_a_device_and_synced(
+    make_device, demo_engine
+):
+    """The officer enters it, the supervisor corrects it; the service records who and when
+    (its own record of the signed-in officer) and each device pulls the other's change."""
+    from app.core.plans import workflow
+    from app.core.store.org import officer_by_badge
+
+    officer, supervisor = make_device(OFFICER), make_device(SUPERVISOR)
+    await officer.sync_once()
+    await supervisor.sync_once()
+    lubartow = current_plan("lubartow")
+
+    def enter(client: SyncClient, badge: str, value: int) -> None:
+        with session_scope(client.engine) as session:
+            who = officer_by_badge(session, badge)
+            workflow.set_baseline(session, who, lubartow, value)
+            workflow.queue_for_sync(session, lubartow, who.id)
+
+    enter(officer, OFFICER, 24)
+    assert (await officer.sync_once()).pushed == 1
+    with Session(demo_engine) as session:
+        plan = session.get(Plan, lubartow)
+        assert plan.status is PlanStatus.approved  # nothing else moved
+        assert plan.criterion_baseline == 24
+        assert plan.criterion_baseline_by == "st. asp. Tomasz Nowak (100301)"
+        entered_at = plan.criterion_baseline_at
+        assert entered_at is not None
+
+    await supervisor.sync_once()
+    enter(supervisor, SUPERVISOR, 26)
+    assert (await supervisor.sync_once()).pushed == 1
+    await officer.sync_once()
+    for engine in (demo_engine, officer.engine):
+        with Session(engine) as session:
+            plan = session.get(Plan, lubartow)
+            assert plan.criterion_baseline == 26
+            assert plan.criterion_baseline_by.endswith("(100300)")
+            assert plan.criterion_baseline_at >= entered_at

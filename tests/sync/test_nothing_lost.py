@@ -27,9 +27,9 @@ from app.core.model.enums import Resolution
 from app.core.store.db import session_scope
 from app.core.store.org import officer_area_ids
 from app.core.store.places import save_place
+from app.core.sync.schemas import REFUSAL_HEADER, RefusalCode
 from app.device.sync import local
 from app.device.sync.client import SyncClient
-from app.core.sync.schemas import REFUSAL_HEADER, RefusalCode
 from tests.sync.conftest import (
     BASE_URL,
     KRASNIK_PLACE,

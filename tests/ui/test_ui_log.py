@@ -1,13 +1,19 @@
 """Quick log: two taps from Today, GPS never blocking, poor fixes marked, Undo."""
 
 import flet as ft
-from conftest import CHECK_ACTION, LUBARTOW_PLAN, NIVEA, NIVEA_ID, geo_denied, geo_fakes
+from conftest import CHECK_ACTION, DAY, LUBARTOW_PLAN, NIVEA, NIVEA_ID, geo_denied, geo_fakes
 
 from app.core.demo import place_id
+from app.core.i18n import fmt_number
+from app.core.model import MAX_COUNT
+from app.core.model.ids import stable_id
+from app.core.plans.progress import plan_progress
 from app.core.reports.generate import DEVICE_ID as GENERATOR
 from app.core.store.db import session_scope
 from app.core.store.entries import current_entries, entry_history
 from app.core.store.places import list_places
+
+KRASNIK_OFFICER = stable_id("officer", "200301")
 
 
 def stored(engine):
@@ -139,10 +145,120 @@ async def test_time_is_changeable_and_checked(app, ui_engine):
 
 async def test_too_big_count_is_refused_on_the_field(app, ui_engine):
     await app.click(f"log-{CHECK_ACTION}")
+    await app.click("more-counters")  # leaflets are not what a check usually counts
     await app.type_into("count-leaflets", "20000")
+    assert app.get("count-leaflets").error == f"Najwyżej {fmt_number(MAX_COUNT)}"  # as typed
     await app.click("save")
-    assert app.get("count-leaflets").error == "Najwyżej 10000"
+    assert app.get("count-leaflets").error == f"Najwyżej {fmt_number(MAX_COUNT)}"
     assert stored(ui_engine) == []
+
+
+async def test_a_negative_count_is_an_error_never_a_silent_change(app, ui_engine):
+    await app.click(f"log-{CHECK_ACTION}")
+    for typed in ("-5", "\u22125"):
+        await app.type_into("count-offences", typed)
+        assert app.get("count-offences").error == "Liczba nie może być ujemna"
+        await app.click("save")
+        assert stored(ui_engine) == []
+    await app.type_into("count-offences", "5")
+    assert app.get("count-offences").error is None
+    await app.click("save")
+    [entry] = stored(ui_engine)
+    assert entry.offences == 5
+
+
+async def test_focusing_a_count_selects_it_so_typing_replaces_the_zero(app):
+    await app.click(f"log-{CHECK_ACTION}")
+    field = app.get("count-offences")
+    await app.trigger(field, "focus")
+    assert (field.selection.base_offset, field.selection.extent_offset) == (0, 1)
+
+
+async def test_the_counters_that_count_come_first_for_the_checks_plan(app):
+    """Lubartów counts offences and interventions at the playground: they lead, marked."""
+    await app.click(f"log-{CHECK_ACTION}")
+    counting = app.find("counts-for-interventions") + app.find("counts-for-offences")
+    assert [t.value for t in counting] == ["liczy się do celu", "liczy się do celu"]
+    assert not app.find("counts-for-persons_legitimised")
+    assert app.get("count-persons_legitimised")  # the kind's usual counter, shown
+    assert not app.find("count-leaflets")  # one tap away
+    await app.click("more-counters")
+    assert app.get("count-leaflets")
+
+
+async def test_a_krasnik_meeting_with_leaflets_counts_for_every_task_it_fulfils(
+    app_factory, ui_engine
+):
+    """The issue's example: the form says which counters feed the goal and the tasks, and
+    the saved meeting moves the goal once and the meeting, talks and leaflets tasks."""
+    plan_id = stable_id("plan", "krasnik", "2026-07-01")
+    meeting, talks, leaflets = (
+        stable_id("action", "krasnik", "2026-07-01", name)
+        for name in ("meetings", "talks", "leaflets")
+    )
+    with session_scope(ui_engine) as session:
+        before = plan_progress(session, plan_id, DAY)
+    async with app_factory(officer=KRASNIK_OFFICER, geo=geo_denied()) as h:
+        await h.go(f"/log?action={meeting}&plan={plan_id}")
+        assert h.get("task").value == f"{plan_id}|{meeting}"
+        assert h.get("counts-for-residents_spoken").value == (
+            "liczy się do celu i do zadania: "
+            "Rozmowy z seniorami o zagrożeniach i metodach działania oszustów"
+        )
+        assert h.get("counts-for-leaflets").value == (
+            "liczy się do zadania: Kolportaż ulotek informacyjnych"
+        )
+        await h.type_into("count-leaflets", "40")
+        await h.type_into("count-residents_spoken", "25")
+        await h.click("save")
+        [entry] = stored(ui_engine)
+        assert (entry.kind, entry.action_id, entry.place_id) == (
+            "meeting",
+            meeting,
+            place_id("emeryci"),
+        )
+    with session_scope(ui_engine) as session:
+        after = plan_progress(session, plan_id, DAY)
+    assert after.criterion.value == before.criterion.value + 25
+    times = {a.action_id: b.times for a, b in zip(before.actions, after.actions, strict=True)}
+    moved = {
+        a.action_id for a, b in zip(before.actions, after.actions, strict=True) if b.times > a.times
+    }
+    assert moved == {meeting, talks, leaflets}
+    assert times[leaflets] == next(a.times for a in before.actions if a.action_id == leaflets) + 1
+
+
+async def test_choosing_a_task_on_a_new_entry_sets_its_kind_and_what_counts(app_factory):
+    plan_id = stable_id("plan", "krasnik", "2026-07-01")
+    leaflets = stable_id("action", "krasnik", "2026-07-01", "leaflets")
+    async with app_factory(officer=KRASNIK_OFFICER, geo=geo_denied()) as h:
+        await h.click("new-entry")
+        assert h.get("task").value == f"{plan_id}|"  # the plan in force, no task yet
+        await h.select("task", f"{plan_id}|{leaflets}")
+        assert h.get("kind").value == "leaflets"
+        assert h.get("counts-for-leaflets").value == (
+            "liczy się do zadania: Kolportaż ulotek informacyjnych"
+        )
+        await h.select("kind", "talk")  # another kind: no longer that task
+        assert h.get("task").value == f"{plan_id}|"
+
+
+async def test_without_a_place_the_officer_is_asked_once(app_factory, ui_engine):
+    async with app_factory(geo=geo_denied()) as h:
+        await h.click("new-entry")
+        await h.wait_for(lambda: "Brak zgody na GPS" in h.get("gps-status").value)
+        await h.click("save")
+        assert stored(ui_engine) == []
+        await h.click("cancel-placeless")  # "Wybierz miejsce": back to the form, nothing saved
+        assert stored(ui_engine) == [] and h.view_routes() == ["/", "/log"]
+        await h.click("save")
+        await h.type_into("time", "25:00")  # meanwhile a wrong time: refused on its field
+        await h.click("confirm-placeless")
+        assert h.get("time").error and stored(ui_engine) == []
+        await h.type_into("time", "09:00")
+        await h.click("save")  # the answer is remembered: no second question
+        [entry] = stored(ui_engine)
+        assert entry.place_id is None
 
 
 async def test_add_a_new_place_at_the_current_position(app_factory, ui_engine):

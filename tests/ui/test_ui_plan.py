@@ -117,3 +117,38 @@ async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory, ui_engine):
 async def test_an_officer_sees_no_unit_overview(app):
     await app.go("/plan")
     assert app.find("unit-overview") == []
+
+
+async def test_the_officer_and_the_supervisor_enter_the_baseline_of_an_approved_plan(
+    app_factory, ui_engine
+):
+    from sqlmodel import select
+
+    from app.core.model import OutboxItem, Plan
+
+    async with app_factory() as h:
+        await h.go("/plan")
+        assert "z wpisów poprzedniego planu" in h.get("baseline-line").value
+        await h.click("baseline-edit")
+        await h.type_into("baseline-value", "-3")
+        await h.click("baseline-save")
+        assert h.get("baseline-value").error == "Liczba nie może być ujemna"
+        await h.type_into("baseline-value", "24")
+        await h.click("baseline-save")
+        assert h.toast("baseline-saved")
+        line = h.get("baseline-line").value
+        assert line.startswith("Wartość bazowa 24: wpisał(a) st. asp. Tomasz Nowak (100301), ")
+        assert "Z wpisów poprzedniego planu:" in line
+        assert "najwyżej 12" in h.get("progress-summary").value
+    with session_scope(ui_engine) as session:
+        plan = session.get(Plan, LUBARTOW_PLAN)
+        assert (plan.criterion_baseline, plan.status) == (24, "approved")
+        queued = session.exec(select(OutboxItem).where(OutboxItem.object_id == plan.id)).all()
+        assert [item.object_type for item in queued] == ["plan"]  # sent with the next sync
+
+    async with app_factory(officer=SUPERVISOR) as h:
+        await h.go(f"/plan?id={LUBARTOW_PLAN}")
+        await h.click("baseline-edit")
+        await h.type_into("baseline-value", "30")
+        await h.click("baseline-save")
+        assert "kom. Piotr Zieliński (100300)" in h.get("baseline-line").value

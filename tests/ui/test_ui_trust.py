@@ -188,6 +188,7 @@ async def test_a_demonstration_day_after_the_real_date_saves(app_factory, ui_eng
     main = make_main(ui_engine, clock=fixed_day_clock(later), sync_factory=lambda _s: None)
     async with FletHarness(main, method_handlers=geo_fakes()) as h:
         await h.click("new-entry")
+        await h.wait_for(lambda: "±8 m" in h.get("gps-status").value)  # the playground found
         await h.click("save")
         h.assert_no_crash()
         assert h.toast("saved")

@@ -70,6 +70,42 @@ COUNT_FIELDS: tuple[str, ...] = (
 )
 """Entry counters, in the order the field app shows them."""
 
+KIND_COUNTERS: dict[EntryKind, tuple[str, ...]] = {
+    EntryKind.place_check: (
+        "persons_legitimised",
+        "cautions",
+        "fines",
+        "interventions",
+        "offences",
+    ),
+    EntryKind.foot_patrol: ("residents_spoken", "persons_legitimised", "cautions", "interventions"),
+    EntryKind.talk: ("residents_spoken", "leaflets"),
+    EntryKind.meeting: ("residents_spoken", "leaflets"),
+    EntryKind.leaflets: ("leaflets", "residents_spoken"),
+    EntryKind.intervention: (
+        "interventions",
+        "offences",
+        "persons_legitimised",
+        "fines",
+        "cautions",
+    ),
+    EntryKind.partner_contact: (),
+    EntryKind.announcement: (),
+    EntryKind.request_letter: (),
+    EntryKind.other: (),
+}
+"""The counters an entry of each kind usually fills: the log form shows these (after the ones
+that count for the plan) and keeps the rest one tap away."""
+
+ACTION_COUNTER: dict[EntryKind, str] = {
+    EntryKind.leaflets: "leaflets",
+    EntryKind.talk: "residents_spoken",
+    EntryKind.intervention: "interventions",
+}
+"""An action of these kinds is done by handing out leaflets, speaking to residents, an
+intervention — whatever the entry was logged as: a meeting where leaflets were handed out
+fulfils the leaflets action too (``app.core.schedule.counting.entry_counts_for_action``)."""
+
 
 class Resolution(StrEnum):
     """What the officer did with a change the service would not store."""

@@ -78,6 +78,12 @@ class Plan(PlanBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     server_version: int | None = Field(default=None, index=True)
+    criterion_baseline_by: str = Field(
+        default="", max_length=300, description="who entered the baseline (name, badge)"
+    )
+    criterion_baseline_at: datetime | None = Field(
+        default=None, description="when the baseline was entered or last corrected"
+    )
 
 
 class ActionBase(SQLModel):

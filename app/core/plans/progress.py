@@ -7,7 +7,7 @@ they can never disagree. Only entry revisions in force count (edits replace, del
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -31,6 +31,7 @@ from app.core.model import (
     Unit,
 )
 from app.core.model.clock import local_day_bounds, local_today, to_local
+from app.core.model.enums import ACTION_COUNTER, KIND_COUNTERS
 from app.core.schedule.service import TaskMode, due_days, entry_counts_for_action
 from app.core.schedule.windows import action_mode, action_window, day_times, unit_bounds
 from app.core.store.entries import current_entries
@@ -68,6 +69,11 @@ class CriterionProgress:
     limit: float | None = None
     baseline_source: BaselineSource | None = None
     place_id: str | None = None
+    computed_baseline: int | None = None
+    """The previous plan's count over the same scope, when there is one (whatever was entered)."""
+    baseline_by: str = ""
+    """Who entered the baseline (name and badge), when it was entered."""
+    baseline_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,64 @@ class OverviewRow:
     period_end: date
     status: PlanStatus
     criterion: CriterionProgress
+
+
+@dataclass(frozen=True)
+class CounterUse:
+    """What one counter of the log form feeds, for the plan and action chosen.
+
+    ``goal``: the plan's criterion sums it. ``actions``: the plan's actions an entry with
+    this counter above zero fulfils (the chosen one included), by id. ``usual``: entries of
+    the chosen kind usually fill it.
+    """
+
+    name: str
+    goal: bool
+    actions: tuple[str, ...]
+    usual: bool
+
+    @property
+    def counts(self) -> bool:
+        return self.goal or bool(self.actions)
+
+
+def form_counters(
+    plan: Plan | None, actions: Sequence[Action], kind: EntryKind, action_id: str | None
+) -> list[CounterUse]:
+    """Every entry counter in the order the log form shows it: those that count towards the
+    goal first, then those that fulfil an action, then the ones the kind usually fills
+    (``KIND_COUNTERS``), then the rest.
+
+    An action counts a counter when it is the action's own (``ACTION_COUNTER``) and an entry
+    with it fulfils the action (see ``entry_counts_for_action``): the chosen action, an action
+    of another kind, or one of this kind while the entry is linked to none.
+    """
+    goal = (
+        set(counter_measures(plan.criterion_measures))
+        if plan is not None and plan.criterion_kind != CriterionKind.qualitative
+        else set()
+    )
+    kind = EntryKind(kind)
+    fulfils: dict[str, list[str]] = defaultdict(list)
+    for action in actions:
+        counter = ACTION_COUNTER.get(EntryKind(action.kind))
+        if counter is None or (plan is not None and action.plan_id != plan.id):
+            continue
+        same_kind_elsewhere = action.kind == kind and action_id not in (None, action.id)
+        if not same_kind_elsewhere:
+            fulfils[counter].append(action.id)
+    usual = KIND_COUNTERS[kind]
+    uses = [
+        CounterUse(name, name in goal, tuple(fulfils.get(name, ())), name in usual)
+        for name in COUNT_FIELDS
+    ]
+
+    def rank(use: CounterUse) -> tuple[int, int]:
+        group = 0 if use.goal else 1 if use.actions else 2 if use.usual else 3
+        within = usual.index(use.name) if use.usual else COUNT_FIELDS.index(use.name)
+        return group, within
+
+    return sorted(uses, key=rank)
 
 
 def counter_measures(measures: Iterable[Measure | str]) -> list[str]:
@@ -210,25 +274,29 @@ def previous_plan(session: Session, plan: Plan) -> Plan | None:
     return candidates[0] if candidates else None
 
 
-def baseline_for(session: Session, plan: Plan) -> tuple[int | None, BaselineSource | None]:
-    """The entered baseline, else the previous plan's count over the same scope.
-
-    A previous period with no entries in scope at all gives no baseline: it means the
-    period was not recorded here, not that nothing happened.
-    """
-    if plan.criterion_baseline is not None:
-        return plan.criterion_baseline, BaselineSource.entered
+def computed_baseline(session: Session, plan: Plan) -> int | None:
+    """The previous plan's count of this plan's measures over the same scope (the place, or
+    the plan's entries). A previous period with no entries in scope at all gives none: it
+    means the period was not recorded here, not that nothing happened."""
     previous = previous_plan(session, plan)
     if previous is None:
-        return None, None
+        return None
     if plan.criterion_place_id is None:
         entries = plan_entries(session, previous)
     else:
         entries = criterion_entries(session, previous, place_id=plan.criterion_place_id)
     if not entries:
-        return None, None
+        return None
     measures = counter_measures(plan.criterion_measures)
-    return sum(measure_sum(e, measures) for e in entries), BaselineSource.previous_plan
+    return sum(measure_sum(e, measures) for e in entries)
+
+
+def baseline_for(session: Session, plan: Plan) -> tuple[int | None, BaselineSource | None]:
+    """The entered baseline (a correction wins), else the previous plan's count."""
+    if plan.criterion_baseline is not None:
+        return plan.criterion_baseline, BaselineSource.entered
+    computed = computed_baseline(session, plan)
+    return computed, (BaselineSource.previous_plan if computed is not None else None)
 
 
 def _measures_text(plan: Plan) -> str:
@@ -380,7 +448,16 @@ def criterion_progress(
         return _at_least(plan, value, elapsed, ended)
     baseline, source = baseline_for(session, plan)
     place = session.get(Place, plan.criterion_place_id) if plan.criterion_place_id else None
-    return _reduce(plan, value, baseline, source, elapsed, ended, place.name if place else None)
+    progress = _reduce(plan, value, baseline, source, elapsed, ended, place.name if place else None)
+    entered = source is BaselineSource.entered
+    return replace(
+        progress,
+        computed_baseline=baseline
+        if source is BaselineSource.previous_plan
+        else (computed_baseline(session, plan) if entered else None),
+        baseline_by=plan.criterion_baseline_by if entered else "",
+        baseline_at=plan.criterion_baseline_at if entered else None,
+    )
 
 
 def service_day(action: Action, moment: datetime) -> date:

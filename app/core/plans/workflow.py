@@ -7,7 +7,16 @@ returns the submitted plans of their unit; an admin may do both anywhere.
 
 from sqlmodel import Session
 
-from app.core.model import Officer, OutboxItem, Plan, PlanIn, PlanStatus, Role, ServiceArea
+from app.core.model import (
+    CriterionKind,
+    Officer,
+    OutboxItem,
+    Plan,
+    PlanIn,
+    PlanStatus,
+    Role,
+    ServiceArea,
+)
 from app.core.model.clock import utcnow
 from app.core.store.org import officer_area_ids
 from app.core.store.plans import get_plan, list_plans, save_plan
@@ -16,6 +25,7 @@ EDITABLE = (PlanStatus.draft, PlanStatus.returned)
 """A plan can be changed only before it is submitted, or after it came back."""
 
 NOTE_MAX = 2000
+BASELINE_MAX = 1_000_000
 
 
 class WorkflowError(PermissionError):
@@ -72,8 +82,12 @@ def save_draft(session: Session, officer: Officer, plan_in: PlanIn) -> Plan:
             raise WorkflowError("you can move a plan only to your own service areas")
         status = existing.status
     review_note = existing.review_note if existing is not None else ""
+    old_baseline = existing.criterion_baseline if existing is not None else None
     plan = save_plan(session, plan_in.model_copy(update={"status": status}))
     plan.review_note = review_note
+    if plan.criterion_baseline != old_baseline:
+        plan.criterion_baseline_by = baseline_signature(officer)
+        plan.criterion_baseline_at = utcnow()
     session.add(plan)
     session.flush()
     return plan
@@ -122,6 +136,40 @@ def _check_review(session: Session, reviewer: Officer, plan: Plan) -> None:
         raise WorkflowError(f"only a submitted plan can be reviewed (status: {plan.status})")
     if plan.officer_id == reviewer.id and reviewer.role != Role.admin:
         raise WorkflowError("nobody reviews their own plan")
+
+
+def may_set_baseline(session: Session, officer: Officer, plan: Plan) -> bool:
+    """The plan's officer (in their own area), a supervisor of its unit, an admin."""
+    if plan.criterion_kind != CriterionKind.reduce_by_percent:
+        return False
+    if officer.role == Role.admin or may_review(session, officer, plan):
+        return True
+    return plan.officer_id == officer.id and may_write(session, officer, plan.area_id)
+
+
+def baseline_signature(officer: Officer) -> str:
+    return f"{officer.name} ({officer.badge})"
+
+
+def set_baseline(session: Session, officer: Officer, plan_id: str, value: int | None) -> Plan:
+    """Enter or correct a reduction plan's baseline (the previous period's count, from the
+    KMZB reports and the list of interventions) at any stage of the plan, recording who and
+    when; ``None`` goes back to the figure computed from the previous plan, if any."""
+    plan = get_plan(session, plan_id)
+    if not may_set_baseline(session, officer, plan):
+        raise WorkflowError(
+            "only the plan's officer or a supervisor of its unit can enter the baseline "
+            "of a reduction plan"
+        )
+    if value is not None and not 0 <= value <= BASELINE_MAX:
+        raise WorkflowError(f"the baseline is a whole number from 0 to {BASELINE_MAX}")
+    plan.criterion_baseline = value
+    plan.criterion_baseline_by = baseline_signature(officer)
+    plan.criterion_baseline_at = utcnow()
+    plan.updated_at = utcnow()
+    session.add(plan)
+    session.flush()
+    return plan
 
 
 def _clean_note(note: str) -> str:

@@ -10,28 +10,43 @@ action's plan (the app sets both), so the rule below and the query agree, and th
 
 Linked and unlinked entries are counted separately, each by a seek on its own index
 ((plan_id, action_id, occurred_at) and (plan_id, kind, action_id, occurred_at)), so even a
-deadline never met costs next to nothing however many entries the plan holds.
+deadline never met costs next to nothing however many entries the plan holds. Entries of
+other kinds that fulfil an action by its counter (leaflets handed out at a meeting) are a
+third count, only for the actions such a counter exists for, bounded by the range on
+(plan_id, occurred_at).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from functools import lru_cache
 
 from sqlalchemy import Integer, Select, and_, bindparam, func, literal, select
 from sqlmodel import Session, col
 
 from app.core.model import Action, Entry, EntryKind, EntryRevision, Plan
+from app.core.model.enums import ACTION_COUNTER
 
 
 def entry_counts_for_action(entry: EntryRevision, action: Action, plan: Plan) -> bool:
-    """An entry logged from the task counts; so does an unlinked entry of the plan and kind.
+    """Whether an entry of the plan fulfils the action (one entry may fulfil several).
 
-    An entry linked to another action of the plan does not count, even of the same kind.
+    It does when logged from the action's task; when not linked to any action and of the
+    action's kind; or when it is of another kind and counts what the action is about
+    (``ACTION_COUNTER``: a meeting where 40 leaflets were handed out fulfils the leaflets
+    action, one where residents were spoken to the talks action). An entry of the action's
+    kind linked to another action does not count (two checks of two places stay apart).
+    Towards the plan's goal every entry counts once, whatever it fulfils.
     """
-    if entry.action_id is not None:
-        return entry.action_id == action.id
-    return entry.plan_id == plan.id and entry.kind == action.kind
+    if entry.action_id is not None and entry.action_id == action.id:
+        return True
+    if entry.plan_id != plan.id:
+        return False
+    if entry.kind == action.kind:
+        return entry.action_id is None
+    counter = ACTION_COUNTER.get(EntryKind(action.kind))
+    return counter is not None and getattr(entry, counter) > 0
 
 
 @dataclass(frozen=True)
@@ -46,14 +61,29 @@ class CountRange:
     cap: int
 
 
-def _capped_count(n: int, linked: bool):  # noqa: ANN202 (a SQLAlchemy scalar subquery)
-    """Range ``n``'s entries in force (not deleted) of the plan that count for its action —
-    those linked to it, or unlinked ones of its kind — at most its cap."""
+class Share(StrEnum):
+    """The three disjoint ways an entry counts for an action (see the rule above)."""
+
+    linked = "linked"
+    unlinked = "unlinked"
+    by_counter = "by_counter"
+
+
+def _capped_count(n: int, share: Share, counter: str | None = None):  # noqa: ANN202 (a SQLAlchemy scalar subquery)
+    """Range ``n``'s entries in force (not deleted) of the plan that count for its action in
+    one of the three ways, at most its cap."""
     rev = EntryRevision
-    if linked:
+    if share is Share.linked:
         condition = col(rev.action_id) == bindparam(f"a{n}")
-    else:
+    elif share is Share.unlinked:
         condition = and_(col(rev.action_id).is_(None), col(rev.kind) == bindparam(f"k{n}"))
+    else:
+        assert counter is not None
+        condition = and_(
+            col(rev.kind) != bindparam(f"k{n}"),
+            col(rev.action_id).is_distinct_from(bindparam(f"a{n}")),
+            getattr(rev, counter) > 0,
+        )
     hits = (
         select(literal(1).label("hit"))
         .select_from(rev)
@@ -71,16 +101,19 @@ def _capped_count(n: int, linked: bool):  # noqa: ANN202 (a SQLAlchemy scalar su
     return select(func.count()).select_from(hits).scalar_subquery()
 
 
+def _range_count(n: int, counter: str | None):  # noqa: ANN202 (a SQLAlchemy column expression)
+    total = _capped_count(n, Share.linked) + _capped_count(n, Share.unlinked)
+    if counter is not None:
+        total = total + _capped_count(n, Share.by_counter, counter)
+    return total.label(f"n{n}")
+
+
 @lru_cache(maxsize=128)
-def _counting_query(size: int) -> Select:
-    """One SELECT of ``size`` capped counts, built once per size (the Today screen asks the
-    same shape at every refresh, so it is neither rebuilt nor recompiled)."""
-    return select(
-        *(
-            (_capped_count(n, linked=True) + _capped_count(n, linked=False)).label(f"n{n}")
-            for n in range(size)
-        )
-    )
+def _counting_query(counters: tuple[str | None, ...]) -> Select:
+    """One SELECT of capped counts, one per range, built once per shape (the Today screen asks
+    the same shape at every refresh, so it is neither rebuilt nor recompiled). ``counters``:
+    per range, the counter that also fulfils its action (``ACTION_COUNTER``), if any."""
+    return select(*(_range_count(n, counter) for n, counter in enumerate(counters)))
 
 
 def count_ranges(session: Session, ranges: Sequence[CountRange]) -> list[int]:
@@ -99,5 +132,6 @@ def count_ranges(session: Session, ranges: Sequence[CountRange]) -> list[int]:
                 f"c{n}": wanted.cap,
             }
         )
-    row = session.execute(_counting_query(len(ranges)), params).one()
+    shape = tuple(ACTION_COUNTER.get(EntryKind(r.kind)) for r in ranges)
+    row = session.execute(_counting_query(shape), params).one()
     return [min(int(value), wanted.cap) for value, wanted in zip(row, ranges, strict=True)]

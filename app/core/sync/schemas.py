@@ -382,6 +382,8 @@ class PlanOut(PlanBase):
     created_at: datetime
     updated_at: datetime
     server_version: int | None
+    criterion_baseline_by: str = ""
+    criterion_baseline_at: datetime | None = None
     actions: list[ActionOut]
     partners: list[PartnerOut]
     channels: list[ChannelOut]
@@ -515,6 +517,15 @@ class PlanWriteIn(PlanIn):
     )
 
     review_note: str = Field(default="", max_length=2000, description="with approved/returned")
+    criterion_baseline_by: str = Field(
+        default="",
+        max_length=300,
+        description="read-only, ignored: the service records who entered the baseline "
+        "(the signed-in officer whose change set it)",
+    )
+    criterion_baseline_at: datetime | None = Field(
+        default=None, description="read-only, ignored: when the service stored the baseline"
+    )
 
     @model_validator(mode="after")
     def _period_is_ordered(self) -> Self:

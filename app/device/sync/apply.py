@@ -27,6 +27,7 @@ from app.core.model import (
 )
 from app.core.store.db import session_scope
 from app.core.store.settings import set_setting
+from app.core.sync.schemas import ChangesOut, OfficerOut, PlanOut, RevisionOut, TokenOut, UnitOut
 from app.device.sync.local import (
     BADGE,
     CURSOR,
@@ -36,7 +37,6 @@ from app.device.sync.local import (
     TOKEN_EXPIRES,
     unsettled_ids,
 )
-from app.core.sync.schemas import ChangesOut, OfficerOut, PlanOut, RevisionOut, TokenOut, UnitOut
 
 
 def store_login(engine: Engine, login: TokenOut) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import flet as ft
 
-from app.core.i18n import fmt_datetime, translator
+from app.core.i18n import fmt_datetime, fmt_number, translator
 from app.core.model.entries import MAX_COUNT
 from app.device.sync.client import Failure, SyncState
 
@@ -25,6 +25,8 @@ ALERT_COLOR = "#B71C1C"
 MUTED = "#37474F"
 TAP = 56
 """Height of primary buttons (dp)."""
+TAP_MIN = 48
+"""The smallest side of anything tappable (dp): Material's and WCAG's touch target."""
 
 
 def N_(message: str) -> str:
@@ -36,10 +38,19 @@ Handler = Callable[[ft.ControlEvent], Awaitable[None] | None]
 
 
 def theme() -> ft.Theme:
-    """Material 3 from the navy seed, with the strong navy itself for buttons and outlines."""
+    """Material 3 from the navy seed, with the strong navy itself for buttons and outlines.
+
+    Every button is at least 48 dp high, also those we do not draw ourselves (a snackbar's
+    action, a dialog's buttons): the web client would otherwise use the desktop's compact
+    density (32 dp)."""
+    tall = ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=16, vertical=14))
     return ft.Theme(
         color_scheme_seed=PRIMARY,
         use_material3=True,
+        visual_density=ft.VisualDensity.STANDARD,
+        text_button_theme=ft.TextButtonTheme(style=tall),
+        filled_button_theme=ft.FilledButtonTheme(style=tall),
+        outlined_button_theme=ft.OutlinedButtonTheme(style=tall),
         color_scheme=ft.ColorScheme(
             primary=PRIMARY,
             on_primary=ft.Colors.WHITE,
@@ -75,6 +86,11 @@ def action_button(
     )
 
 
+def labelled(control: ft.Control, label: str, *, expand: bool = False) -> ft.Control:
+    """A control whose own accessible name the web client leaves empty (a dropdown), named."""
+    return ft.Semantics(content=control, label=label, expand=expand)
+
+
 def heading(text: str, size: int = 20) -> ft.Text:
     return ft.Text(text, size=size, weight=ft.FontWeight.BOLD, color=PRIMARY)
 
@@ -105,6 +121,18 @@ def card(
     if identifier:
         return ft.Semantics(content=body, identifier=identifier)
     return body
+
+
+def highlight_card(*controls: ft.Control, identifier: str) -> ft.Control:
+    """A card that stands out (what counts for the plan): tinted, with a navy border."""
+    body = ft.Container(
+        ft.Column(list(controls), spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+        padding=14,
+        bgcolor="#E8EEFB",
+        border=ft.Border.all(2, PRIMARY),
+        border_radius=12,
+    )
+    return ft.Semantics(content=body, identifier=identifier)
 
 
 def status_chip(text: str, color: str, key: str | None = None) -> ft.Control:
@@ -193,7 +221,13 @@ def sync_detail(status: SyncState) -> str | None:
 
 
 class CounterStepper:
-    """A count with − and + buttons that also takes a typed number (people, leaflets…)."""
+    """A count with − and + buttons that also takes a typed number (people, leaflets…).
+
+    What is typed is checked as it is typed, and the error is shown on the field itself: a
+    minus sign is an error (never dropped silently), so is anything but a whole number or a
+    number above the limit. Focusing the field selects its content, so typing over a "0"
+    gives "15", not "015".
+    """
 
     def __init__(self, name: str, label: str, value: int = 0) -> None:
         self.name = name
@@ -202,52 +236,58 @@ class CounterStepper:
             value=str(value),
             label=label,
             keyboard_type=ft.KeyboardType.NUMBER,
-            input_filter=ft.NumbersOnlyInputFilter(),
             text_align=ft.TextAlign.CENTER,
             text_size=18,
             expand=True,
             key=f"count-{name}",
             on_change=self._typed,
+            on_focus=self._focused,
         )
-        self.minus = ft.IconButton(
-            icon=ft.Icons.REMOVE,
-            tooltip=_("Less: {label}", label=label),
+        less, more = _("Less: {label}", label=label), _("More: {label}", label=label)
+        self.minus = ft.IconButton(  # the icon's label names the button (a tooltip may not)
+            icon=ft.Icon(ft.Icons.REMOVE, semantics_label=less),
+            tooltip=less,
             icon_size=26,
-            width=TAP,
+            width=TAP_MIN,
             height=TAP,
             key=f"count-{name}-minus",
             on_click=self._step(-1),
         )
         self.plus = ft.IconButton(
-            icon=ft.Icons.ADD,
-            tooltip=_("More: {label}", label=label),
+            icon=ft.Icon(ft.Icons.ADD, semantics_label=more),
+            tooltip=more,
             icon_size=26,
-            width=TAP,
+            width=TAP_MIN,
             height=TAP,
             key=f"count-{name}-plus",
             on_click=self._step(1),
         )
         self.control = ft.Row(
             [self.minus, self.field, self.plus],
+            spacing=4,
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
         )
 
     @property
     def value(self) -> int:
-        """The count; an empty field is 0, a number too big is an error shown on the field."""
+        """The count; an empty field is 0 (an invalid one too: :meth:`valid` says so)."""
         text = (self.field.value or "").strip()
         return int(text) if text.isdigit() else 0
 
-    def valid(self) -> bool:
-        text = (self.field.value or "").strip()
+    def problem(self) -> str | None:
+        """What is wrong with the typed text, in words for the field, or None."""
+        text = (self.field.value or "").strip().replace("\u2212", "-")
+        if text.startswith("-") and text[1:].strip().isdigit():
+            return _("Cannot be negative")
         if text and not text.isdigit():
-            self.field.error = _("Whole number")
-            return False
-        if self.value > MAX_COUNT:
-            self.field.error = _("At most {max}", max=MAX_COUNT)
-            return False
-        self.field.error = None
-        return True
+            return _("Whole number")
+        if text and int(text) > MAX_COUNT:
+            return _("At most {max}", max=fmt_number(MAX_COUNT))
+        return None
+
+    def valid(self) -> bool:
+        self.field.error = self.problem()
+        return self.field.error is None
 
     def set(self, value: int) -> None:
         self.field.value = str(max(0, min(MAX_COUNT, value)))
@@ -255,6 +295,11 @@ class CounterStepper:
 
     def _typed(self, _event: ft.ControlEvent) -> None:
         self.valid()
+
+    def _focused(self, _event: ft.ControlEvent) -> None:
+        self.field.selection = ft.TextSelection(
+            base_offset=0, extent_offset=len(self.field.value or "")
+        )
 
     def _step(self, delta: int) -> Callable[[ft.ControlEvent], None]:
         def handler(_event: ft.ControlEvent) -> None:

@@ -17,9 +17,10 @@ from pydantic import ValidationError
 
 from app.core.i18n import fmt_number, translator
 from app.core.i18n.labels import kind_label
-from app.core.model import COUNT_FIELDS, EntryIn, EntryKind, EntryRevision, Place
+from app.core.model import COUNT_FIELDS, Action, EntryIn, EntryKind, EntryRevision, Place
 from app.core.model.clock import LOCAL_TZ, to_local, to_utc
 from app.core.store.errors import Conflict, NotFound
+from app.core.store.plans import PlanDocument
 from app.device.ui import controls, gps, services
 from app.device.ui.controls import N_
 from app.device.ui.shell import Shell
@@ -59,6 +60,16 @@ def parse_when(day_text: str, time_text: str) -> datetime:
     return datetime.combine(day, clock, LOCAL_TZ)
 
 
+def counts_for(goal: bool, actions: list[str]) -> str:
+    """'counts towards the goal', 'counts towards the task: Leaflets', or both."""
+    tasks = "; ".join(actions)
+    if goal and tasks:
+        return _("counts towards the goal and the task: {tasks}", tasks=tasks)
+    if goal:
+        return _("counts towards the goal")
+    return _("counts towards the task: {tasks}", tasks=tasks)
+
+
 def distance_text(metres: float) -> str:
     if metres < 1000:
         return f"{fmt_number(round(metres))} m"
@@ -74,6 +85,7 @@ class LogForm:
         *,
         mode: str,
         places: list[Place],
+        choices: list[PlanDocument],
         kind: EntryKind,
         plan_id: str | None,
         action_id: str | None,
@@ -84,6 +96,7 @@ class LogForm:
         self.state = shell.state
         self.mode = mode
         self.places = {p.id: p for p in places}
+        self.choices = {doc.plan.id: doc for doc in choices}
         self.plan_id = plan_id
         self.action_id = action_id
         self.task_action_id = action_id
@@ -97,6 +110,9 @@ class LogForm:
         self.locating = mode != "edit"
         self.gps_problem: gps.GpsProblem | None = None
         self.saving = False
+        self.placeless_ok = False
+        """The officer said once that this entry has no place: not asked again."""
+        self.all_counters = False
 
         now = self.state.now()
         when = to_local(base.occurred_at) if base is not None and mode == "edit" else now
@@ -108,6 +124,16 @@ class LogForm:
             on_select=self._kind_chosen,
             expand=True,
         )
+        self.task = ft.Dropdown(
+            key="task",
+            label=_("Plan task"),
+            value=self._task_key(),
+            options=self._task_options(),
+            on_select=self._task_chosen,
+            expand=True,
+            visible=bool(self.choices),
+        )
+        self.counter_box = ft.Column(spacing=10, key="counters")
         self.gps_text = ft.Text(size=15, key="gps-status")
         self.place_list = ft.Column(spacing=8, key="place-list")
         self.new_place_name = ft.TextField(
@@ -152,14 +178,23 @@ class LogForm:
         self.save_button = controls.action_button(
             _("Save"), self._save, key="save", icon=ft.Icons.CHECK, expand=True
         )
+        self.more_counters = controls.action_button(
+            _("More counts"),
+            self._show_all_counters,
+            key="more-counters",
+            icon=ft.Icons.EXPAND_MORE,
+            kind="outlined",
+        )
         self._draw_places()
         self._draw_gps()
+        self._draw_counters()
 
     # ---- drawing ------------------------------------------------------------------------------
     def controls(self) -> list[ft.Control]:
-        counters = [c.control for c in self.counters.values()]
         return [
-            ft.Row([self.kind]),
+            ft.Container(height=6),  # room for the first field's floating label
+            controls.labelled(ft.Row([self.kind]), _("What")),
+            controls.labelled(ft.Row([self.task], visible=bool(self.choices)), _("Plan task")),
             controls.card(
                 controls.heading(_("Place"), 17),
                 self.gps_text,
@@ -168,12 +203,108 @@ class LogForm:
                 self.new_place_name,
                 self.new_place_save,
             ),
-            ft.Row([self.save_button]),
-            controls.card(controls.heading(_("Counts"), 17), *counters),
+            self.counter_box,
             self.note,
             ft.Row([self.day, self.time]),
             ft.Container(height=8),
         ]
+
+    def save_bar(self) -> ft.Control:
+        """Zapisz, fixed at the bottom below everything the officer fills: reachable from
+        the first sight of the form (two taps from Today) and after the last field."""
+        return ft.Semantics(content=ft.Row([self.save_button]), identifier="save-bar")
+
+    # ---- the plan's task and what counts for it -----------------------------------------------
+    def _task_key(self) -> str:
+        return f"{self.plan_id or ''}|{self.action_id or ''}"
+
+    def _task_options(self) -> list[ft.DropdownOption]:
+        several = len(self.choices) > 1
+        options = []
+        for doc in self.choices.values():
+            prefix = f"{doc.plan.title}: " if several else ""
+            for action in doc.actions:
+                options.append(
+                    ft.DropdownOption(key=f"{doc.plan.id}|{action.id}", text=prefix + action.text)
+                )
+            options.append(
+                ft.DropdownOption(key=f"{doc.plan.id}|", text=prefix + _("No task of the plan"))
+            )
+        options.append(ft.DropdownOption(key="|", text=_("Outside any plan")))
+        return options
+
+    def _action(self, action_id: str | None) -> Action | None:
+        doc = self.choices.get(self.plan_id or "")
+        return next((a for a in doc.actions if a.id == action_id), None) if doc else None
+
+    def _draw_counters(self) -> None:
+        """The counters that count for the chosen plan and task first, in a highlighted card
+        saying what each one counts for; then the ones the kind usually fills; the rest one
+        tap away (or shown when they hold a number)."""
+        doc = self.choices.get(self.plan_id or "")
+        kind = EntryKind(self.kind.value or EntryKind.other)
+        uses = services.counter_uses(doc, kind, self.action_id)
+        texts = {a.id: a.text for a in doc.actions} if doc else {}
+        counting = [u for u in uses if u.counts]
+        others = [u for u in uses if not u.counts]
+        shown = [
+            u
+            for u in others
+            if self.all_counters or u.usual or self.counters[u.name].value or u.name in self._bad()
+        ]
+        boxes: list[ft.Control] = []
+        if counting:
+            rows: list[ft.Control] = []
+            for use in counting:
+                rows.append(self.counters[use.name].control)
+                rows.append(
+                    ft.Text(
+                        counts_for(use.goal, [texts[a] for a in use.actions]),
+                        size=14,
+                        weight=ft.FontWeight.W_600,
+                        color=controls.PRIMARY,
+                        key=f"counts-for-{use.name}",
+                    )
+                )
+            title = (
+                _("Counts towards the goal")
+                if any(u.goal for u in counting)
+                else _("Counts towards the plan's tasks")
+            )
+            boxes.append(
+                controls.highlight_card(
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.FLAG, color=controls.PRIMARY, size=22),
+                            controls.heading(title, 17),
+                        ],
+                        spacing=6,
+                    ),
+                    *rows,
+                    identifier="counting",
+                )
+            )
+        rest: list[ft.Control] = [self.counters[u.name].control for u in shown]
+        self.more_counters.visible = len(shown) < len(others)
+        heading = _("Other counts") if counting else _("Counts")
+        boxes.append(controls.card(controls.heading(heading, 17), *rest, self.more_counters))
+        self.counter_box.controls = boxes
+
+    def _bad(self) -> set[str]:
+        return {name for name, c in self.counters.items() if c.field.error}
+
+    def _show_all_counters(self, _event: ft.ControlEvent) -> None:
+        self.all_counters = True
+        self._draw_counters()
+
+    def _task_chosen(self, _event: ft.ControlEvent) -> None:
+        plan_id, _sep, action_id = (self.task.value or "|").partition("|")
+        self.plan_id = plan_id or None
+        self.action_id = self.task_action_id = action_id or None
+        action = self._action(self.action_id)
+        if action is not None:
+            self.kind.value = self.task_kind = str(action.kind)
+        self._draw_counters()
 
     def _candidates(self) -> list[tuple[Place, float | None]]:
         """The pick list: the closest places to the fix, else the area's; the chosen one first."""
@@ -275,6 +406,8 @@ class LogForm:
     def _kind_chosen(self, _event: ft.ControlEvent) -> None:
         # another kind is no longer the task it came from; the plan link stays
         self.action_id = self.task_action_id if self.kind.value == self.task_kind else None
+        self.task.value = self._task_key()
+        self._draw_counters()
 
     def _show_new_place(self, _event: ft.ControlEvent) -> None:
         self.new_place_name.visible = True
@@ -308,7 +441,9 @@ class LogForm:
 
     def entry_in(self) -> EntryIn | None:
         """The entry as typed, or None with the problems shown on the fields."""
-        ok = all(c.valid() for c in self.counters.values())
+        ok = all([c.valid() for c in self.counters.values()])
+        if not ok:
+            self._draw_counters()  # a wrong count among the hidden ones is shown
         self.day.error = self.time.error = None
         try:
             occurred = parse_when(self.day.value or "", self.time.value or "")
@@ -339,12 +474,34 @@ class LogForm:
             **{name: c.value for name, c in self.counters.items()},
         )
 
-    async def _save(self, _event: ft.ControlEvent) -> None:
+    def first_problem(self) -> ft.TextField | None:
+        """The first field showing an error, in the order they are on screen."""
+        fields = [c.field for c in self.counters.values()] + [self.day, self.time]
+        return next((f for f in fields if f.error), None)
+
+    async def _save_placeless(self) -> None:
+        self.placeless_ok = True
+        await self._save(None)
+
+    async def _save(self, _event: ft.ControlEvent | None) -> None:
         if self.saving:
             return
         entry_in = self.entry_in()
         if entry_in is None:
             self.shell.page.update()
+            wrong = self.first_problem()
+            if wrong is not None:
+                await wrong.focus()  # brings the field and its error into view
+            return
+        if entry_in.place_id is None and not self.placeless_ok:
+            self.shell.confirm(
+                _("Without a place?"),
+                _("No place is chosen for this entry. Save it without a place?"),
+                _("Save without a place"),
+                self._save_placeless,
+                key="placeless",
+                cancel_label=_("Choose a place"),
+            )
             return
         self.saving = True
         state = self.state
@@ -436,10 +593,12 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         if len(active) == 1:
             plan_id = active[0].id
         title = _("New entry")
+    choices = await asyncio.to_thread(services.log_choices, engine, officer, state.today(), plan_id)
     form = LogForm(
         shell,
         mode=mode,
         places=places,
+        choices=choices,
         kind=kind,
         plan_id=plan_id,
         action_id=act_id,
@@ -448,7 +607,7 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     )
     if form.locating:
         shell.page.run_task(form.locate)
+    body = form.controls()
     if action is not None:
-        intro = controls.muted(action.text, key="log-task")
-        return shell.overlay_view("/log", title, [intro, *form.controls()])
-    return shell.overlay_view("/log", title, form.controls())
+        body.insert(0, controls.muted(action.text, key="log-task"))
+    return shell.overlay_view("/log", title, body, bottom=form.save_bar())

@@ -11,11 +11,12 @@ from typing import Any
 import flet as ft
 import flet_charts as fch
 
-from app.core.i18n import fmt_date, fmt_number, fmt_percent, translator
+from app.core.i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, translator
 from app.core.i18n.labels import kind_label, status_label
 from app.core.model import CriterionKind, EntryKind, Plan, PlanStatus
-from app.core.plans.progress import OverviewRow
+from app.core.plans.progress import BaselineSource, OverviewRow
 from app.core.plans.render import action_when, criterion_summary
+from app.core.plans.workflow import BASELINE_MAX
 from app.device.ui import controls, plan_import, services
 from app.device.ui.controls import N_
 from app.device.ui.shell import Shell, route_for
@@ -102,15 +103,53 @@ def progress_chart(progress: Any, plan: Plan) -> ft.Control:
         max_y=top_y,
         height=200,
         interactive=False,
-        left_axis=fch.ChartAxis(label_size=36, label_spacing=step),
-        bottom_axis=fch.ChartAxis(labels=months, label_size=22, label_spacing=1),
+        # no "0" on the left axis: it would sit on the first date (the grid starts at 0)
+        left_axis=fch.ChartAxis(
+            label_size=36,
+            label_spacing=step,
+            show_min=False,
+            title=ft.Text(_("count, cumulative"), size=12),
+            title_size=20,
+        ),
+        bottom_axis=fch.ChartAxis(
+            labels=months,
+            label_size=22,
+            label_spacing=1,
+            title=ft.Text(_("month"), size=12),
+            title_size=18,
+        ),
         horizontal_grid_lines=fch.ChartGridLines(color="#D6DCE8", width=1),
     )
-    return ft.Semantics(
-        content=ft.Container(chart, padding=ft.Padding.only(right=12, top=8)),
-        label=_("Chart: progress so far against the target line"),
-        identifier="progress-chart",
+    legend = [chart_key(controls.PRIMARY, _("so far (cumulative)"), dashed=False)]
+    if limit is not None:
+        target = (
+            _("target pace")
+            if criterion.kind == CriterionKind.at_least
+            else _("at most allowed (−{percent}%)", percent=criterion.target)
+        )
+        legend.append(chart_key(controls.ALERT_COLOR, target, dashed=True))
+    return ft.Column(
+        [
+            ft.Semantics(
+                content=ft.Container(chart, padding=ft.Padding.only(right=12, top=8)),
+                label=_("Chart: progress so far against the target line"),
+                identifier="progress-chart",
+            ),
+            ft.Row(legend, wrap=True, spacing=16),
+        ],
+        spacing=6,
     )
+
+
+def chart_key(color: str, text: str, *, dashed: bool) -> ft.Control:
+    """One line of a chart's legend: a short stroke in the line's colour, and its meaning."""
+    if dashed:
+        stroke: ft.Control = ft.Row(
+            [ft.Container(width=7, height=3, bgcolor=color) for _i in range(3)], spacing=4
+        )
+    else:
+        stroke = ft.Container(width=29, height=3, bgcolor=color)
+    return ft.Row([stroke, ft.Text(text, size=13)], spacing=6, tight=True)
 
 
 KIND_COLORS = {
@@ -127,12 +166,19 @@ KIND_COLORS = {
 }
 
 
+def bar_width(weeks: int, chart_width: float = 300) -> float:
+    """Bars about two thirds of a week's slot on a phone's width (a half-year: ~8 dp each;
+    a few weeks: wide, but never wider than 24 dp)."""
+    return max(6.0, min(24.0, chart_width / max(1, weeks) * 0.66))
+
+
 def weekly_card(progress: Any) -> ft.Control | None:
     """Entries per ISO week, stacked by kind, with a legend of the kinds that occur."""
     weeks = progress.weekly if progress is not None else []
     if not any(week.total for week in weeks):
         return None
     groups = []
+    width = bar_width(len(weeks))
     for index, week in enumerate(weeks):
         level, stack = 0, []
         for kind, color in KIND_COLORS.items():
@@ -145,7 +191,7 @@ def weekly_card(progress: Any) -> ft.Control | None:
         groups.append(
             fch.BarChartGroup(
                 x=index,
-                rods=[fch.BarChartRod(from_y=0, to_y=level, stack_items=stack, width=8)],
+                rods=[fch.BarChartRod(from_y=0, to_y=level, stack_items=stack, width=width)],
             )
         )
     top = max(week.total for week in weeks)
@@ -160,8 +206,16 @@ def weekly_card(progress: Any) -> ft.Control | None:
         max_y=step * math.ceil(top * 1.1 / step),
         height=180,
         interactive=False,
-        left_axis=fch.ChartAxis(label_size=32, label_spacing=step),
-        bottom_axis=fch.ChartAxis(labels=labels, label_size=20),
+        left_axis=fch.ChartAxis(
+            label_size=32,
+            label_spacing=step,
+            show_min=False,
+            title=ft.Text(_("entries"), size=12),
+            title_size=18,
+        ),
+        bottom_axis=fch.ChartAxis(
+            labels=labels, label_size=20, title=ft.Text(_("week"), size=12), title_size=18
+        ),
         horizontal_grid_lines=fch.ChartGridLines(color="#D6DCE8", width=1),
     )
     present = [k for k in KIND_COLORS if any(w.counts.get(k) for w in weeks)]
@@ -186,7 +240,107 @@ def weekly_card(progress: Any) -> ft.Control | None:
     )
 
 
-def progress_card(screen: services.PlanScreen) -> ft.Control:
+def baseline_rows(shell: Shell, screen: services.PlanScreen) -> list[ft.Control]:
+    """A reduction plan's baseline: where it comes from, who entered it and when, and the way
+    to enter or correct it (the officer of the plan, a supervisor of its unit)."""
+    progress, plan = screen.progress, screen.doc.plan
+    if progress is None or plan.criterion_kind != CriterionKind.reduce_by_percent:
+        return []
+    criterion = progress.criterion
+    if criterion.baseline is None:
+        line = _("No baseline yet.")
+    elif criterion.baseline_source == BaselineSource.entered:
+        line = _(
+            "Baseline {value}: entered by {who}, {when}.",
+            value=fmt_number(criterion.baseline),
+            who=criterion.baseline_by or _("unknown"),
+            when=fmt_datetime(criterion.baseline_at) if criterion.baseline_at else "—",
+        )
+        if criterion.computed_baseline is not None:
+            line += " " + _(
+                "From the previous plan's entries: {value}.",
+                value=fmt_number(criterion.computed_baseline),
+            )
+    else:
+        line = _(
+            "Baseline {value}: from the previous plan's entries.",
+            value=fmt_number(criterion.baseline),
+        )
+    rows: list[ft.Control] = [ft.Text(line, size=15, key="baseline-line")]
+    if screen.can_set_baseline:
+        label = (
+            _("Correct the baseline") if criterion.baseline is not None else _("Enter the baseline")
+        )
+        rows.append(
+            controls.action_button(
+                label,
+                lambda _e: open_baseline_dialog(shell, screen),
+                key="baseline-edit",
+                icon=ft.Icons.EDIT,
+                kind="outlined",
+            )
+        )
+    return rows
+
+
+def open_baseline_dialog(shell: Shell, screen: services.PlanScreen) -> None:
+    plan = screen.doc.plan
+    criterion = screen.progress.criterion if screen.progress else None
+    field = ft.TextField(
+        label=_("Previous period's count"),
+        value=str(criterion.baseline) if criterion and criterion.baseline is not None else "",
+        keyboard_type=ft.KeyboardType.NUMBER,
+        helper=_("From the KMZB reports and the list of interventions; empty: computed"),
+        helper_max_lines=2,
+        key="baseline-value",
+        autofocus=True,
+    )
+    done = False
+
+    def close() -> None:
+        dialog.open = False
+        shell.page.update()
+
+    async def save(_event: ft.ControlEvent) -> None:
+        nonlocal done
+        text = (field.value or "").strip().replace("\u2212", "-")
+        if text.startswith("-"):
+            field.error = _("Cannot be negative")
+        elif text and (not text.isdigit() or int(text) > BASELINE_MAX):
+            field.error = _("A whole number from 0 to {max}", max=fmt_number(BASELINE_MAX))
+        else:
+            field.error = None
+        if field.error or done:
+            shell.page.update()
+            return
+        done = True
+        officer = shell.state.officer
+        assert officer is not None
+        value = int(text) if text else None
+        await asyncio.to_thread(services.set_baseline, shell.state.engine, officer, plan.id, value)
+        close()
+        await shell.go(route_for("/plan", id=plan.id))
+        shell.toast(_("Baseline saved."), key="baseline-saved")
+        shell.follow_sync()
+        shell.page.update()
+
+    dialog = ft.AlertDialog(
+        title=ft.Text(_("Baseline")),
+        content=field,
+        actions=[
+            ft.TextButton(
+                _("Cancel"),
+                on_click=lambda _e: close(),
+                key="baseline-cancel",
+                height=controls.TAP_MIN,
+            ),
+            ft.FilledButton(_("Save"), on_click=save, key="baseline-save", height=controls.TAP_MIN),
+        ],
+    )
+    shell.page.show_dialog(dialog)
+
+
+def progress_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
     plan = screen.doc.plan
     progress = screen.progress
     rows: list[ft.Control] = [
@@ -214,6 +368,7 @@ def progress_card(screen: services.PlanScreen) -> ft.Control:
                 semantics_value=round(max(0.0, criterion.share_done) * 100),
             )
         )
+    rows += baseline_rows(shell, screen)
     rows.append(
         controls.muted(_("Time elapsed: {share}", share=fmt_percent(criterion.elapsed_share)))
     )
@@ -290,6 +445,7 @@ def header_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
                 expand=True,
             )
         )
+        rows[-1] = controls.labelled(ft.Row([rows[-1]]), _("Plan"))
     rows += [
         ft.Text(
             plan.title or _("Untitled plan"), size=18, weight=ft.FontWeight.BOLD, key="plan-title"
@@ -523,7 +679,7 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         *([imported] if imported else []),
         header_card(shell, screen),
         *plan_buttons(shell, screen),
-        progress_card(screen),
+        progress_card(shell, screen),
         *([weekly] if (weekly := weekly_card(screen.progress)) else []),
         files_card(shell, screen),
         *sections(screen),

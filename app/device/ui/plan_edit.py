@@ -333,7 +333,7 @@ class ActionEditor:
             self.heading,
             *warning_notes(notes or [], f"warn-action-{serial}"),
             self.text,
-            ft.Row([self.kind]),
+            controls.labelled(ft.Row([self.kind]), _("Kind")),
             ft.Row([ft.Container(self.start, expand=True), ft.Container(self.end, expand=True)]),
             self.deadline,
             ft.Row(
@@ -341,8 +341,13 @@ class ActionEditor:
             ),
             ft.Row(self.weekdays[:4], spacing=0),
             ft.Row(self.weekdays[4:], spacing=0),
-            ft.Row([ft.Container(self.freq_times, width=110), self.freq_per]),
-            ft.Row([self.place]),
+            ft.Row(
+                [
+                    ft.Container(self.freq_times, width=110),
+                    controls.labelled(self.freq_per, _("Per"), expand=True),
+                ]
+            ),
+            controls.labelled(ft.Row([self.place]), _("Place")),
             self.remove_button,
             key=k,
         )
@@ -766,7 +771,7 @@ class PlanEditor:
                 *self._notes(WarningField.title),
                 self.title,
                 *self._notes(WarningField.area),
-                ft.Row([self.area]),
+                controls.labelled(ft.Row([self.area]), _("Service area")),
                 *self._notes(WarningField.period),
                 ft.Row(
                     [ft.Container(self.start, expand=True), ft.Container(self.end, expand=True)]
@@ -783,7 +788,7 @@ class PlanEditor:
                 *self._notes(WarningField.goal),
                 self.goal,
                 *self._notes(WarningField.criterion),
-                ft.Row([self.criterion_kind]),
+                controls.labelled(ft.Row([self.criterion_kind]), _("Measurable criterion")),
                 ft.Column(self.measures, spacing=0),
                 self.measures_error,
                 self.target,

@@ -20,6 +20,7 @@ from app.core.i18n import translator
 from app.core.model import (
     Action,
     EntryIn,
+    EntryKind,
     EntryRevision,
     Officer,
     Place,
@@ -34,7 +35,14 @@ from app.core.model.clock import local_day_bounds, to_local, utcnow
 from app.core.places.nearest import PlaceIndex
 from app.core.plans import workflow
 from app.core.plans.importer import ImportedPlan, parse_plans, read_document_bytes
-from app.core.plans.progress import OverviewRow, PlanProgress, plan_progress, unit_overview
+from app.core.plans.progress import (
+    CounterUse,
+    OverviewRow,
+    PlanProgress,
+    form_counters,
+    plan_progress,
+    unit_overview,
+)
 from app.core.schedule.service import Task, tasks_for_day
 from app.core.security import hash_password, verify_password
 from app.core.store import entries as entry_store
@@ -334,6 +342,26 @@ def action(engine: Engine, action_id: str) -> Action | None:
         return session.get(Action, action_id)
 
 
+def log_choices(
+    engine: Engine, officer: Officer, day: date, also: str | None = None
+) -> list[PlanDocument]:
+    """The plans an entry can be logged against: the officer's approved plans in force on
+    ``day``, and the plan ``also`` (an edited entry's, a task's) when it is not among them."""
+    with session_scope(engine) as session:
+        plans = _active_plans(session, officer, day)
+        ids = [p.id for p in plans]
+        if also and also not in ids and session.get(Plan, also) is not None:
+            ids.append(also)
+        return [read_plan(session, plan_id) for plan_id in ids]
+
+
+def counter_uses(
+    doc: PlanDocument | None, kind: EntryKind, action_id: str | None
+) -> list[CounterUse]:
+    """The log form's counters in order, each with what it counts for (no I/O)."""
+    return form_counters(doc.plan if doc else None, doc.actions if doc else [], kind, action_id)
+
+
 def entry(engine: Engine, entry_id: str) -> EntryRevision:
     with session_scope(engine) as session:
         return entry_store.current_revision(session, entry_id)
@@ -473,6 +501,8 @@ class PlanScreen:
     can_edit: bool
     to_review: int
     sync: PlanSync | None = None
+    can_set_baseline: bool = False
+    """The signed-in officer may enter or correct this reduction plan's baseline."""
 
 
 def plan_screen(engine: Engine, officer: Officer, plan_id: str | None, day: date) -> PlanScreen:
@@ -514,6 +544,7 @@ def plan_screen(engine: Engine, officer: Officer, plan_id: str | None, day: date
             can_edit=workflow.may_edit(session, officer, chosen),
             to_review=to_review,
             sync=plan_sync(session, chosen.id, officer.id),
+            can_set_baseline=workflow.may_set_baseline(session, officer, chosen),
         )
 
 
@@ -555,6 +586,14 @@ def save_plan_draft(engine: Engine, officer: Officer, plan_in: PlanIn) -> Plan:
     """Each plan change is queued for sync in the transaction that makes it."""
     with session_scope(engine) as session:
         plan = workflow.save_draft(session, officer, plan_in)
+        workflow.queue_for_sync(session, plan.id, officer.id)
+        return plan
+
+
+def set_baseline(engine: Engine, officer: Officer, plan_id: str, value: int | None) -> Plan:
+    """Enter or correct a reduction plan's baseline; queued for sync like any plan change."""
+    with session_scope(engine) as session:
+        plan = workflow.set_baseline(session, officer, plan_id, value)
         workflow.queue_for_sync(session, plan.id, officer.id)
         return plan
 

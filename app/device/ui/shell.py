@@ -156,14 +156,39 @@ class Shell:
             floating_action_button=fab,
         )
 
-    def overlay_view(self, route: str, title: str, body: list[ft.Control]) -> ft.View:
-        """A screen on top of a tab, with a back arrow."""
+    def overlay_view(
+        self, route: str, title: str, body: list[ft.Control], *, bottom: ft.Control | None = None
+    ) -> ft.View:
+        """A screen on top of a tab, with a back arrow; ``bottom`` stays fixed below the
+        scrolling body (a form's save button)."""
+
+        async def back(_event: ft.ControlEvent) -> None:
+            await self.go(OVERLAYS.get(urlsplit(self.route).path, "/"))
+
         appbar = ft.AppBar(
             title=ft.Text(title, weight=ft.FontWeight.BOLD),
             bgcolor=controls.PRIMARY,
             color=ft.Colors.WHITE,
+            leading=ft.IconButton(  # Flutter's own is 40 dp in a browser
+                icon=ft.Icon(ft.Icons.ARROW_BACK, semantics_label=_("Back")),
+                icon_color=ft.Colors.WHITE,
+                tooltip=_("Back"),
+                width=controls.TAP_MIN,
+                height=controls.TAP_MIN,
+                on_click=back,
+                key="back",
+            ),
         )
-        return _screen(route, appbar, body)
+        extra = {}
+        if bottom is not None:
+            extra["bottom_appbar"] = ft.BottomAppBar(
+                content=bottom,
+                bgcolor=ft.Colors.WHITE,
+                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                height=controls.TAP + 16,
+                elevation=4,
+            )
+        return _screen(route, appbar, body, **extra)
 
     # ---- shared work ------------------------------------------------------------------------
     async def reload_places(self) -> None:
@@ -238,6 +263,7 @@ class Shell:
         *,
         key: str,
         icon: ft.IconData | None = None,
+        cancel_label: str | None = None,
     ) -> None:
         """A yes/no dialog; the action runs once, after this very dialog is closed.
 
@@ -264,8 +290,19 @@ class Shell:
             title=ft.Text(title),
             content=ft.Text(body),
             actions=[
-                ft.TextButton(_("Cancel"), on_click=cancelled, key=f"cancel-{key}"),
-                ft.FilledButton(confirm_label, icon=icon, on_click=confirmed, key=f"confirm-{key}"),
+                ft.TextButton(
+                    cancel_label or _("Cancel"),
+                    on_click=cancelled,
+                    key=f"cancel-{key}",
+                    height=controls.TAP_MIN,
+                ),
+                ft.FilledButton(
+                    confirm_label,
+                    icon=icon,
+                    on_click=confirmed,
+                    key=f"confirm-{key}",
+                    height=controls.TAP_MIN,
+                ),
             ],
         )
         self.page.show_dialog(dialog)
