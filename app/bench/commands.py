@@ -12,7 +12,7 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _sections(quick: bool, pg_url: str) -> dict[str, Callable[[], list[Figure]]]:
-    from app.bench import docs, local, places, sync, web
+    from app.bench import browser, docs, local, places, sync, web
 
     scale = 10 if quick else 1
     return {
@@ -25,6 +25,9 @@ def _sections(quick: bool, pg_url: str) -> dict[str, Callable[[], list[Figure]]]
         "import": docs.import_samples,
         "report": lambda: docs.report(10_000 // scale),
         "web": lambda: web.web_sessions(20, taps=30 // scale),
+        "browser": lambda: browser.browser_figures(
+            visits=4 if quick else 20, stocked_taps=4 if quick else 20
+        ),
     }
 
 
@@ -41,7 +44,7 @@ def bench(
         typer.Option(
             "--only",
             help="Run only these: save, today, places, push-sqlite, "
-            "push-postgresql, load, import, report, web.",
+            "push-postgresql, load, import, report, web, browser.",
         ),
     ] = None,
     quick: Annotated[bool, typer.Option(help="A tenth of the data: a smoke run.")] = False,
@@ -50,7 +53,7 @@ def bench(
     ] = DEFAULT_PG,
 ) -> None:
     """Benchmarks: save latency, Today screen, nearest place, sync push, server load, documents,
-    browser sessions on one ``rejon run``."""
+    browser sessions on one ``rejon run``, what an officer feels in Chromium."""
     sections = _sections(quick, pg_url)
     unknown = set(only or ()) - set(sections)
     if unknown:

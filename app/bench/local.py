@@ -21,13 +21,15 @@ def _demo_store(folder: Path, stored: int):  # noqa: ANN202  (an Engine)
     engine = open_store(f"sqlite:///{folder / f'bench-{stored}.db'}", background_checkpoints=True)
     with session_scope(engine) as session:
         plan_ids = load_demo(session, history=False)
-    current_plan = next(pid for pid in plan_ids if pid == stable_id("plan", "lubartow", _half()))
+    current_plan = next(
+        pid for pid in plan_ids if pid == stable_id("plan", "lubartow", current_half())
+    )
     if stored:
         bulk_insert_entries(engine, *entry_rows(stored, officer_id=OFFICER, plan_id=current_plan))
     return engine, current_plan
 
 
-def _half() -> str:
+def current_half() -> str:
     today = local_today()
     return f"{today.year}-{'01' if today.month <= 6 else '07'}-01"
 
