@@ -319,6 +319,7 @@ def stock_device(storage: Path, known: set[Path], stored: int, waiting: int) -> 
         end=end,
         device_id="bench-browser",
     )
+    newest_last = sorted(revisions, key=lambda r: r["occurred_at"])  # the newest wait: in the plan
     engine = make_engine(f"sqlite:///{path}")
     try:
         bulk_insert_entries(engine, heads, revisions)
@@ -327,7 +328,7 @@ def stock_device(storage: Path, known: set[Path], stored: int, waiting: int) -> 
                 insert(OutboxItem.__table__),
                 [
                     {"object_type": "entry", "object_id": r["entry_id"], "revision_id": r["id"]}
-                    for r in revisions[-waiting:]
+                    for r in newest_last[-waiting:]
                 ],
             )
     finally:

@@ -38,6 +38,14 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {python}, {platform.system()}"
 
 
+def load() -> str:
+    """The 1/5/15-minute load averages against the cores: how shared the machine was."""
+    import os
+
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} cores"
+
+
 def bench(
     only: Annotated[
         list[str] | None,
@@ -64,9 +72,11 @@ def bench(
     for name, run in sections.items():
         if only and name not in only:
             continue
+        typer.echo(f"[{name}] machine load before: {load()}")
         for figure in run():
             typer.echo(figure.line())
             missed += figure.met is False
+        typer.echo(f"[{name}] machine load after: {load()}")
     typer.echo(f"{missed} target(s) missed" if missed else "all targets met")
 
 
