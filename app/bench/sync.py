@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.bench.data import bulk_insert_entries, entry_rows
@@ -65,31 +66,46 @@ def _rows(n: int, plan_id: str, seed: int) -> tuple[list[dict], list[dict]]:
     )
 
 
+def _demo_database(url: str) -> Engine:
+    engine = migrated(url)
+    with Session(engine) as session:
+        load_demo(session, history=False)
+        session.commit()
+    return engine
+
+
 def push_throughput(kind: str, pg_url: str, n: int = 10_000, batch: int = 500) -> list[Figure]:
-    """10k entries pushed in batches of 500 into ``rejon serve``, vs a raw bulk insert."""
+    """10k entries pushed in batches of 500 into ``rejon serve``, against raw inserts.
+
+    The reference is measured twice: the same 10k rows as one bulk insert (executemany of
+    5,000, one transaction), and batch by batch — each batch's 500 rows inserted raw in a
+    transaction of their own into a second database, turn about with the push of the same
+    batch, so both see the same moment of a shared machine; the ratio is of the medians."""
     plan_id = stable_id("plan", "lubartow", "2024-01-01")
+    heads, revisions = _rows(n, plan_id, seed=21)
     with fresh_database(kind, pg_url) as url:
-        engine = migrated(url)
-        with Session(engine) as session:
-            load_demo(session, history=False)
-            session.commit()
-        heads, revisions = _rows(n, plan_id, seed=21)
+        engine = _demo_database(url)
         start = time.perf_counter()
         bulk_insert_entries(engine, heads, revisions)
         raw_seconds = time.perf_counter() - start
         engine.dispose()
-    with fresh_database(kind, pg_url) as url:
-        engine = migrated(url)
-        with Session(engine) as session:
-            load_demo(session, history=False)
-            session.commit()
-        engine.dispose()
-        mutations = _mutations(revisions)
+    mutations = _mutations(revisions)
+    with (
+        fresh_database(kind, pg_url) as raw_url,
+        fresh_database(kind, pg_url) as url,
+    ):
+        raw_engine = _demo_database(raw_url)
+        _demo_database(url).dispose()
         with serve(url) as server, httpx.Client(base_url=server.url, timeout=120) as client:
             headers = _login(client, "100301")
-            batch_times = []
+            batch_times, raw_times = [], []
             start = time.perf_counter()
             for first in range(0, n, batch):
+                began = time.perf_counter()
+                bulk_insert_entries(
+                    raw_engine, heads[first : first + batch], revisions[first : first + batch]
+                )
+                raw_times.append(time.perf_counter() - began)
                 began = time.perf_counter()
                 response = client.post(
                     "/api/v1/push",
@@ -101,21 +117,29 @@ def push_throughput(kind: str, pg_url: str, n: int = 10_000, batch: int = 500) -
                 )
                 response.raise_for_status()
                 batch_times.append(time.perf_counter() - began)
-            push_seconds = time.perf_counter() - start
+            push_seconds = time.perf_counter() - start - sum(raw_times)
+        raw_engine.dispose()
     raw_rate, push_rate = n / raw_seconds, n / push_seconds
-    ratio = push_rate / raw_rate
+    push_stats, raw_stats = Stats.of(batch_times), Stats.of(raw_times)
+    ratio = raw_stats.median / push_stats.median
     return [
         Figure(
-            f"raw bulk insert of {n:,} entries, {kind} (reference)", value=f"{raw_rate:,.0f} rows/s"
+            f"raw bulk insert of {n:,} entries at once, {kind} (reference)",
+            value=f"{raw_rate:,.0f} rows/s (the push: {push_rate / raw_rate:.2f}× of it)",
+        ),
+        Figure(
+            f"raw insert of each batch of {batch}, {kind} (reference, turn about)",
+            raw_stats,
+            value=f"{batch / raw_stats.median:,.0f} rows/s at the median",
         ),
         Figure(
             f"sync push of {n:,} entries in batches of {batch}, {kind}",
-            Stats.of(batch_times),
-            value=f"{push_rate:,.0f} rows/s (per batch above)",
+            push_stats,
+            value=f"{push_rate:,.0f} rows/s, {batch / push_stats.median:,.0f} at the median",
             ratio=ratio,
-            ratio_label="of raw rows/s",
-            target="≥ 0.33× raw",
-            met=ratio >= 1 / 3,
+            ratio_label="of the raw batch's rows/s (medians)",
+            target="≥ 0.5× raw",
+            met=ratio >= 0.5,
         ),
     ]
 
