@@ -67,6 +67,20 @@ window.__benchFind = (spec) => {
   }
   return null;
 };
+window.__benchQuiet = (quietMs, timeout) => new Promise((resolve) => {
+  // the page has settled: no change in the accessibility tree for quietMs (or timeout)
+  let timer = null;
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(done, quietMs);
+  });
+  const done = () => { observer.disconnect(); clearTimeout(limit); resolve(); };
+  const limit = setTimeout(done, timeout);
+  observer.observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+  });
+  timer = setTimeout(done, quietMs);
+});
 window.__benchTap = (el, spec, timeout) => new Promise((resolve, reject) => {
   // what already matches (a snackbar still up, a form still closing) does not count
   for (let old = window.__benchFind(spec); old; old = window.__benchFind(spec)) {
@@ -118,8 +132,15 @@ class Series:
         return Stats.of(self.samples[step])
 
 
+QUIET_MS = 300
+"""Before a timed tap the page is left to settle (not timed): no change on screen for this
+long, so one step's follow-up work (a redraw after a confirmation, a GPS fix) is not timed as
+the next step's, and the element tapped is the one on screen."""
+
+
 def tap(page: Page, target: Locator, awaited: Awaited) -> float:
     """Click ``target`` inside the page; seconds until ``awaited`` is in the accessibility tree."""
+    page.evaluate("([quiet, timeout]) => window.__benchQuiet(quiet, timeout)", [QUIET_MS, 30_000])
     handle = target.element_handle(timeout=WAIT_MS)
     elapsed_ms = page.evaluate(
         "([el, spec, timeout]) => window.__benchTap(el, spec, timeout)",
