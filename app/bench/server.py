@@ -58,8 +58,9 @@ class RunningServer:
 
 
 @contextmanager
-def serve(db_url: str, workers: int = 1) -> Iterator[RunningServer]:
-    """Start ``rejon serve`` on a free loopback port and wait for /healthz."""
+def serve(db_url: str, workers: int = 1, *, ceiling: bool = False) -> Iterator[RunningServer]:
+    """Start ``rejon serve`` (or, with ``ceiling``, the bare reference of
+    ``app.bench.ceiling``) on a free loopback port and wait for /healthz."""
     port = free_port()
     command = [
         sys.executable,
@@ -73,6 +74,8 @@ def serve(db_url: str, workers: int = 1) -> Iterator[RunningServer]:
         "--workers",
         str(workers),
     ]
+    if ceiling:
+        command = [sys.executable, "-m", "app.bench.ceiling", db_url, str(port), str(workers)]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -1,4 +1,4 @@
-"""Timing helpers: many samples, reported as min / median / p99."""
+"""Timing helpers: many samples, reported as min / median / p99 (or p95 for fewer samples)."""
 
 import statistics
 import time
@@ -14,18 +14,30 @@ class Stats:
     min: float
     median: float
     p99: float
+    p95: float = 0.0
 
     @classmethod
     def of(cls, durations: list[float]) -> "Stats":
         if not durations:
             raise ValueError("no samples")
         ordered = sorted(durations)
-        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-        return cls(len(ordered), ordered[0], statistics.median(ordered), p99)
+        return cls(
+            len(ordered),
+            ordered[0],
+            statistics.median(ordered),
+            percentile(ordered, 0.99),
+            percentile(ordered, 0.95),
+        )
 
-    def ms(self) -> str:
-        values = (("min", self.min), ("median", self.median), ("p99", self.p99))
+    def ms(self, high: str = "p99") -> str:
+        """min / median / ``high`` (p99, or p95 where there are tens of samples, not hundreds)."""
+        values = (("min", self.min), ("median", self.median), (high, getattr(self, high)))
         return "  ".join(f"{name} {seconds * 1e3:8.2f} ms" for name, seconds in values)
+
+
+def percentile(ordered: list[float], share: float) -> float:
+    """The nearest-rank value of sorted ``ordered`` at ``share`` (0–1)."""
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def sample(fn: Callable[[], object], repeat: int, warmup: int = 2) -> Stats:
@@ -51,11 +63,13 @@ class Figure:
     ratio_label: str = ""
     target: str = ""
     met: bool | None = None
+    high: str = "p99"
+    """The high percentile printed: p99, or p95 for figures of tens of samples."""
 
     def line(self) -> str:
         parts = [f"{self.name:<58}"]
         if self.stats is not None:
-            parts.append(self.stats.ms())
+            parts.append(self.stats.ms(self.high))
         if self.value:
             parts.append(self.value)
         if self.ratio is not None:

@@ -12,7 +12,7 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _sections(quick: bool, pg_url: str) -> dict[str, Callable[[], list[Figure]]]:
-    from app.bench import docs, local, places, sync, web
+    from app.bench import browser, docs, local, places, sync, web
 
     scale = 10 if quick else 1
     return {
@@ -25,6 +25,9 @@ def _sections(quick: bool, pg_url: str) -> dict[str, Callable[[], list[Figure]]]
         "import": docs.import_samples,
         "report": lambda: docs.report(10_000 // scale),
         "web": lambda: web.web_sessions(20, taps=30 // scale),
+        "browser": lambda: browser.browser_figures(
+            visits=4 if quick else 20, stocked_taps=4 if quick else 20
+        ),
     }
 
 
@@ -35,13 +38,21 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {python}, {platform.system()}"
 
 
+def load() -> str:
+    """The 1/5/15-minute load averages against the cores: how shared the machine was."""
+    import os
+
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} cores"
+
+
 def bench(
     only: Annotated[
         list[str] | None,
         typer.Option(
             "--only",
             help="Run only these: save, today, places, push-sqlite, "
-            "push-postgresql, load, import, report, web.",
+            "push-postgresql, load, import, report, web, browser.",
         ),
     ] = None,
     quick: Annotated[bool, typer.Option(help="A tenth of the data: a smoke run.")] = False,
@@ -50,7 +61,7 @@ def bench(
     ] = DEFAULT_PG,
 ) -> None:
     """Benchmarks: save latency, Today screen, nearest place, sync push, server load, documents,
-    browser sessions on one ``rejon run``."""
+    browser sessions on one ``rejon run``, what an officer feels in Chromium."""
     sections = _sections(quick, pg_url)
     unknown = set(only or ()) - set(sections)
     if unknown:
@@ -61,9 +72,11 @@ def bench(
     for name, run in sections.items():
         if only and name not in only:
             continue
+        typer.echo(f"[{name}] machine load before: {load()}")
         for figure in run():
             typer.echo(figure.line())
             missed += figure.met is False
+        typer.echo(f"[{name}] machine load after: {load()}")
     typer.echo(f"{missed} target(s) missed" if missed else "all targets met")
 
 

@@ -12,6 +12,7 @@ from app.core.model import (
     Entry,
     EntryIn,
     EntryRevision,
+    Officer,
     OfficerBase,
     OutboxItem,
     ServiceAreaBase,
@@ -165,3 +166,59 @@ def test_the_field_apps_store_checkpoints_off_the_save_path(tmp_path) -> None:
     with Session(engine) as s:
         assert len(entries.current_entries(s)) == 20
     engine.dispose()
+
+
+def test_a_saved_entry_is_what_is_stored_and_queued(engine: Engine, officer: str) -> None:
+    """The save writes its three rows directly: the revision it returns is the stored row,
+    the head points at it, and one outbox item queues it."""
+    with session_scope(engine) as s:
+        rev = entries.log_entry(s, check(fines=2, leaflets=5), officer_id=officer, device_id="d1")
+    with Session(engine) as s:
+        stored = s.get(EntryRevision, rev.id)
+        assert stored is not None and stored.model_dump() == rev.model_dump()
+        head = s.get(Entry, rev.entry_id)
+        assert head is not None
+        assert (head.current_revision_id, head.current_seq, head.deleted) == (rev.id, 1, False)
+        assert (head.officer_id, head.device_id) == (officer, "d1")
+        queued = entries.pending_outbox(s)
+        assert [(i.object_type, i.object_id, i.revision_id) for i in queued] == [
+            ("entry", rev.entry_id, rev.id)
+        ]
+        assert entries.current_revision(s, rev.entry_id).fines == 2
+
+
+def test_a_save_sees_what_the_session_has_not_flushed_yet(engine: Engine) -> None:
+    """Rows added to the session just before (the officer, not flushed) are written first,
+    so the entry's reference to its officer holds."""
+    with session_scope(engine) as s:
+        s.add(Unit(id="u9", name="KPP w Kraśniku"))
+        s.flush()
+        s.add(Officer(id="o9", badge="200301", name="Anna Wiśniewska", unit_id="u9"))
+        assert s.new
+        rev = entries.log_entry(s, check(), officer_id="o9", device_id="d9")
+    with Session(engine) as s:
+        head = s.get(Entry, rev.entry_id)
+        assert head is not None and head.officer_id == "o9"
+
+
+def test_a_new_entry_under_a_known_id_settles_its_refused_changes(
+    engine: Engine, officer: str
+) -> None:
+    """An entry stored again under its own id (e.g. after giving up) marks the refused
+    changes of that id as put right; a new random id has none to settle."""
+    with session_scope(engine) as s:
+        s.add(
+            OutboxItem(
+                object_type="entry",
+                object_id="e1",
+                revision_id="r0",
+                acked_at=T0,
+                last_error="refused",
+            )
+        )
+    with session_scope(engine) as s:
+        entries.log_entry(s, check(), officer_id=officer, device_id="d1", entry_id="e1")
+    with Session(engine) as s:
+        refused = s.exec(select(OutboxItem).where(OutboxItem.revision_id == "r0")).one()
+        assert refused.resolved_at is not None and refused.resolution == "resent"
+        assert [i.object_id for i in entries.pending_outbox(s)] == ["e1"]

@@ -275,3 +275,36 @@ async def test_add_a_new_place_at_the_current_position(app_factory, ui_engine):
         with session_scope(ui_engine) as session:
             place = next(p for p in list_places(session) if p.name == "Skwer przy Lubelskiej")
         assert entry.place_id == place.id and (place.lat, place.lon) == (51.47, 22.62)
+
+
+async def test_the_form_opens_over_today_as_drawn(app):
+    """Odnotuj builds the form only: Today under it is the screen already on the page."""
+    today = app.page.views[0]
+    await app.click(f"log-{CHECK_ACTION}")
+    assert app.view_routes() == ["/", "/log"]
+    assert app.page.views[0] is today
+    await app.go("/history")
+    await app.go("/log")  # from another tab Today is drawn afresh under the form
+    assert app.view_routes() == ["/", "/log"] and app.page.views[0] is not today
+
+
+async def test_zapisz_confirms_before_today_is_drawn_again(app, monkeypatch):
+    """The snackbar goes out with the form closed over Today as drawn; Today's fresh
+    figures (the task done) follow."""
+    from app.device.ui.shell import Shell
+
+    seen: list[tuple[str, list[str], list[str | None]]] = []
+    go = Shell.go
+
+    async def recording_go(shell: Shell, route: str) -> None:
+        dialogs = [getattr(d.content, "key", None) for d in shell.page._dialogs.controls]
+        seen.append((route, [v.route for v in shell.page.views], dialogs))
+        await go(shell, route)
+
+    monkeypatch.setattr(Shell, "go", recording_go)
+    await app.click(f"log-{CHECK_ACTION}")
+    await app.click("save")
+    route, views, dialogs = seen[-1]
+    assert (route, views) == ("/", ["/"]) and dialogs[-1] == "saved"
+    assert app.get(f"status-{CHECK_ACTION}").content.value == "Zrobione"
+    assert "Zapisano: Kontrola miejsca" in app.toast("saved").content.value

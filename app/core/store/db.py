@@ -21,7 +21,7 @@ from app.core.store.versions import init_server_store, register_stamping
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL survives the app being killed mid-write; foreign keys are off by default in SQLite."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -31,7 +31,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+def no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
@@ -76,9 +76,9 @@ def make_engine(url: str, *, background_checkpoints: bool = False, **kwargs: Any
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"check_same_thread": False})
         engine = create_engine(url, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         if background_checkpoints:
-            event.listen(engine, "connect", _no_autocheckpoint)
+            event.listen(engine, "connect", no_autocheckpoint)
             stop = threading.Event()
             thread = threading.Thread(
                 target=_checkpoint_loop,

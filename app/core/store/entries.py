@@ -6,7 +6,7 @@ never stored without being queued for sync, nor queued without being stored.
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem
@@ -41,6 +41,12 @@ def _queue(session: Session, revision: EntryRevision) -> None:
     )
 
 
+_INSERT_HEAD = insert(Entry.__table__)
+_INSERT_REVISION = insert(EntryRevision.__table__)
+_INSERT_OUTBOX = insert(OutboxItem.__table__)
+"""The Save button's statements, built once: a new entry is three INSERTs and nothing else."""
+
+
 def log_entry(
     session: Session,
     entry_in: EntryIn,
@@ -51,34 +57,62 @@ def log_entry(
     recorded_at: datetime | None = None,
     queue: bool = True,
 ) -> EntryRevision:
-    """Store a new entry (revision 1) and queue it for sync."""
+    """Store a new entry (revision 1) and queue it for sync.
+
+    Written with three prepared INSERTs on the session's connection, not through the unit of
+    work: building, tracking and flushing three ORM objects was four fifths of a save
+    (``rejon bench --only save`` compares it with a raw sqlite3 commit). Anything already
+    pending in the session is flushed first, so references to it hold. The revision returned
+    is a plain copy of the stored row, not attached to the session."""
     entry_in = EntryIn.model_validate(entry_in.model_dump())
-    entry_id = entry_id or new_id()
-    if session.get(Entry, entry_id) is not None:
+    session.flush()
+    if entry_id is not None and session.get(Entry, entry_id) is not None:
         raise Conflict(f"entry {entry_id} already exists")
-    revision = EntryRevision(
-        id=new_id(),
-        entry_id=entry_id,
-        seq=1,
-        officer_id=officer_id,
-        device_id=device_id,
-        recorded_at=recorded_at or utcnow(),
+    now = recorded_at or utcnow()
+    revision = {
         **entry_in.model_dump(),
+        "id": new_id(),
+        "entry_id": entry_id or new_id(),
+        "seq": 1,
+        "base_revision_id": None,
+        "officer_id": officer_id,
+        "device_id": device_id,
+        "recorded_at": now,
+        "deleted": False,
+        "server_version": None,
+    }
+    connection = session.connection()
+    connection.execute(
+        _INSERT_HEAD,
+        {
+            "id": revision["entry_id"],
+            "officer_id": officer_id,
+            "device_id": device_id,
+            "current_revision_id": revision["id"],
+            "current_seq": 1,
+            "deleted": False,
+            "needs_review": False,
+            "created_at": utcnow(),
+        },
     )
-    session.add(
-        Entry(
-            id=entry_id,
-            officer_id=officer_id,
-            device_id=device_id,
-            current_revision_id=revision.id,
-        )
-    )
-    session.flush()
-    session.add(revision)
+    connection.execute(_INSERT_REVISION, revision)
     if queue:
-        _queue(session, revision)
-    session.flush()
-    return revision
+        if entry_id is not None:  # a new random id has no earlier changes to settle
+            connection.execute(_RESENT, {"entry_id": entry_id, "now": utcnow()})
+        connection.execute(
+            _INSERT_OUTBOX,
+            {
+                "object_type": "entry",
+                "object_id": revision["entry_id"],
+                "revision_id": revision["id"],
+                "officer_id": officer_id,
+                "created_at": utcnow(),
+                "attempts": 0,
+                "last_error": "",
+                "refusal_code": "",
+            },
+        )
+    return EntryRevision.model_construct(**revision)
 
 
 def _head(session: Session, entry_id: str) -> Entry:

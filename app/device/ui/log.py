@@ -532,13 +532,14 @@ class LogForm:
             await self.shell.go("/history")
             self.shell.toast(_("Changes saved (the previous version is kept)."))
             self.shell.follow_sync()
-        else:
-            await self.shell.go("/")
+        else:  # confirmed at once over Today as drawn; Today's fresh figures follow
+            self.shell.close_overlay()
             self.shell.toast(
                 _("Saved: {what}", what=kind_label(entry_in.kind)),
                 undo=lambda: self.shell.undo_entry(entry_id),
                 key="saved",
             )
+            await self.shell.go("/")
             self.shell.follow_sync()
         self.shell.page.update()
 

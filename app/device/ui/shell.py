@@ -99,20 +99,36 @@ class Shell:
             if path not in TABS and path not in OVERLAYS:
                 path = "/"
             query = dict(parse_qsl(parts.query))
-            self.route = route_for(path, **query)
+            previous, self.route = self.route, route_for(path, **query)
             base = OVERLAYS.get(path, path)
             if not self.state.signed_in and base != "/settings":
                 base, path, query = "/", "/", {}
             if self.state.locked:  # the lock screen alone: nothing of the officer under it
                 views = [await screens.lock(self, {})]
             else:
-                views = [await screens.builders[base](self, {} if base != path else query)]
+                shown = self._tab_shown(base, path, previous)
+                views = [shown or await screens.builders[base](self, {} if base != path else query)]
                 if path != base:
                     views.append(await screens.builders[path](self, query))
             self.page.views.clear()
             self.page.views.extend(views)
             self.page.locale_configuration = locale_configuration(self.state.language)
             self.page.update()
+
+    def _tab_shown(self, base: str, path: str, previous: str) -> ft.View | None:
+        """An overlay opened from its own tab goes on top of that tab as it is on screen
+        (drawn a moment ago): querying, building, diffing and sending the tab again was most
+        of the time from a tap on "Odnotuj" to the form."""
+        if path == base or urlsplit(previous).path != base or not self.page.views:
+            return None
+        view = self.page.views[0]
+        return view if view.route == base else None
+
+    def close_overlay(self) -> None:
+        """Drop the overlay on top, showing its tab as drawn, before anything slower is done
+        (the caller then confirms and redraws the tab with ``go``)."""
+        if len(self.page.views) > 1:
+            self.page.views.pop()
 
     def navigation_bar(self, route: str) -> ft.NavigationBar:
         async def changed(event: ft.ControlEvent) -> None:
