@@ -17,6 +17,20 @@ _KIND = {
     EntryKind.request_letter: "Request / letter",
     EntryKind.other: "Other",
 }
+KIND_COLOURS = {
+    EntryKind.place_check: "#0D3B8E",
+    EntryKind.foot_patrol: "#4F6FAD",
+    EntryKind.talk: "#2E7D32",
+    EntryKind.meeting: "#6A1B9A",
+    EntryKind.leaflets: "#EF6C00",
+    EntryKind.intervention: "#B71C1C",
+    EntryKind.partner_contact: "#00838F",
+    EntryKind.announcement: "#AD1457",
+    EntryKind.request_letter: "#5D4037",
+    EntryKind.other: "#757575",
+}
+"""Each kind's colour wherever kinds are drawn (the app's chart, the report's): one palette,
+dark enough for white text and for print."""
 _MEASURE = {
     Measure.persons_legitimised: "Persons ID-checked",
     Measure.leaflets: "Leaflets handed out",

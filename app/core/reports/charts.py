@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from app.core.i18n import fmt_date, fmt_number, translator
-from app.core.i18n.labels import kind_label, measure_label
+from app.core.i18n.labels import KIND_COLOURS, kind_label, measure_label
 from app.core.model import CriterionKind, EntryKind
 from app.core.plans.progress import PlanProgress
 
@@ -21,18 +21,6 @@ DPI = 150
 SIZE_IN = (7.0, 3.2)
 LEGEND_RIGHT = 0.7
 """Where the plot ends when the legend sits beside it."""
-_COLOURS = {
-    EntryKind.place_check: "#1f4e79",
-    EntryKind.foot_patrol: "#2e75b6",
-    EntryKind.talk: "#70ad47",
-    EntryKind.meeting: "#c55a11",
-    EntryKind.leaflets: "#ffc000",
-    EntryKind.intervention: "#c00000",
-    EntryKind.partner_contact: "#7030a0",
-    EntryKind.announcement: "#00b0f0",
-    EntryKind.request_letter: "#7f7f7f",
-    EntryKind.other: "#bfbfbf",
-}
 
 
 def _png(figure: Figure, right: float = 0.95) -> bytes:
@@ -115,7 +103,7 @@ def weekly_chart(progress: PlanProgress) -> bytes | None:
             width=6,
             bottom=bottom,
             align="edge",
-            color=_COLOURS[kind],
+            color=KIND_COLOURS[kind],
             label=kind_label(kind),
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]

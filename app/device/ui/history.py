@@ -8,11 +8,10 @@ from collections.abc import Callable
 import flet as ft
 
 from app.core.i18n import fmt_date, fmt_number, translator
-from app.core.i18n.labels import kind_label, refusal_label
+from app.core.i18n.labels import kind_label, measure_label, refusal_label
 from app.core.model import COUNT_FIELDS, EntryRevision, Place
 from app.core.model.clock import to_local
 from app.device.ui import controls, services
-from app.device.ui.log import COUNTER_LABELS
 from app.device.ui.shell import Shell, route_for
 
 _ = translator("ui")
@@ -21,7 +20,7 @@ DAYS_SHOWN = 60
 
 def counts_text(entry: EntryRevision) -> str:
     parts = [
-        f"{_(COUNTER_LABELS[name])}: {fmt_number(getattr(entry, name))}"
+        f"{measure_label(name)}: {fmt_number(getattr(entry, name))}"
         for name in COUNT_FIELDS
         if getattr(entry, name)
     ]

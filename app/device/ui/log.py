@@ -16,27 +16,17 @@ import flet_geolocator as fgl
 from pydantic import ValidationError
 
 from app.core.i18n import fmt_number, translator
-from app.core.i18n.labels import kind_label
+from app.core.i18n.labels import kind_label, measure_label
 from app.core.model import COUNT_FIELDS, Action, EntryIn, EntryKind, EntryRevision, Place
 from app.core.model.clock import LOCAL_TZ, to_local, to_utc
 from app.core.store.errors import Conflict, NotFound
 from app.core.store.plans import PlanDocument
 from app.device.ui import controls, gps, services
-from app.device.ui.controls import N_
 from app.device.ui.shell import Shell
 from app.device.ui.state import Fix
 
 _ = translator("ui")
 
-COUNTER_LABELS = {
-    "persons_legitimised": N_("Persons ID-checked"),
-    "leaflets": N_("Leaflets handed out"),
-    "residents_spoken": N_("Residents spoken to"),
-    "interventions": N_("Interventions"),
-    "offences": N_("Offences found"),
-    "fines": N_("Fines"),
-    "cautions": N_("Cautions"),
-}
 PICK_LIST = 5
 FUTURE_SLACK_S = 10 * 60
 """Clocks differ a little; a time further ahead than this is a typing error."""
@@ -152,7 +142,7 @@ class LogForm:
         )
         self.counters = {
             name: controls.CounterStepper(
-                name, _(COUNTER_LABELS[name]), getattr(base, name) if base is not None else 0
+                name, measure_label(name), getattr(base, name) if base is not None else 0
             )
             for name in COUNT_FIELDS
         }

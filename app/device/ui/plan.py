@@ -12,8 +12,8 @@ import flet as ft
 import flet_charts as fch
 
 from app.core.i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, translator
-from app.core.i18n.labels import kind_label, status_label
-from app.core.model import CriterionKind, EntryKind, Plan, PlanStatus
+from app.core.i18n.labels import KIND_COLOURS, kind_label, status_label
+from app.core.model import CriterionKind, Plan, PlanStatus
 from app.core.plans.progress import BaselineSource, OverviewRow
 from app.core.plans.render import action_when, criterion_summary
 from app.core.plans.workflow import BASELINE_MAX
@@ -152,20 +152,6 @@ def chart_key(color: str, text: str, *, dashed: bool) -> ft.Control:
     return ft.Row([stroke, ft.Text(text, size=13)], spacing=6, tight=True)
 
 
-KIND_COLORS = {
-    EntryKind.place_check: "#0D3B8E",
-    EntryKind.foot_patrol: "#4F6FAD",
-    EntryKind.talk: "#2E7D32",
-    EntryKind.meeting: "#6A1B9A",
-    EntryKind.leaflets: "#EF6C00",
-    EntryKind.intervention: "#B71C1C",
-    EntryKind.partner_contact: "#00838F",
-    EntryKind.announcement: "#AD1457",
-    EntryKind.request_letter: "#5D4037",
-    EntryKind.other: "#757575",
-}
-
-
 def bar_width(weeks: int, chart_width: float = 300) -> float:
     """Bars about two thirds of a week's slot on a phone's width (a half-year: ~8 dp each;
     a few weeks: wide, but never wider than 24 dp)."""
@@ -181,7 +167,7 @@ def weekly_card(progress: Any) -> ft.Control | None:
     width = bar_width(len(weeks))
     for index, week in enumerate(weeks):
         level, stack = 0, []
-        for kind, color in KIND_COLORS.items():
+        for kind, color in KIND_COLOURS.items():
             count = week.counts.get(kind, 0)
             if count:
                 stack.append(
@@ -218,11 +204,11 @@ def weekly_card(progress: Any) -> ft.Control | None:
         ),
         horizontal_grid_lines=fch.ChartGridLines(color="#D6DCE8", width=1),
     )
-    present = [k for k in KIND_COLORS if any(w.counts.get(k) for w in weeks)]
+    present = [k for k in KIND_COLOURS if any(w.counts.get(k) for w in weeks)]
     legend = [
         ft.Row(
             [
-                ft.Container(width=14, height=14, bgcolor=KIND_COLORS[kind], border_radius=3),
+                ft.Container(width=14, height=14, bgcolor=KIND_COLOURS[kind], border_radius=3),
                 ft.Text(kind_label(kind), size=14),
             ]
         )
