@@ -304,72 +304,25 @@ async def _load(
             await client.aclose()
 
 
-@dataclass
-class _Sample:
-    """Latencies (s) and the seconds they were gathered in, over one or more rounds."""
-
-    latencies: list[float]
-    seconds: float = 0.0
-
-    def add(self, run: tuple[list[float], float]) -> None:
-        self.latencies += run[0]
-        self.seconds += run[1]
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.seconds
-
-
-def _load_runs(
+def _load_run(
     pg_url: str,
     officers: int,
     requests: int,
     seconds: float,
     workers: int,
     paced: float,
-    rounds: int = 4,
-) -> dict[str, _Sample]:
-    """The bare reference and the service, each over a fresh database with the same officers,
-    both running; the load alternates between them in ``rounds`` short rounds (as fast as
-    answered, then paced), so both see the same moments of a shared machine."""
-    runs = {name: _Sample([]) for name in ("ref", "ref-paced", "service", "service-paced")}
-    with (
-        fresh_database("postgresql", pg_url) as ref_url,
-        fresh_database("postgresql", pg_url) as url,
-    ):
-        ref_phones, phones = _add_officers(ref_url, officers), _add_officers(url, officers)
-        with (
-            serve(ref_url, workers=workers, ceiling=True) as ceiling,
-            serve(url, workers=workers) as server,
-        ):
-            for number in range(rounds):
-                for name, base, who in (("ref", ceiling, ref_phones), ("service", server, phones)):
-                    runs[name].add(
-                        asyncio.run(
-                            _load(
-                                base.url,
-                                who,
-                                requests // rounds,
-                                seconds / rounds,
-                                devices=f"fast{number}",
-                            )
-                        )
-                    )
-            for number in range(rounds):
-                for name, base, who in (("ref", ceiling, ref_phones), ("service", server, phones)):
-                    runs[f"{name}-paced"].add(
-                        asyncio.run(
-                            _load(
-                                base.url,
-                                who,
-                                requests // rounds,
-                                seconds / 2 / rounds,
-                                rate=paced,
-                                devices=f"steady{number}",
-                            )
-                        )
-                    )
-    return runs
+    *,
+    ceiling: bool,
+) -> tuple[tuple[list[float], float], tuple[list[float], float]]:
+    """One server over a fresh database: (latencies, seconds) as fast as answered, and paced."""
+    with fresh_database("postgresql", pg_url) as url:
+        phones = _add_officers(url, officers)
+        with serve(url, workers=workers, ceiling=ceiling) as server:
+            fast = asyncio.run(_load(server.url, phones, requests, seconds))
+            steady = asyncio.run(
+                _load(server.url, phones, requests, seconds / 2, rate=paced, devices="steady")
+            )
+    return fast, steady
 
 
 SERVICE_RATIO = 0.7
@@ -392,27 +345,31 @@ def server_load(
     The reference, in the same run and with the same load generator: the service's own pull
     and push statements behind a bare ASGI app (``app.bench.ceiling``) over the same driver,
     pool and thread count — what this machine gives that work at most."""
+    figures = []
     title = f"{officers} officers pull+push, {workers} workers, PostgreSQL"
-    runs = _load_runs(pg_url, officers, requests, seconds, workers, paced)
-    ref, ref_paced = runs["ref"], runs["ref-paced"]
-    service, service_paced = runs["service"], runs["service-paced"]
-    stats, steady_stats = Stats.of(service.latencies), Stats.of(service_paced.latencies)
-    ratio = service.rate / ref.rate
-    figures = [
+    reference = _load_run(pg_url, officers, requests, seconds, workers, paced, ceiling=True)
+    service = _load_run(pg_url, officers, requests, seconds, workers, paced, ceiling=False)
+    (ref_fast, ref_elapsed), (ref_steady, ref_steady_elapsed) = reference
+    (latencies, elapsed), (steady, steady_elapsed) = service
+    ref_rate = len(ref_fast) / ref_elapsed
+    rate = len(latencies) / elapsed
+    stats, steady_stats = Stats.of(latencies), Stats.of(steady)
+    ratio = rate / ref_rate
+    figures += [
         Figure(
             f"bare ASGI + same statements (reference): {title}, as fast as answered",
-            Stats.of(ref.latencies),
-            value=f"{ref.rate:,.0f} requests/s over {len(ref.latencies):,} requests",
+            Stats.of(ref_fast),
+            value=f"{ref_rate:,.0f} requests/s over {len(ref_fast):,} requests",
         ),
         Figure(
             f"bare ASGI + same statements (reference): paced at {paced:,.0f} req/s",
-            Stats.of(ref_paced.latencies),
-            value=f"{ref_paced.rate:,.0f} requests/s",
+            Stats.of(ref_steady),
+            value=f"{len(ref_steady) / ref_steady_elapsed:,.0f} requests/s",
         ),
         Figure(
             f"server load: {title}, as fast as answered",
             stats,
-            value=f"{service.rate:,.0f} requests/s over {len(service.latencies):,} requests",
+            value=f"{rate:,.0f} requests/s over {len(latencies):,} requests",
             ratio=ratio,
             ratio_label="of the reference's requests/s",
             target=f"≥ {SERVICE_RATIO}× reference",
@@ -421,8 +378,7 @@ def server_load(
         Figure(
             f"server load: {title}, paced at {paced:,.0f} req/s",
             steady_stats,
-            value=f"{service_paced.rate:,.0f} requests/s over "
-            f"{len(service_paced.latencies):,} requests",
+            value=f"{len(steady) / steady_elapsed:,.0f} requests/s over {len(steady):,} requests",
             target="p99 < 100 ms",
             met=steady_stats.p99 < 0.100,
         ),
