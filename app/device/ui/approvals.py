@@ -89,7 +89,7 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
             kind="outlined",
         ),
         note,
-        ft.Row(
+        ft.Column(  # one under the other: "Zwróć do poprawy" does not fit half the width
             [
                 controls.action_button(
                     _("Approve"),
