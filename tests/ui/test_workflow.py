@@ -87,7 +87,9 @@ def test_nobody_writes_plans_for_others_nor_edits_submitted_ones(people):
 def test_only_the_units_supervisor_reviews(people):
     session, who = people
     plan = workflow.save_draft(session, who["100301"], draft_for(who["100301"]))
-    with pytest.raises(workflow.WorkflowError, match=r"przekazany do zatwierdzenia \(stan: Projekt\)"):
+    with pytest.raises(
+        workflow.WorkflowError, match=r"przekazany do zatwierdzenia \(stan: Projekt\)"
+    ):
         workflow.approve(session, who["100300"], plan.id)
     workflow.submit(session, who["100301"], plan.id)
     for badge in ("100301", "200300", "200301"):
