@@ -331,7 +331,7 @@ def test_the_plans_catalogue_is_complete():
     root = Path(__file__).resolve().parents[2]
     used = {
         message
-        for source in ("importer.py", "drafts.py")
+        for source in ("importer.py", "drafts.py", "workflow.py")
         for _line, message, _c, _ctx in extract_from_file(
             "python",
             str(root / "app" / "core" / "plans" / source),
