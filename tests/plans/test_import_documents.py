@@ -2,6 +2,7 @@
 (area lines, year-once periods, KMZB criteria, several plans in one file, prose), and the
 field accuracy the README reports (computed by ``accuracy.py``)."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -330,7 +331,7 @@ def test_the_plans_catalogue_is_complete():
     root = Path(__file__).resolve().parents[2]
     used = {
         message
-        for source in ("importer.py", "drafts.py")
+        for source in ("importer.py", "drafts.py", "workflow.py")
         for _line, message, _c, _ctx in extract_from_file(
             "python",
             str(root / "app" / "core" / "plans" / source),
@@ -465,3 +466,36 @@ def test_an_odt_with_a_table_of_actions(tmp_path):
     assert checks.text == "kontrole parkingu w godz. 20:00–23:00 – marzec – sierpień"
     assert (checks.start, checks.end) == (date(2025, 3, 1), date(2025, 8, 31))
     assert (meeting.kind, meeting.end, meeting.deadline) == ("meeting", date(2025, 4, 30), True)
+
+
+# =========================================================================== Polish throughout
+
+ENGLISH = re.compile(
+    r"\b(the|not|was|no|found|recognised|section|action|document|file|read|check it|"
+    r"plan's|goal|threat|criterion|such|permission|directory)\b"
+)
+"""English words none of the importer's Polish texts contains."""
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DOCS.glob("*.txt")))
+def test_every_warning_of_every_document_is_polish(name):
+    """No warning bypasses the catalogue: in Polish, not one English word."""
+    set_language("pl")
+    plans = parse_plans((DOCS / name).read_text(encoding="utf-8", errors="replace"))
+    said = [m for plan in plans for m in plan.messages + plan.is_valid_plan()[1]]
+    english = [m for m in said if ENGLISH.search(m)]
+    assert not english, english
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda tmp: tmp / "brak.docx", "nie ma takiego pliku"),
+        (lambda tmp: tmp, "to folder, nie plik"),
+    ],
+)
+def test_a_file_that_cannot_be_opened_is_told_in_polish(tmp_path, make, reason):
+    set_language("pl")
+    with pytest.raises(DocumentError) as caught:
+        read_document(make(tmp_path))
+    assert str(caught.value).endswith(f": {reason}") and not ENGLISH.search(reason)

@@ -12,8 +12,20 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_support import TIMEOUT, chromium, load, rejon_run, shot, sign_in, type_into
+from browser_support import (
+    TIMEOUT,
+    chromium,
+    load,
+    open_page,
+    rejon_run,
+    shot,
+    shown,
+    sign_in,
+    type_into,
+)
 from playwright.sync_api import Browser, Page, expect
+
+from app.core.model.ids import stable_id
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +46,9 @@ TREE = """() => {
   const bars = [...document.querySelectorAll('flt-semantics[role=tab], [flt-semantics-identifier=save-bar]')]
     .map(e => e.getBoundingClientRect().top);
   const top = document.querySelector('flt-semantics[role=dialog]') ? 0 : 56 + 20;  // the app bar, and its edge
-  const bottom = Math.min(innerHeight, ...bars.map(t => t - 20));  // the bars' own padding
+  // the bars' own padding; a scrolling body ends a little above the window's edge (its own
+  // padding), and a node it cuts ends there: what ends in the last 16 px is not wholly in view
+  const bottom = Math.min(innerHeight - 16, ...bars.map(t => t - 20));
   const tappable = 'flt-semantics[role=button], flt-semantics[role=tab], flt-semantics[role=checkbox],'
     + ' flt-semantics[role=radio], flt-semantics[role=switch], flt-semantics[role=menuitem],'
     + ' flt-semantics[role=link], flt-semantics[flt-tappable], input, textarea';
@@ -52,7 +66,8 @@ TREE = """() => {
     const box = (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA') && e.parentElement
       ? e.parentElement.getBoundingClientRect() : r;
     out.push({name, w: Math.round(Math.max(box.width, r.width)),
-              h: Math.round(Math.max(box.height, r.height)), tag: e.tagName});
+              h: Math.round(Math.max(box.height, r.height)), tag: e.tagName,
+              y: [Math.round(r.top), Math.round(r.bottom), bottom]});
   }
   const texts = [...document.querySelectorAll('flt-semantics')]
     .map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.childElementCount ? '' : e.textContent))
@@ -65,6 +80,7 @@ def check_screen(page: Page, name: str, *, language: str = "pl") -> None:
     """Named, thumb-sized controls and one language on what is on screen; a screenshot."""
     page.wait_for_timeout(600)
     tree = page.evaluate(TREE)
+    shot(page, f"log_plan_{name}_{language}")  # before the checks: a failure's screen is kept
     unnamed = [c for c in tree["controls"] if not c["name"]]
     small = [c for c in tree["controls"] if c["w"] < 48 or c["h"] < 48]
     assert not unnamed, f"{name}: tappable controls without a name: {unnamed}"
@@ -72,7 +88,6 @@ def check_screen(page: Page, name: str, *, language: str = "pl") -> None:
     other = ENGLISH if language == "pl" else POLISH
     found = sorted(set(other.findall(tree["text"])))
     assert not found, f"{name}: {found} on a {language} screen"
-    shot(page, f"log_plan_{name}_{language}")
 
 
 @pytest.fixture(scope="module")
@@ -187,4 +202,92 @@ def test_every_tab_in_both_languages(browser: Browser, app_url: str) -> None:
     page.get_by_role("button", name="New entry").click()
     expect(page.get_by_role("button", name="Save", exact=True)).to_be_attached(timeout=TIMEOUT)
     check_screen(page, "new_entry", language="en")
+    page.context.close()
+
+
+# ---- the screens beyond the tabs and the log form ------------------------------------------
+
+CHECK = stable_id("action", "lubartow", "2026-07-01", "check")
+"""Lubartów's place check: one tap on Today logs it (with the phone's GPS)."""
+
+
+def test_history_edit_delete_and_undo(browser: Browser, app_url: str) -> None:
+    page = open_page(browser, app_url)
+    sign_in(page, "100301")
+    page.locator(f'[flt-semantics-identifier="log-{CHECK}"]').click()
+    page.get_by_role("button", name="Zapisz", exact=True).click()
+    shown(page, "Zapisano: Kontrola miejsca")
+    page.get_by_role("tab", name="Historia").click()
+    edit = page.get_by_role("button", name="Edytuj").first
+    expect(edit).to_be_attached(timeout=TIMEOUT)
+    edit.click()
+    expect(page.get_by_role("button", name="Zapisz", exact=True)).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "history_edit")
+    page.go_back()
+    delete = page.get_by_role("button", name="Usuń").first
+    expect(delete).to_be_attached(timeout=TIMEOUT)
+    delete.click()
+    expect(page.get_by_text("Usunąć ten wpis?", exact=True)).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "history_delete_dialog")
+    page.get_by_role("button", name="Usuń").last.click()
+    undo = page.get_by_role("button", name="Cofnij")
+    expect(undo).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "history_deleted_undo")
+    undo.click()
+    expect(page.get_by_role("button", name="Edytuj").first).to_be_attached(timeout=TIMEOUT)
+    page.context.close()
+
+
+def test_the_plan_editor_and_the_approvals(browser: Browser, app_url: str) -> None:
+    page, _asked = new_device(browser, app_url)
+    sign_in(page, "100301")
+    page.get_by_role("tab", name="Plan").click()
+    page.get_by_role("button", name="Nowy plan").click()
+    save = page.get_by_role("button", name="Zapisz szkic")
+    expect(save).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "plan_editor")
+    for part in range(1, 6):  # the whole form, a screenful at a time
+        page.mouse.move(206, 500)
+        page.mouse.wheel(0, 700)
+        check_screen(page, f"plan_editor_{part}")
+    save.click()  # the errors at their fields, in Polish
+    shown(page, "Opisz zagrożenie.")
+    check_screen(page, "plan_editor_errors")
+    type_into(page, "Tytuł", "Plan do przeglądu dostępności")
+    type_into(page, "Zagrożenie", "Spożywanie alkoholu na skwerze przy ul. Szkolnej.")
+    type_into(page, "Cel", "Spokój na skwerze.")
+    page.get_by_role("button", name="Zapisz i przekaż do zatwierdzenia").click()
+    shown(page, "Przekazano do zatwierdzenia.")
+    page.get_by_role("tab", name="Dziś").click()
+    badge = page.locator('[flt-semantics-identifier="sync-badge"]').first
+    expect(badge).to_contain_text(re.compile("wszystko wysłane", re.I), timeout=60_000)
+    page.context.close()
+
+    boss, _asked = new_device(browser, app_url)  # the supervisor, on another phone
+    sign_in(boss, "100300")
+    boss.get_by_role("tab", name="Plan").click()
+    reviews = boss.get_by_role("button", name=re.compile(r"^Do zatwierdzenia \(\d+\)$"))
+    expect(reviews).to_be_attached(timeout=60_000)
+    reviews.click()
+    expect(boss.get_by_role("button", name="Otwórz plan").first).to_be_attached(timeout=TIMEOUT)
+    check_screen(boss, "approvals")
+    boss.context.close()
+
+
+@pytest.fixture(scope="module")
+def quick_lock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with rejon_run(tmp_path_factory.mktemp("storage"), "--idle-lock", "0.1") as url:
+        yield url
+
+
+def test_the_lock_screen(browser: Browser, quick_lock: str) -> None:
+    page, _asked = new_device(browser, quick_lock)
+    sign_in(page, "100301")
+    unlock = page.get_by_role("button", name="Odblokuj")
+    expect(unlock).to_be_attached(timeout=60_000)  # 6 s without input, checked every second
+    check_screen(page, "lock")
+    type_into(page, "Hasło", "wrong-password")
+    unlock.click()
+    expect(page.get_by_text(re.compile("^Nieprawidłowe hasło"))).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "lock_wrong_password")
     page.context.close()

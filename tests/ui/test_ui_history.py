@@ -118,3 +118,37 @@ async def test_a_refused_plan_change_is_shown_with_its_reason_and_can_be_given_u
         assert not h.find(f"unsent-{LUBARTOW_PLAN}")
     with session_scope(ui_engine) as session:
         assert get_setting(session, local.CURSOR) == "0", "the unit's copy is pulled again"
+
+
+async def test_saving_an_entry_deleted_meanwhile_says_so_in_polish(app, ui_engine):
+    """The store's "entry … was deleted" is for the log; the officer reads Polish."""
+    from conftest import OFFICER
+
+    from app.device.ui import services
+
+    await log_check(app)
+    [entry] = stored(ui_engine)
+    await app.go("/history")
+    await app.click(f"edit-{entry.entry_id}")
+    assert services.delete(ui_engine, OFFICER, "another-tab", entry.entry_id)
+    await app.click("count-offences-plus")
+    await app.click("save")
+    said = app.toast("error").content.value
+    assert said == "Nie zapisano: ten wpis został usunięty."
+    assert "was deleted" not in app.text() and "entry" not in said
+
+
+async def test_undo_twice_restores_once_and_says_so(app, ui_engine):
+    await log_check(app)
+    [entry] = stored(ui_engine)
+    await app.go("/history")
+    await app.click(f"delete-{entry.entry_id}")
+    await app.click("confirm-delete")
+    assert stored(ui_engine) == []
+    snackbar = app.toast("deleted")
+    await app.trigger(snackbar, "action")
+    await app.trigger(snackbar, "action")  # a second Cofnij: no crash, no second revision
+    assert len(stored(ui_engine)) == 1
+    with session_scope(ui_engine) as session:
+        assert [r.deleted for r in entry_history(session, entry.entry_id)] == [False, True, False]
+    assert app.toast("restored").content.value == "Ten wpis został już przywrócony."

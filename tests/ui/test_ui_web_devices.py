@@ -177,6 +177,44 @@ async def test_first_sign_in_needs_the_service_then_works_offline(web):
         assert NIVEA_TASK in h.text(), "offline: the hash and the plan stayed on the device"
 
 
+async def test_the_password_can_be_shown_with_a_named_button(web):
+    async with web["browser"]({}, web["devices"]()) as h:
+        reveal = h.get("password-reveal")
+        assert reveal.tooltip == "Pokaż hasło" and reveal.width == reveal.height == 48
+        assert h.get("password").password
+        await h.click("password-reveal")
+        assert not h.get("password").password and h.get("password-reveal").tooltip == "Ukryj hasło"
+        await h.click("password-reveal")
+        assert h.get("password").password
+
+
+async def test_a_lost_connection_is_told_in_polish(web, service):
+    """ "no connection to http://…: ConnectError" is the sync client's log line, never the
+    officer's: Synchronizuj teraz says it in the screen's language."""
+
+    class Flaky(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.down = False
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if self.down:
+                raise httpx.ConnectError("no network", request=request)
+            return await service.handle_async_request(request)
+
+    transport = Flaky()
+    async with web["browser"]({}, web["devices"](transport=transport)) as h:
+        await sign_in(h)
+        await h.wait_for(lambda: bool(h.find("new-entry")))
+        transport.down = True
+        await h.go("/settings")
+        await h.click("sync-now")
+        said = h.toast("sync-result").content.value
+        assert said.startswith("Synchronizacja nie powiodła się: brak połączenia z serwerem"), said
+        for english in ("ConnectError", "no connection", "rejon.test"):
+            assert english not in said and english not in h.text()
+        assert "brak połączenia z serwerem" in h.get("settings-sync-detail").value
+
+
 async def test_sign_out_leaves_nothing_of_the_officer(web, service_engine):
     storage: dict = {}
     async with web["browser"](storage) as h:

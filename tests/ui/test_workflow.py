@@ -55,7 +55,7 @@ def test_return_needs_a_note_and_allows_correction(people):
     session, who = people
     plan = workflow.save_draft(session, who["100301"], draft_for(who["100301"]))
     workflow.submit(session, who["100301"], plan.id)
-    with pytest.raises(workflow.WorkflowError, match="note"):
+    with pytest.raises(workflow.WorkflowError, match="napisz, co poprawić"):
         workflow.return_plan(session, who["100300"], plan.id, "   ")
     workflow.return_plan(session, who["100300"], plan.id, "Popraw cel.")
     assert get_plan(session, plan.id).status == PlanStatus.returned
@@ -72,26 +72,28 @@ def test_return_needs_a_note_and_allows_correction(people):
 
 def test_nobody_writes_plans_for_others_nor_edits_submitted_ones(people):
     session, who = people
-    with pytest.raises(workflow.WorkflowError, match="own service areas"):
+    with pytest.raises(workflow.WorkflowError, match="swoich rejonów służbowych"):
         workflow.save_draft(session, who["100301"], draft_for(who["100301"], area="krasnik"))
-    with pytest.raises(workflow.WorkflowError, match="officer it belongs"):
+    with pytest.raises(workflow.WorkflowError, match="dzielnicowy, do którego należy"):
         workflow.save_draft(session, who["100300"], draft_for(who["100301"]))
     plan = workflow.save_draft(session, who["100301"], draft_for(who["100301"]))
     workflow.submit(session, who["100301"], plan.id)
-    with pytest.raises(workflow.WorkflowError, match="cannot be edited"):
+    with pytest.raises(workflow.WorkflowError, match="nie można edytować"):
         workflow.save_draft(session, who["100301"], draft_for(who["100301"], id=plan.id))
-    with pytest.raises(workflow.WorkflowError, match="submit"):
+    with pytest.raises(workflow.WorkflowError, match="przekazać plan może tylko"):
         workflow.submit(session, who["100301"], plan.id)
 
 
 def test_only_the_units_supervisor_reviews(people):
     session, who = people
     plan = workflow.save_draft(session, who["100301"], draft_for(who["100301"]))
-    with pytest.raises(workflow.WorkflowError, match="submitted"):
+    with pytest.raises(
+        workflow.WorkflowError, match=r"przekazany do zatwierdzenia \(stan: Projekt\)"
+    ):
         workflow.approve(session, who["100300"], plan.id)
     workflow.submit(session, who["100301"], plan.id)
     for badge in ("100301", "200300", "200301"):
-        with pytest.raises(workflow.WorkflowError, match="supervisor"):
+        with pytest.raises(workflow.WorkflowError, match="przełożony z jego jednostki"):
             workflow.approve(session, who[badge], plan.id)
     workflow.approve(session, who["999000"], plan.id)  # the admin may
     assert get_plan(session, plan.id).status == PlanStatus.approved

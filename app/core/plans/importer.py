@@ -217,9 +217,17 @@ def import_plans(path: Path) -> list[ImportedPlan]:
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
-    except OSError as exc:
+    except OSError as exc:  # the system's own reason is English ("No such file…"): ours
+        if isinstance(exc, FileNotFoundError):
+            reason = _("there is no such file")
+        elif isinstance(exc, PermissionError):
+            reason = _("no permission to read it")
+        elif isinstance(exc, IsADirectoryError):
+            reason = _("it is a folder, not a file")
+        else:
+            reason = _("the system could not read it")
         raise DocumentError(
-            _("Cannot read the file {name}: {reason}", name=path.name, reason=exc.strerror or exc)
+            _("Cannot read the file {name}: {reason}", name=path.name, reason=reason)
         ) from exc
 
 

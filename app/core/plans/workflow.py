@@ -7,6 +7,8 @@ returns the submitted plans of their unit; an admin may do both anywhere.
 
 from sqlmodel import Session
 
+from app.core.i18n import fmt_number, translator
+from app.core.i18n.labels import status_label
 from app.core.model import (
     CriterionKind,
     Officer,
@@ -23,6 +25,8 @@ from app.core.store.plans import get_plan, list_plans, save_plan
 
 EDITABLE = (PlanStatus.draft, PlanStatus.returned)
 """A plan can be changed only before it is submitted, or after it came back."""
+
+_ = translator("plans")
 
 NOTE_MAX = 2000
 BASELINE_MAX = 1_000_000
@@ -68,18 +72,21 @@ def save_draft(session: Session, officer: Officer, plan_in: PlanIn) -> Plan:
     existing = session.get(Plan, plan_in.id) if plan_in.id else None
     if existing is None:
         if not may_write(session, officer, plan_in.area_id):
-            raise WorkflowError("you can write plans only for your own service areas")
+            raise WorkflowError(_("you can write plans only for your own service areas"))
         if officer.role != Role.admin and plan_in.officer_id != officer.id:
-            raise WorkflowError("a new plan is written by the officer it belongs to")
+            raise WorkflowError(_("a new plan is written by the officer it belongs to"))
         status = PlanStatus.draft
     else:
         if not may_edit(session, officer, existing):
             raise WorkflowError(
-                f"this plan cannot be edited (status: {existing.status}; "
-                "only your own drafts and returned plans can)"
+                _(
+                    "this plan cannot be edited (status: {status}; "
+                    "only your own drafts and returned plans can)",
+                    status=status_label(existing.status),
+                )
             )
         if plan_in.area_id != existing.area_id and not may_write(session, officer, plan_in.area_id):
-            raise WorkflowError("you can move a plan only to your own service areas")
+            raise WorkflowError(_("you can move a plan only to your own service areas"))
         status = existing.status
     review_note = existing.review_note if existing is not None else ""
     old_baseline = existing.criterion_baseline if existing is not None else None
@@ -107,7 +114,10 @@ def submit(session: Session, officer: Officer, plan_id: str) -> Plan:
     plan = get_plan(session, plan_id)
     if not may_edit(session, officer, plan):
         raise WorkflowError(
-            f"only the plan's officer can submit it, from draft or returned (status: {plan.status})"
+            _(
+                "only the plan's officer can submit it, from draft or returned (status: {status})",
+                status=status_label(plan.status),
+            )
         )
     return _transition(session, plan, PlanStatus.submitted, plan.review_note)
 
@@ -123,7 +133,7 @@ def return_plan(session: Session, reviewer: Officer, plan_id: str, note: str) ->
     """Send a submitted plan back for corrections; the note says what to change."""
     note = _clean_note(note)
     if not note:
-        raise WorkflowError("returning a plan needs a note saying what to correct")
+        raise WorkflowError(_("returning a plan needs a note saying what to correct"))
     plan = get_plan(session, plan_id)
     _check_review(session, reviewer, plan)
     return _transition(session, plan, PlanStatus.returned, note)
@@ -131,11 +141,16 @@ def return_plan(session: Session, reviewer: Officer, plan_id: str, note: str) ->
 
 def _check_review(session: Session, reviewer: Officer, plan: Plan) -> None:
     if not may_review(session, reviewer, plan):
-        raise WorkflowError("only a supervisor of the plan's unit can review it")
+        raise WorkflowError(_("only a supervisor of the plan's unit can review it"))
     if plan.status != PlanStatus.submitted:
-        raise WorkflowError(f"only a submitted plan can be reviewed (status: {plan.status})")
+        raise WorkflowError(
+            _(
+                "only a submitted plan can be reviewed (status: {status})",
+                status=status_label(plan.status),
+            )
+        )
     if plan.officer_id == reviewer.id and reviewer.role != Role.admin:
-        raise WorkflowError("nobody reviews their own plan")
+        raise WorkflowError(_("nobody reviews their own plan"))
 
 
 def may_set_baseline(session: Session, officer: Officer, plan: Plan) -> bool:
@@ -158,11 +173,15 @@ def set_baseline(session: Session, officer: Officer, plan_id: str, value: int | 
     plan = get_plan(session, plan_id)
     if not may_set_baseline(session, officer, plan):
         raise WorkflowError(
-            "only the plan's officer or a supervisor of its unit can enter the baseline "
-            "of a reduction plan"
+            _(
+                "only the plan's officer or a supervisor of its unit can enter the baseline "
+                "of a reduction plan"
+            )
         )
     if value is not None and not 0 <= value <= BASELINE_MAX:
-        raise WorkflowError(f"the baseline is a whole number from 0 to {BASELINE_MAX}")
+        raise WorkflowError(
+            _("the baseline is a whole number from 0 to {max}", max=fmt_number(BASELINE_MAX))
+        )
     plan.criterion_baseline = value
     plan.criterion_baseline_by = baseline_signature(officer)
     plan.criterion_baseline_at = utcnow()
@@ -175,7 +194,7 @@ def set_baseline(session: Session, officer: Officer, plan_id: str, value: int | 
 def _clean_note(note: str) -> str:
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise WorkflowError(f"the note is longer than {NOTE_MAX} characters")
+        raise WorkflowError(_("the note is longer than {max} characters", max=fmt_number(NOTE_MAX)))
     return note
 
 

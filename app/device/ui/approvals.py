@@ -89,14 +89,13 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
             kind="outlined",
         ),
         note,
-        ft.Row(
+        ft.Column(  # one under the other: "Zwróć do poprawy" does not fit half the width
             [
                 controls.action_button(
                     _("Approve"),
                     approve,
                     key=f"approve-{plan.id}",
                     icon=ft.Icons.CHECK,
-                    expand=True,
                 ),
                 controls.action_button(
                     _("Return"),
@@ -104,10 +103,10 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
                     key=f"return-{plan.id}",
                     icon=ft.Icons.UNDO,
                     kind="outlined",
-                    expand=True,
                 ),
             ],
             spacing=8,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         ),
     ]
     return controls.card(*lines, identifier=f"review-{plan.id}")

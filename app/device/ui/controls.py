@@ -91,6 +91,39 @@ def labelled(control: ft.Control, label: str, *, expand: bool = False) -> ft.Con
     return ft.Semantics(content=control, label=label, expand=expand)
 
 
+def tap_tall(control: ft.Control) -> ft.Control:
+    """``control`` (a labelled checkbox) given the full 48 dp height a thumb needs: the web
+    client draws a checkbox's row at the desktop's 40 dp."""
+    return ft.Container(control, height=TAP_MIN)  # tight: the checkbox row itself is 48 high
+
+
+def password_field(key: str) -> ft.TextField:
+    """A password field whose show/hide button says what it does (Flutter's own has no name).
+
+    The button reads "Pokaż hasło" / "Ukryj hasło" and is a full 48×48 target."""
+    show, hide = _("Show password"), _("Hide password")
+
+    def toggle(_event: ft.ControlEvent) -> None:
+        field.password = not field.password
+        reveal.icon = ft.Icon(
+            ft.Icons.VISIBILITY if field.password else ft.Icons.VISIBILITY_OFF,
+            semantics_label=show if field.password else hide,
+        )
+        reveal.tooltip = show if field.password else hide
+        field.update()
+
+    reveal = ft.IconButton(
+        icon=ft.Icon(ft.Icons.VISIBILITY, semantics_label=show),
+        tooltip=show,
+        width=TAP_MIN,
+        height=TAP_MIN,
+        on_click=toggle,
+        key=f"{key}-reveal",
+    )
+    field = ft.TextField(label=_("Password"), key=key, password=True, suffix_icon=reveal)
+    return field
+
+
 def heading(text: str, size: int = 20) -> ft.Text:
     return ft.Text(text, size=size, weight=ft.FontWeight.BOLD, color=PRIMARY)
 

@@ -70,12 +70,7 @@ async def view(shell: Shell) -> ft.View:
     device = state.device
     officer = state.officer
     assert device is not None and officer is not None
-    password = ft.TextField(
-        label=_("Password"),
-        key="unlock-password",
-        password=True,
-        can_reveal_password=True,
-    )
+    password = controls.password_field("unlock-password")
     message = ft.Text("", color=controls.ALERT_COLOR, key="unlock-message")
 
     async def unlock(_event: ft.ControlEvent) -> None:

@@ -335,12 +335,12 @@ class ActionEditor:
             self.text,
             controls.labelled(ft.Row([self.kind]), _("Kind")),
             ft.Row([ft.Container(self.start, expand=True), ft.Container(self.end, expand=True)]),
-            self.deadline,
+            controls.tap_tall(self.deadline),
             ft.Row(
                 [ft.Container(self.time_from, expand=True), ft.Container(self.time_to, expand=True)]
             ),
-            ft.Row(self.weekdays[:4], spacing=0),
-            ft.Row(self.weekdays[4:], spacing=0),
+            ft.Row([controls.tap_tall(d) for d in self.weekdays[:4]], spacing=0),
+            ft.Row([controls.tap_tall(d) for d in self.weekdays[4:]], spacing=0),
             ft.Row(
                 [
                     ft.Container(self.freq_times, width=110),
@@ -789,11 +789,11 @@ class PlanEditor:
                 self.goal,
                 *self._notes(WarningField.criterion),
                 controls.labelled(ft.Row([self.criterion_kind]), _("Measurable criterion")),
-                ft.Column(self.measures, spacing=0),
+                ft.Column([controls.tap_tall(m) for m in self.measures], spacing=0),
                 self.measures_error,
                 self.target,
                 self.baseline,
-                ft.Row([self.criterion_place]),
+                controls.labelled(ft.Row([self.criterion_place]), _("Place where it is measured")),
                 self.new_place.control,
                 self.criterion_text,
             ),

@@ -323,10 +323,14 @@ def delete(engine: Engine, officer_id: str, device_id: str, entry_id: str) -> bo
         return True
 
 
-def restore(engine: Engine, officer_id: str, device_id: str, entry_id: str) -> None:
-    """Undo a delete (a new revision, synced like any change)."""
+def restore(engine: Engine, officer_id: str, device_id: str, entry_id: str) -> bool:
+    """Undo a delete (a new revision, synced like any change); ``False`` when the entry is in
+    force already (Cofnij tapped twice, or in two tabs)."""
     with session_scope(engine) as session:
+        if not entry_store.current_revision(session, entry_id).deleted:
+            return False
         entry_store.restore_entry(session, entry_id, officer_id=officer_id, device_id=device_id)
+        return True
 
 
 def resend(engine: Engine, officer_id: str, device_id: str, mutation_id: int) -> None:

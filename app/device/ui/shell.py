@@ -260,13 +260,16 @@ class Shell:
         officer = self.state.officer
         if officer is None:
             return
-        await asyncio.to_thread(
+        done = await asyncio.to_thread(
             services.restore, self.state.engine, officer.id, self.state.device_id, entry_id
         )
         await self.refresh()
         self.state.activate()
-        self.toast(_("Entry restored."), key="restored")
-        self.follow_sync()
+        if done:
+            self.toast(_("Entry restored."), key="restored")
+            self.follow_sync()
+        else:
+            self.toast(_("This entry was already restored."), key="restored")
         self.page.update()
 
     # ---- confirmations ------------------------------------------------------------------------

@@ -236,9 +236,7 @@ async def sign_in_panel(shell: Shell) -> ft.Control:
         else []
     )
     badge = ft.TextField(label=_("Badge number"), key="badge", keyboard_type=ft.KeyboardType.NUMBER)
-    password = ft.TextField(
-        label=_("Password"), key="password", password=True, can_reveal_password=True
-    )
+    password = controls.password_field("password")
     message = ft.Text("", color=controls.ALERT_COLOR, key="sign-in-message")
     busy = ft.ProgressRing(visible=False, width=24, height=24, key="sign-in-busy")
 
