@@ -34,6 +34,7 @@ from app.core.model import (
 from app.core.model.clock import local_day_bounds, to_local, utcnow
 from app.core.places.nearest import PlaceIndex
 from app.core.plans import workflow
+from app.core.plans.changes import PlanChanges, since_returned
 from app.core.plans.importer import ImportedPlan, parse_plans, read_document_bytes
 from app.core.plans.progress import (
     CounterUse,
@@ -651,6 +652,8 @@ class ReviewItem:
     """The whole plan (partners and channels too), as the supervisor reviews it."""
     places: dict[str, str] = field(default_factory=dict)
     """Place id → name, for the actions' and the criterion's places."""
+    changes: PlanChanges | None = None
+    """On a resubmission: what changed since the plan was last returned."""
 
 
 def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
@@ -668,6 +671,7 @@ def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
                     actions=doc.actions,
                     doc=doc,
                     places={p.id: p.name for p in list_places(session)},
+                    changes=since_returned(doc),
                 )
             )
         return items
