@@ -341,3 +341,31 @@ async def test_a_resubmission_shows_the_supervisor_what_changed(app, app_factory
         assert "3. Usunięto działanie: Patrol garaży" in changed
         assert "3. Zmieniono działanie: Spotkanie z mieszkańcami (częstotliwość)" in changed
         assert "Okres" not in changed and "4." not in changed, "only what changed"
+
+
+async def test_a_returned_plan_is_shown_on_today_and_plan_and_opens_in_the_editor(
+    app, app_factory, ui_engine
+):
+    plan_id = returned_plan(ui_engine, note="Dodaj częstotliwość spotkań.")
+    await app.go("/")
+    banner = app.text(app.get(f"returned-{plan_id}"))
+    assert "Plan zwrócony: Garaże przy ul. Lubelskiej" in banner
+    assert app.get(f"returned-note-{plan_id}").value == (
+        "Uwagi przełożonego: Dodaj częstotliwość spotkań."
+    )
+    await app.click(f"correct-plan-{plan_id}")
+    assert app.page.route == f"/plan/edit?id={plan_id}"
+    assert "Dodaj częstotliwość spotkań." in app.get("editor-review-note").value
+    assert app.get("plan-title-field").value == "Garaże przy ul. Lubelskiej"
+
+    await app.go("/plan")  # the plan in force is shown, the returned one announced above it
+    assert app.find(f"returned-{plan_id}")
+    await app.click(f"correct-plan-{plan_id}")
+    assert app.page.route == f"/plan/edit?id={plan_id}"
+    await app.click("save-submit-plan")
+    await app.go("/")
+    assert not app.find(f"returned-{plan_id}"), "submitted again: nothing left to correct"
+
+    async with app_factory(officer=SUPERVISOR) as sup:  # another's returned plan: no banner
+        await sup.go("/")
+        assert not sup.find(f"returned-{plan_id}")

@@ -489,6 +489,52 @@ def sync_lines(shell: Shell, sync: services.PlanSync | None) -> list[ft.Control]
     return rows
 
 
+def returned_banners(shell: Shell, plans: list[Plan]) -> list[ft.Control]:
+    """The officer's plans a supervisor returned: the note, and the way to correct each."""
+    banners: list[ft.Control] = []
+    for plan in plans:
+        plan_id = plan.id
+
+        async def correct(_event: ft.ControlEvent, plan_id: str = plan_id) -> None:
+            await shell.go(route_for("/plan/edit", id=plan_id))
+
+        banners.append(
+            ft.Container(
+                content=controls.card(
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.UNDO, color=controls.ALERT_COLOR),
+                            ft.Text(
+                                _("Plan returned: {title}", title=plan.title or _("Untitled plan")),
+                                size=16,
+                                weight=ft.FontWeight.W_600,
+                                color=controls.ALERT_COLOR,
+                                expand=True,
+                                max_lines=2,
+                                overflow=ft.TextOverflow.ELLIPSIS,
+                            ),
+                        ],
+                        spacing=8,
+                    ),
+                    ft.Text(
+                        _("Supervisor's note: {note}", note=plan.review_note),
+                        size=15,
+                        key=f"returned-note-{plan_id}",
+                    ),
+                    controls.action_button(
+                        _("Correct the plan"),
+                        correct,
+                        key=f"correct-plan-{plan_id}",
+                        icon=ft.Icons.EDIT,
+                    ),
+                    identifier=f"returned-{plan_id}",
+                ),
+                key=f"returned-{plan_id}",
+            )
+        )
+    return banners
+
+
 def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Control]:
     state = shell.state
     officer = state.officer
@@ -655,14 +701,19 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         services.plan_screen, state.engine, officer, query.get("id"), state.today()
     )
     imported = plan_import.imported_card(shell)
+    returned = await asyncio.to_thread(services.returned_plans, state.engine, officer)
+    banners = returned_banners(shell, returned)
     if screen is None or screen.doc is None:
         body = [controls.muted(_("No plans yet."), key="no-plans"), *plan_buttons(shell, screen)]
-        return shell.tab_view("/plan", _("Plan"), [*([imported] if imported else []), *body])
+        return shell.tab_view(
+            "/plan", _("Plan"), [*([imported] if imported else []), *banners, *body]
+        )
     overview = await asyncio.to_thread(
         services.unit_overview_rows, state.engine, officer, state.today()
     )
     body = [
         *([imported] if imported else []),
+        *banners,
         header_card(shell, screen),
         *plan_buttons(shell, screen),
         progress_card(shell, screen),

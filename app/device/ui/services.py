@@ -227,6 +227,8 @@ class TodayData:
     tasks: list[Task]
     headlines: list[Headline]
     places: dict[str, Place]
+    returned: list[Plan] = field(default_factory=list)
+    """The officer's own plans returned for correction (each with the supervisor's note)."""
 
 
 def active_plans(engine: Engine, officer: Officer, day: date) -> list[Plan]:
@@ -261,7 +263,19 @@ def today_data(engine: Engine, officer: Officer, day: date, now: datetime) -> To
         tasks = tasks_for_day(session, day, officer_id=officer.id, now=now)
         headlines = [_headline(session, p, day) for p in _active_plans(session, officer, day)]
         places = {p.id: p for p in list_places(session)}
-    return TodayData(tasks=tasks, headlines=headlines, places=places)
+        returned = _returned_plans(session, officer)
+    return TodayData(tasks=tasks, headlines=headlines, places=places, returned=returned)
+
+
+def _returned_plans(session: Session, officer: Officer) -> list[Plan]:
+    """The officer's own plans a supervisor returned, waiting for their correction."""
+    own = list_plans(session, officer_id=officer.id)
+    return [p for p in own if p.status == PlanStatus.returned]
+
+
+def returned_plans(engine: Engine, officer: Officer) -> list[Plan]:
+    with session_scope(engine) as session:
+        return _returned_plans(session, officer)
 
 
 def pending_count(engine: Engine, officer_id: str | None = None) -> int:
