@@ -14,7 +14,14 @@ import flet_charts as fch
 from app.core.i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, translator
 from app.core.i18n.labels import KIND_COLOURS, kind_label, status_label
 from app.core.model import CriterionKind, Plan, PlanStatus
-from app.core.plans.progress import BaselineSource, OverviewRow
+from app.core.plans.progress import (
+    Attention,
+    BaselineSource,
+    OverviewRow,
+    attention,
+    by_attention,
+    days_left,
+)
 from app.core.plans.render import action_when, criterion_summary
 from app.core.plans.workflow import BASELINE_MAX
 from app.device.ui import controls, plan_import, services
@@ -647,8 +654,33 @@ def files_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
     )
 
 
-def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
-    """A supervisor's unit: every plan with its progress and whether it is on track."""
+_ATTENTION_FLAGS = {
+    Attention.to_review: (N_("waits for your decision"), controls.WARN_COLOR),
+    Attention.behind: (N_("behind"), controls.ALERT_COLOR),
+    Attention.no_data: (N_("no data"), controls.MUTED),
+    Attention.not_started: (N_("not started"), controls.MUTED),
+    Attention.on_track: (N_("on track"), controls.OK_COLOR),
+}
+
+
+def _flag(row: OverviewRow, state: Attention) -> tuple[str, str]:
+    """The chip's text and colour: a plan's pace, its result once closed, or whose turn."""
+    if state in _ATTENTION_FLAGS:
+        text, color = _ATTENTION_FLAGS[state]
+        return _(text), color
+    if state == Attention.closed:
+        met = row.criterion.met
+        if met is None:
+            return _("no data"), controls.MUTED
+        return (
+            (_("goal met"), controls.OK_COLOR) if met else (_("goal not met"), controls.ALERT_COLOR)
+        )
+    return status_label(row.status), controls.MUTED  # a draft or returned: the officer's turn
+
+
+def overview_card(shell: Shell, rows: list[OverviewRow], today: date) -> ft.Control:
+    """A supervisor's unit, what needs them first: the plans to decide on, then those behind,
+    without data, not started, on track, with their officers; the closed ones apart."""
 
     def opener(plan_id: str) -> Callable[[ft.ControlEvent], Awaitable[None]]:
         async def open_plan(_event: ft.ControlEvent) -> None:
@@ -656,15 +688,32 @@ def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
 
         return open_plan
 
+    async def reviews(_event: ft.ControlEvent) -> None:
+        await shell.go("/approvals")
+
     lines: list[ft.Control] = [controls.heading(_("Plans of the unit"), 18)]
-    for row in rows:
-        track = row.criterion.on_track
-        if row.status == PlanStatus.closed and row.criterion.met is not None:
-            track = row.criterion.met  # a closed plan: its result, not its pace
-            flag = _("goal met") if track else _("goal not met")
-        else:
-            flag = _("on track") if track else (_("behind") if track is False else _("no data"))
-        color = controls.OK_COLOR if track else controls.ALERT_COLOR
+    ordered = by_attention(rows, today)
+    waiting = sum(1 for row in rows if attention(row, today) == Attention.to_review)
+    if waiting:
+        lines.append(
+            controls.action_button(
+                _("To approve ({count})", count=waiting),
+                reviews,
+                key="overview-approvals",
+                icon=ft.Icons.FACT_CHECK,
+            )
+        )
+    closed_heading = False
+    for row in ordered:
+        state = attention(row, today)
+        if state == Attention.closed and not closed_heading:
+            lines.append(controls.heading(_("Closed plans"), 16))
+            closed_heading = True
+        flag, color = _flag(row, state)
+        detail = row.criterion.summary
+        left = days_left(row, today)
+        if left is not None:
+            detail += " · " + _("days left: {count}", count=left)
         lines += [
             ft.Text(
                 f"{_('Area no. {number}', number=row.area_number)} · {row.officer_name}",
@@ -675,7 +724,7 @@ def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
                 f"{fmt_date(row.period_start)} – {fmt_date(row.period_end)} · "
                 f"{status_label(row.status)} · {row.title}"
             ),
-            ft.Text(row.criterion.summary, size=15),
+            ft.Text(detail, size=15, key=f"overview-detail-{row.plan_id}"),
             ft.Row(
                 [
                     controls.status_chip(flag, color, key=f"track-{row.plan_id}"),
@@ -722,6 +771,6 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         *sections(screen),
     ]
     if overview:  # a supervisor: the unit first, one plan below (that plan first once opened)
-        card = overview_card(shell, overview)
+        card = overview_card(shell, overview, state.today())
         body = [*body, card] if query.get("id") else [card, *body]
     return shell.tab_view("/plan", _("Plan"), body)
