@@ -192,6 +192,6 @@ async def test_the_supervisors_plan_tab_opens_on_what_needs_them(app_factory, ui
         for flag in ("opóźnienie", "zgodnie z planem"):
             assert decide < overview.index(flag) < closed, "current plans before the closed"
         assert "cel osiągnięty" in overview[closed:] or "cel nieosiągnięty" in overview[closed:]
-        await sup.click("overview-approvals")
+        await sup.click("open-approvals")
         assert sup.page.route == "/approvals"
         assert sup.find(f"approve-{submitted}")

@@ -542,7 +542,11 @@ def returned_banners(shell: Shell, plans: list[Plan]) -> list[ft.Control]:
     return banners
 
 
-def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Control]:
+def plan_buttons(
+    shell: Shell, screen: services.PlanScreen | None, *, with_reviews: bool = True
+) -> list[ft.Control]:
+    """New plan, import, and the plan's own actions; the plans to approve unless the unit's
+    overview already leads to them."""
     state = shell.state
     officer = state.officer
     assert officer is not None
@@ -554,7 +558,7 @@ def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Co
     async def reviews(_event: ft.ControlEvent) -> None:
         await shell.go("/approvals")
 
-    if screen is not None and screen.to_review:
+    if with_reviews and screen is not None and screen.to_review:
         buttons.append(
             controls.action_button(
                 _("To approve ({count})", count=screen.to_review),
@@ -699,7 +703,7 @@ def overview_card(shell: Shell, rows: list[OverviewRow], today: date) -> ft.Cont
             controls.action_button(
                 _("To approve ({count})", count=waiting),
                 reviews,
-                key="overview-approvals",
+                key="open-approvals",
                 icon=ft.Icons.FACT_CHECK,
             )
         )
@@ -764,7 +768,7 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         *([imported] if imported else []),
         *banners,
         header_card(shell, screen),
-        *plan_buttons(shell, screen),
+        *plan_buttons(shell, screen, with_reviews=not overview),
         progress_card(shell, screen),
         *([weekly] if (weekly := weekly_card(screen.progress)) else []),
         files_card(shell, screen),
