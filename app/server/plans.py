@@ -72,9 +72,10 @@ def _same_content(a: PlanIn, b: PlanIn, *, but: frozenset[str] = frozenset()) ->
     return left == b.model_dump(mode="json", exclude={"status", *but})
 
 
-READ_ONLY = {"review_note", "criterion_baseline_by", "criterion_baseline_at"}
+READ_ONLY = {"review_note", "criterion_baseline_by", "criterion_baseline_at", "returned_content"}
 """What a body may carry back from a read but the content does not take (the note goes with a
-review; who entered the baseline, and when, is the service's own record)."""
+review; who entered the baseline, and when, and the plan as it was returned, are the service's
+own record)."""
 BASELINE = frozenset({"criterion_baseline"})
 """The one part of a plan that changes after approval: its baseline (who and when are the
 service's own record of the officer who sent it)."""

@@ -506,3 +506,63 @@ def test_the_baseline_is_entered_by_the_officer_or_the_supervisor_only(db: Sessi
     workflow.set_baseline(db, officer, plan_id, None)  # back to the previous plan's figure
     c = plan_progress(db, plan_id, date(2026, 2, 1)).criterion
     assert (c.baseline, c.baseline_source) == (7, BaselineSource.previous_plan)
+
+
+def test_the_unit_is_sorted_by_what_needs_the_supervisor() -> None:
+    from app.core.plans.progress import (
+        Attention,
+        CriterionProgress,
+        OverviewRow,
+        attention,
+        by_attention,
+        days_left,
+    )
+
+    today = date(2026, 11, 18)
+
+    def row(plan_id, status, start, end, on_track=None):
+        criterion = CriterionProgress(
+            kind=CriterionKind.qualitative,
+            measures=[],
+            target=None,
+            value=None,
+            baseline=None,
+            share_done=None,
+            elapsed_share=0.0,
+            on_track=on_track,
+            met=None,
+            summary="",
+        )
+        return OverviewRow(
+            plan_id, plan_id, "1", "", "", "", start, end, PlanStatus(status), criterion
+        )
+
+    h2, h1, old = (
+        (date(2026, 7, 1), date(2026, 12, 31)),
+        (date(2027, 1, 1), date(2027, 6, 30)),
+        (
+            date(2026, 1, 1),
+            date(2026, 6, 30),
+        ),
+    )
+    rows = [
+        row("closed", "closed", *old),
+        row("ok", "approved", *h2, on_track=True),
+        row("draft", "draft", *h1),
+        row("future", "approved", *h1, on_track=True),
+        row("nodata", "approved", *h2),
+        row("late", "approved", *h2, on_track=False),
+        row("review", "submitted", *h1),
+    ]
+    assert [r.plan_id for r in by_attention(rows, today)] == [
+        "review",
+        "late",
+        "nodata",
+        "future",
+        "ok",
+        "draft",
+        "closed",
+    ]
+    assert attention(rows[3], today) == Attention.not_started, "not on track before it starts"
+    assert attention(rows[4], today) == Attention.no_data, "no data is not behind"
+    assert (days_left(rows[1], today), days_left(rows[3], today)) == (44, None)

@@ -31,8 +31,9 @@ def entries_as_values(engine) -> list[tuple]:
 LATER_PLAN_COLUMNS = {
     "criterion_baseline_by": "VARCHAR(300) NOT NULL DEFAULT ''",
     "criterion_baseline_at": "TIMESTAMP",
+    "returned_content": "JSON",
 }
-"""Columns the plan table got after 0001 (0005): the demo is written by today's model."""
+"""Columns the plan table got after 0001 (0006, 0007): the demo is written by today's model."""
 
 
 @contextmanager

@@ -143,6 +143,8 @@ async def test_only_the_units_supervisor_reviews_a_plan(api, demo_engine):
     assert (await review(SUPERVISOR, "return")).status_code == 403  # a return needs a note
     returned = await review(SUPERVISOR, "return", "Proszę doprecyzować kryterium.")
     assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    kept = returned.json()["returned_content"]  # the plan as returned, to compare on resubmission
+    assert [a["text"] for a in kept["actions"]] == [a["text"] for a in returned.json()["actions"]]
     assert (await review(SUPERVISOR)).status_code == 403  # no longer submitted
     with Session(demo_engine) as session:
         assert session.get(Plan, plan_id).review_note == "Proszę doprecyzować kryterium."

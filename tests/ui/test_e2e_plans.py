@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -23,10 +24,11 @@ from browser_support import (
     sign_in,
     type_into,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlmodel import Session, select
 from test_e2e_browser import browser, open_app, shown
-from test_e2e_trust import NotFoundEverywhere, set_address, wait_for_badge
+from test_e2e_pictures import tap_until
+from test_e2e_trust import NotFoundEverywhere, set_address, sync_now, wait_for_badge
 
 from app.core.model import Plan, PlanStatus
 from app.core.store.db import make_engine
@@ -181,4 +183,118 @@ def test_the_editor_shows_errors_at_their_fields_and_survives_two_in_a_row(
     expect(page.get_by_text("Działanie 1", exact=True)).to_be_attached(timeout=TIMEOUT)
     assert page.get_by_label("Działanie", exact=True).count() == 2
     shot(page, "plans_7_editor_actions")
+    page.context.close()
+
+
+# ---- returned, found, corrected, resubmitted: the supervisor sees what changed -------------------
+
+
+def type_in(page: Page, field: Locator, text: str) -> None:
+    """``type_into`` for a field found within a card (the same label may be on several)."""
+    for _ in range(4):
+        field.click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+        page.keyboard.type(text)
+        page.wait_for_timeout(200)
+        if field.input_value() == text:
+            return
+    expect(field).to_have_value(text, timeout=TIMEOUT)
+
+
+def reached_unit(storage: Path, title: str, status: PlanStatus, seconds: float = 90) -> None:
+    """Wait until the unit's store holds the plan in ``status`` (sent from a device)."""
+    deadline = time.monotonic() + seconds
+    while (plan := unit_plan(storage, title)) is None or plan.status != status:
+        assert time.monotonic() < deadline, f"the plan did not reach the unit as {status}"
+        time.sleep(0.5)
+
+
+def add_action(page: Page, text: str) -> None:
+    """Dodaj działanie, then its text typed into the new card (scrolled to, on screen)."""
+    before = page.get_by_label("Działanie", exact=True).count()
+    page.get_by_role("button", name="Dodaj działanie").click()
+    fields = page.get_by_label("Działanie", exact=True)
+    expect(fields).to_have_count(before + 1, timeout=TIMEOUT)
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(500)
+    type_in(page, fields.last, text)
+
+
+def review_card(boss: Page, plan_id: str) -> Locator:
+    boss.get_by_role("tab", name="Plan").click()
+    expect(boss.locator('[flt-semantics-identifier="unit-overview"]')).to_be_attached(
+        timeout=TIMEOUT
+    )
+    card = boss.locator(f'[flt-semantics-identifier="review-{plan_id}"]')
+    button = boss.get_by_role("button", name=re.compile(r"^Do zatwierdzenia \(\d+\)$"))
+    tap_until(boss, button, card)  # the first sync may draw the tab again under the tap
+    return card
+
+
+def test_a_returned_plan_is_found_corrected_and_its_changes_shown(
+    browser: Browser, app_url: str, storage: Path
+) -> None:
+    title = "Garaże przy ul. Lubelskiej"
+    page = open_app(browser, app_url)
+    new_plan(page)
+    type_into(page, "Tytuł", title)
+    type_into(page, "Zagrożenie", "Spożywanie alkoholu przy garażach.")
+    type_into(page, "Cel", "Mniej interwencji przy garażach.")
+    add_action(page, "Patrol garaży")
+    expect(page.get_by_label("Zagrożenie", exact=True)).to_have_value(
+        "Spożywanie alkoholu przy garażach."
+    )
+    page.get_by_role("button", name="Zapisz i przekaż do zatwierdzenia").click()
+    shown(page, "Przekazano do zatwierdzenia.")
+    wait_for_badge(page, "wszystko wysłane")
+    plan = unit_plan(storage, title)
+    assert plan is not None and plan.status == PlanStatus.submitted
+    assert plan.threat == "Spożywanie alkoholu przy garażach."
+
+    boss = open_page(browser, app_url)
+    sign_in(boss, "100300")
+    card = review_card(boss, plan.id)
+    type_in(boss, card.get_by_label("Uwagi dla dzielnicowego"), "Dodaj spotkanie z mieszkańcami.")
+    card.get_by_role("button", name="Zwróć do poprawy").click()
+    shown(boss, "Plan zwrócony do poprawy.")
+    reached_unit(storage, title, PlanStatus.returned)
+
+    # the officer finds it on Today, with the note, and opens it in the editor
+    sync_now(page)
+    page.get_by_role("tab", name="Dziś").click()
+    banner = page.locator(f'[flt-semantics-identifier="returned-{plan.id}"]')
+    expect(banner).to_contain_text("Dodaj spotkanie z mieszkańcami.", timeout=60_000)
+    expect(banner).to_contain_text(f"Plan zwrócony: {title}")
+    shot(page, "plans_9_returned_on_today")
+    page.get_by_role("tab", name="Plan").click()
+    banner = page.locator(f'[flt-semantics-identifier="returned-{plan.id}"]')
+    expect(banner).to_be_attached(timeout=TIMEOUT)
+    shot(page, "plans_10_returned_on_plan")
+    banner.get_by_role("button", name="Popraw plan").click()
+    note = page.locator('[flt-semantics-identifier="editor-review-note"]')
+    expect(note).to_contain_text("Dodaj spotkanie z mieszkańcami.", timeout=TIMEOUT)
+    shot(page, "plans_11_editor_with_the_note")
+    add_action(page, "Spotkanie z mieszkańcami")
+    page.get_by_role("button", name="Zapisz i przekaż do zatwierdzenia").click()
+    shown(page, "Przekazano do zatwierdzenia.")
+    wait_for_badge(page, "wszystko wysłane")
+    expect(page.locator(f'[flt-semantics-identifier="returned-{plan.id}"]')).to_have_count(0)
+
+    # the supervisor: the note it was returned with, and what changed since
+    boss.get_by_role("button", name="Wstecz").first.click()  # from the approvals to the tabs
+    reached_unit(storage, title, PlanStatus.submitted)
+    sync_now(boss)
+    wait_for_badge(boss, "wszystko wysłane")
+    boss.get_by_role("tab", name="Plan").click()  # the unit first, what needs a decision on top
+    overview = boss.locator('[flt-semantics-identifier="unit-overview"]')
+    expect(overview).to_contain_text("czeka na Twoją decyzję", timeout=TIMEOUT)
+    shot(boss, "plans_13_supervisor_overview")
+    card = review_card(boss, plan.id)
+    expect(card).to_contain_text("Zmiany od zwrotu", timeout=TIMEOUT)
+    expect(card).to_contain_text("3. Dodano działanie: Spotkanie z mieszkańcami")
+    expect(card).to_contain_text("Twoja poprzednia uwaga: Dodaj spotkanie z mieszkańcami.")
+    shot(boss, "plans_12_changes_since_returned")
+    boss.context.close()
     page.context.close()

@@ -152,3 +152,46 @@ async def test_the_officer_and_the_supervisor_enter_the_baseline_of_an_approved_
         await h.type_into("baseline-value", "30")
         await h.click("baseline-save")
         assert "kom. Piotr Zieliński (100300)" in h.get("baseline-line").value
+
+
+async def test_the_supervisors_plan_tab_opens_on_what_needs_them(app_factory, ui_engine):
+    from datetime import date
+
+    from app.core.demo import AREA_IDS
+    from app.core.model import PlanIn
+    from app.core.plans import workflow
+
+    with session_scope(ui_engine) as session:  # the officer submits next half-year's plan
+        officer = session.get(Officer, OFFICER)
+        plan = workflow.save_draft(
+            session,
+            officer,
+            PlanIn(
+                area_id=AREA_IDS["lubartow"],
+                officer_id=OFFICER,
+                title="Garaże przy ul. Lubelskiej",
+                period_start=date(2027, 1, 1),
+                period_end=date(2027, 6, 30),
+                threat="Spożywanie alkoholu przy garażach",
+                goal="Mniej interwencji",
+            ),
+        )
+        workflow.submit(session, officer, plan.id)
+        submitted = plan.id
+    async with app_factory(officer=SUPERVISOR) as sup:
+        await sup.go("/plan")
+        page_text = sup.text()
+        assert page_text.index("Plany jednostki") < page_text.index("1. Charakterystyka")
+        overview = sup.text(sup.get("unit-overview"))
+        assert sup.get(f"track-{submitted}").content.value == "czeka na Twoją decyzję"
+        current = sup.get(f"overview-detail-{LUBARTOW_PLAN}").value
+        assert "pozostało dni: 44" in current  # 18 Nov to 31 Dec 2026, both counted
+        decide = overview.index("czeka na Twoją decyzję")
+        closed = overview.index("Plany zakończone")
+        assert overview.index("Garaże przy ul. Lubelskiej") < decide < closed, "the first row"
+        for flag in ("opóźnienie", "zgodnie z planem"):
+            assert decide < overview.index(flag) < closed, "current plans before the closed"
+        assert "cel osiągnięty" in overview[closed:] or "cel nieosiągnięty" in overview[closed:]
+        await sup.click("open-approvals")
+        assert sup.page.route == "/approvals"
+        assert sup.find(f"approve-{submitted}")

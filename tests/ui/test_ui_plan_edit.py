@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pytest
-from conftest import SUPERVISOR
+from conftest import OFFICER, SUPERVISOR
 
 from app.core.model import PlanStatus
 from app.core.store.db import session_scope
@@ -283,3 +283,89 @@ async def test_the_editor_speaks_english_in_english(app, ui_engine):
     assert app.get("plan-message").value.startswith("Not saved: correct the fields")
     polish = [t for t in app.texts(app.page.views[-1]) if any(c in t for c in "ąęłńóśźżĄĘŁŃÓŚŹŻ")]
     assert polish == [], polish
+
+
+def returned_plan(engine, note="Dodaj częstotliwość spotkań."):
+    """A plan of the demo officer's, submitted and returned by the unit's supervisor."""
+    from datetime import date
+
+    from app.core.demo import AREA_IDS
+    from app.core.model import ActionIn, ChannelIn, EntryKind, Officer, PartnerIn, PlanIn
+    from app.core.plans import workflow
+
+    with session_scope(engine) as session:
+        officer = session.get(Officer, OFFICER)
+        boss = session.get(Officer, SUPERVISOR)
+        plan = workflow.save_draft(
+            session,
+            officer,
+            PlanIn(
+                area_id=AREA_IDS["lubartow"],
+                officer_id=officer.id,
+                title="Garaże przy ul. Lubelskiej",
+                period_start=date(2027, 1, 1),
+                period_end=date(2027, 6, 30),
+                threat="Spożywanie alkoholu przy garażach",
+                goal="Mniej interwencji",
+                actions=[
+                    ActionIn(text="Patrol garaży", kind=EntryKind.foot_patrol),
+                    ActionIn(text="Spotkanie z mieszkańcami", kind=EntryKind.meeting),
+                ],
+                partners=[PartnerIn(name="Straż Miejska", tasks="wspólne patrole")],
+                channels=[ChannelIn(text="Strona KPP")],
+            ),
+        )
+        workflow.submit(session, officer, plan.id)
+        workflow.return_plan(session, boss, plan.id, note)
+        return plan.id
+
+
+async def test_a_resubmission_shows_the_supervisor_what_changed(app, app_factory, ui_engine):
+    plan_id = returned_plan(ui_engine)
+    await app.go(f"/plan?id={plan_id}")
+    await app.click("edit-plan")
+    await app.click("action-1-remove")
+    await app.type_into("action-2-freq-times", "1")
+    await app.select("action-2-freq-per", "month")
+    await app.click("save-submit-plan")
+    [doc] = plans_titled(ui_engine, "Garaże przy ul. Lubelskiej")
+    assert doc.plan.status == PlanStatus.submitted
+
+    async with app_factory(officer=SUPERVISOR) as sup:
+        await sup.go("/approvals")
+        assert sup.get(f"previous-note-{plan_id}").value == (
+            "Twoja poprzednia uwaga: Dodaj częstotliwość spotkań."
+        )
+        changed = sup.text(sup.get(f"changes-{plan_id}"))
+        assert "Zmiany od zwrotu" in changed
+        assert "3. Usunięto działanie: Patrol garaży" in changed
+        assert "3. Zmieniono działanie: Spotkanie z mieszkańcami (częstotliwość)" in changed
+        assert "Okres" not in changed and "4." not in changed, "only what changed"
+
+
+async def test_a_returned_plan_is_shown_on_today_and_plan_and_opens_in_the_editor(
+    app, app_factory, ui_engine
+):
+    plan_id = returned_plan(ui_engine, note="Dodaj częstotliwość spotkań.")
+    await app.go("/")
+    banner = app.text(app.get(f"returned-{plan_id}"))
+    assert "Plan zwrócony: Garaże przy ul. Lubelskiej" in banner
+    assert app.get(f"returned-note-{plan_id}").value == (
+        "Uwagi przełożonego: Dodaj częstotliwość spotkań."
+    )
+    await app.click(f"correct-plan-{plan_id}")
+    assert app.page.route == f"/plan/edit?id={plan_id}"
+    assert "Dodaj częstotliwość spotkań." in app.get("editor-review-note").value
+    assert app.get("plan-title-field").value == "Garaże przy ul. Lubelskiej"
+
+    await app.go("/plan")  # the plan in force is shown, the returned one announced above it
+    assert app.find(f"returned-{plan_id}")
+    await app.click(f"correct-plan-{plan_id}")
+    assert app.page.route == f"/plan/edit?id={plan_id}"
+    await app.click("save-submit-plan")
+    await app.go("/")
+    assert not app.find(f"returned-{plan_id}"), "submitted again: nothing left to correct"
+
+    async with app_factory(officer=SUPERVISOR) as sup:  # another's returned plan: no banner
+        await sup.go("/")
+        assert not sup.find(f"returned-{plan_id}")

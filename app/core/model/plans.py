@@ -7,7 +7,7 @@
 from datetime import date, datetime, time
 from typing import Self
 
-from pydantic import field_validator, model_validator
+from pydantic import JsonValue, field_validator, model_validator
 from sqlmodel import JSON, Field, SQLModel
 
 from app.core.model.clock import utcnow
@@ -83,6 +83,11 @@ class Plan(PlanBase, table=True):
     )
     criterion_baseline_at: datetime | None = Field(
         default=None, description="when the baseline was entered or last corrected"
+    )
+    returned_content: dict[str, JsonValue] | None = Field(
+        default=None,
+        sa_type=JSON,
+        description="the plan's content when it was last returned (to show what changed since)",
     )
 
 

@@ -628,6 +628,61 @@ def unit_overview(session: Session, unit_id: str, today: date | None = None) -> 
     return rows
 
 
+class Attention(StrEnum):
+    """What a plan of the unit asks of its supervisor, most pressing first."""
+
+    to_review = "to_review"
+    """Submitted: waits for the supervisor's decision."""
+    behind = "behind"
+    no_data = "no_data"
+    """In force, but nothing measured yet to tell its pace (not the same as behind)."""
+    not_started = "not_started"
+    """Approved, its period not begun: neither behind nor on track."""
+    on_track = "on_track"
+    with_officer = "with_officer"
+    """A draft, or returned: the officer's turn."""
+    closed = "closed"
+
+
+_ATTENTION_ORDER = list(Attention)
+
+
+def attention(row: OverviewRow, today: date) -> Attention:
+    if row.status == PlanStatus.submitted:
+        return Attention.to_review
+    if row.status in (PlanStatus.draft, PlanStatus.returned):
+        return Attention.with_officer
+    if row.status == PlanStatus.closed or row.period_end < today:
+        return Attention.closed
+    if row.period_start > today:
+        return Attention.not_started
+    if row.criterion.on_track is None:
+        return Attention.no_data
+    return Attention.on_track if row.criterion.on_track else Attention.behind
+
+
+def by_attention(rows: list[OverviewRow], today: date) -> list[OverviewRow]:
+    """The unit's plans, what needs the supervisor first: to review, behind, no data, not
+    started, on track, with the officer, then the closed ones (newest first); within each,
+    by area, as ``unit_overview`` lists them."""
+
+    def key(pair: tuple[int, OverviewRow]) -> tuple[int, int, int]:
+        index, row = pair
+        state = attention(row, today)
+        newest = -row.period_end.toordinal() if state == Attention.closed else 0
+        return (_ATTENTION_ORDER.index(state), newest, index)
+
+    ranked = sorted(enumerate(rows), key=key)
+    return [row for _index, row in ranked]
+
+
+def days_left(row: OverviewRow, today: date) -> int | None:
+    """Days to the plan's end, today counted, for a plan in force; ``None`` otherwise."""
+    if row.period_start <= today <= row.period_end and row.status == PlanStatus.approved:
+        return (row.period_end - today).days + 1
+    return None
+
+
 def find_unit(session: Session, *, name: str | None = None, badge: str | None = None) -> Unit:
     """A unit by (part of) its name or city, or the unit of the officer with ``badge``."""
     if badge:

@@ -20,8 +20,9 @@ from app.core.model import (
     ServiceArea,
 )
 from app.core.model.clock import utcnow
+from app.core.plans.changes import snapshot
 from app.core.store.org import officer_area_ids
-from app.core.store.plans import get_plan, list_plans, save_plan
+from app.core.store.plans import get_plan, list_plans, read_plan, save_plan
 
 EDITABLE = (PlanStatus.draft, PlanStatus.returned)
 """A plan can be changed only before it is submitted, or after it came back."""
@@ -136,6 +137,7 @@ def return_plan(session: Session, reviewer: Officer, plan_id: str, note: str) ->
         raise WorkflowError(_("returning a plan needs a note saying what to correct"))
     plan = get_plan(session, plan_id)
     _check_review(session, reviewer, plan)
+    plan.returned_content = snapshot(read_plan(session, plan_id))
     return _transition(session, plan, PlanStatus.returned, note)
 
 

@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     StrictBool,
     StringConstraints,
     WithJsonSchema,
@@ -384,6 +385,7 @@ class PlanOut(PlanBase):
     server_version: int | None
     criterion_baseline_by: str = ""
     criterion_baseline_at: datetime | None = None
+    returned_content: dict[str, JsonValue] | None = None
     actions: list[ActionOut]
     partners: list[PartnerOut]
     channels: list[ChannelOut]
@@ -525,6 +527,11 @@ class PlanWriteIn(PlanIn):
     )
     criterion_baseline_at: datetime | None = Field(
         default=None, description="read-only, ignored: when the service stored the baseline"
+    )
+    returned_content: dict[str, JsonValue] | None = Field(
+        default=None,
+        description="read-only, ignored: the plan as it was when last returned (the service "
+        "keeps it when a supervisor returns the plan)",
     )
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ import flet as ft
 
 from app.core.i18n import fmt_date, translator
 from app.core.i18n.labels import kind_label
+from app.core.plans.changes import PlanChanges
 from app.core.plans.render import action_when, criterion_summary
 from app.device.ui import controls, services
 from app.device.ui.shell import Shell, route_for
@@ -79,6 +80,8 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
                 key=f"previous-note-{plan.id}",
             )
         )
+    if item.changes is not None:
+        lines.append(changes_since_returned(plan.id, item.changes))
     lines += [
         *whole_plan(item),
         controls.action_button(
@@ -110,6 +113,80 @@ def review_card(shell: Shell, item: services.ReviewItem) -> ft.Control:
         ),
     ]
     return controls.card(*lines, identifier=f"review-{plan.id}")
+
+
+def _part_labels() -> dict[str, str]:
+    return {
+        "text": _("wording"),
+        "kind": _("kind"),
+        "dates": _("dates"),
+        "hours": _("hours"),
+        "days": _("days"),
+        "frequency": _("frequency"),
+        "place": _("place"),
+    }
+
+
+def change_lines(changes: PlanChanges) -> list[str]:
+    """What changed since the plan was returned, in the plan's order, one line each."""
+    if changes.empty:
+        return [_("Nothing changed since it was returned.")]
+    lines: list[str] = []
+    if changes.title is not None:
+        lines.append(_("Title changed (was: {title})", title=changes.title or "—"))
+    if changes.period is not None:
+        start, end = changes.period
+        lines.append(
+            _(
+                "Period changed (was: {start} – {end})",
+                start=fmt_date(start),
+                end=fmt_date(end),
+            )
+        )
+    if 1 in changes.sections:
+        lines.append(_("1. The threat or its diagnosis changed"))
+    if 2 in changes.sections:
+        lines.append(
+            _("2. The goal's criterion changed") if changes.criterion else _("2. The goal changed")
+        )
+    parts = _part_labels()
+    lines += [_("3. Action added: {text}", text=text) for text in changes.actions_added]
+    lines += [_("3. Action removed: {text}", text=text) for text in changes.actions_removed]
+    lines += [
+        _(
+            "3. Action changed: {text} ({parts})",
+            text=change.text,
+            parts=", ".join(parts[p] for p in change.parts),
+        )
+        for change in changes.actions_changed
+    ]
+    lines += [_("4. Partner added: {name}", name=name) for name in changes.partners_added]
+    lines += [_("4. Partner removed: {name}", name=name) for name in changes.partners_removed]
+    lines += [
+        _("4. Partner's tasks changed: {name}", name=name) for name in changes.partners_changed
+    ]
+    lines += [_("5. Channel added: {text}", text=text) for text in changes.channels_added]
+    lines += [_("5. Channel removed: {text}", text=text) for text in changes.channels_removed]
+    return lines
+
+
+def changes_since_returned(plan_id: str, changes: PlanChanges) -> ft.Control:
+    return ft.Container(
+        content=ft.Column(
+            [
+                controls.heading(_("Changed since it was returned"), 15),
+                *(
+                    ft.Text(line, size=14, key=f"change-{plan_id}-{n}")
+                    for n, line in enumerate(change_lines(changes))
+                ),
+            ],
+            spacing=4,
+        ),
+        key=f"changes-{plan_id}",
+        padding=8,
+        border=ft.Border.all(1, controls.WARN_COLOR),
+        border_radius=8,
+    )
 
 
 def whole_plan(item: services.ReviewItem) -> list[ft.Control]:

@@ -14,7 +14,14 @@ import flet_charts as fch
 from app.core.i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, translator
 from app.core.i18n.labels import KIND_COLOURS, kind_label, status_label
 from app.core.model import CriterionKind, Plan, PlanStatus
-from app.core.plans.progress import BaselineSource, OverviewRow
+from app.core.plans.progress import (
+    Attention,
+    BaselineSource,
+    OverviewRow,
+    attention,
+    by_attention,
+    days_left,
+)
 from app.core.plans.render import action_when, criterion_summary
 from app.core.plans.workflow import BASELINE_MAX
 from app.device.ui import controls, plan_import, services
@@ -489,7 +496,57 @@ def sync_lines(shell: Shell, sync: services.PlanSync | None) -> list[ft.Control]
     return rows
 
 
-def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Control]:
+def returned_banners(shell: Shell, plans: list[Plan]) -> list[ft.Control]:
+    """The officer's plans a supervisor returned: the note, and the way to correct each."""
+    banners: list[ft.Control] = []
+    for plan in plans:
+        plan_id = plan.id
+
+        async def correct(_event: ft.ControlEvent, plan_id: str = plan_id) -> None:
+            await shell.go(route_for("/plan/edit", id=plan_id))
+
+        banners.append(
+            ft.Container(
+                content=controls.card(
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.UNDO, color=controls.ALERT_COLOR),
+                            ft.Text(
+                                _("Plan returned: {title}", title=plan.title or _("Untitled plan")),
+                                size=16,
+                                weight=ft.FontWeight.W_600,
+                                color=controls.ALERT_COLOR,
+                                expand=True,
+                                max_lines=2,
+                                overflow=ft.TextOverflow.ELLIPSIS,
+                            ),
+                        ],
+                        spacing=8,
+                    ),
+                    ft.Text(
+                        _("Supervisor's note: {note}", note=plan.review_note),
+                        size=15,
+                        key=f"returned-note-{plan_id}",
+                    ),
+                    controls.action_button(
+                        _("Correct the plan"),
+                        correct,
+                        key=f"correct-plan-{plan_id}",
+                        icon=ft.Icons.EDIT,
+                    ),
+                    identifier=f"returned-{plan_id}",
+                ),
+                key=f"returned-{plan_id}",
+            )
+        )
+    return banners
+
+
+def plan_buttons(
+    shell: Shell, screen: services.PlanScreen | None, *, with_reviews: bool = True
+) -> list[ft.Control]:
+    """New plan, import, and the plan's own actions; the plans to approve unless the unit's
+    overview already leads to them."""
     state = shell.state
     officer = state.officer
     assert officer is not None
@@ -501,7 +558,7 @@ def plan_buttons(shell: Shell, screen: services.PlanScreen | None) -> list[ft.Co
     async def reviews(_event: ft.ControlEvent) -> None:
         await shell.go("/approvals")
 
-    if screen is not None and screen.to_review:
+    if with_reviews and screen is not None and screen.to_review:
         buttons.append(
             controls.action_button(
                 _("To approve ({count})", count=screen.to_review),
@@ -601,8 +658,33 @@ def files_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
     )
 
 
-def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
-    """A supervisor's unit: every plan with its progress and whether it is on track."""
+_ATTENTION_FLAGS = {
+    Attention.to_review: (N_("waits for your decision"), controls.WARN_COLOR),
+    Attention.behind: (N_("behind"), controls.ALERT_COLOR),
+    Attention.no_data: (N_("no data"), controls.MUTED),
+    Attention.not_started: (N_("not started"), controls.MUTED),
+    Attention.on_track: (N_("on track"), controls.OK_COLOR),
+}
+
+
+def _flag(row: OverviewRow, state: Attention) -> tuple[str, str]:
+    """The chip's text and colour: a plan's pace, its result once closed, or whose turn."""
+    if state in _ATTENTION_FLAGS:
+        text, color = _ATTENTION_FLAGS[state]
+        return _(text), color
+    if state == Attention.closed:
+        met = row.criterion.met
+        if met is None:
+            return _("no data"), controls.MUTED
+        return (
+            (_("goal met"), controls.OK_COLOR) if met else (_("goal not met"), controls.ALERT_COLOR)
+        )
+    return status_label(row.status), controls.MUTED  # a draft or returned: the officer's turn
+
+
+def overview_card(shell: Shell, rows: list[OverviewRow], today: date) -> ft.Control:
+    """A supervisor's unit, what needs them first: the plans to decide on, then those behind,
+    without data, not started, on track, with their officers; the closed ones apart."""
 
     def opener(plan_id: str) -> Callable[[ft.ControlEvent], Awaitable[None]]:
         async def open_plan(_event: ft.ControlEvent) -> None:
@@ -610,15 +692,32 @@ def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
 
         return open_plan
 
+    async def reviews(_event: ft.ControlEvent) -> None:
+        await shell.go("/approvals")
+
     lines: list[ft.Control] = [controls.heading(_("Plans of the unit"), 18)]
-    for row in rows:
-        track = row.criterion.on_track
-        if row.status == PlanStatus.closed and row.criterion.met is not None:
-            track = row.criterion.met  # a closed plan: its result, not its pace
-            flag = _("goal met") if track else _("goal not met")
-        else:
-            flag = _("on track") if track else (_("behind") if track is False else _("no data"))
-        color = controls.OK_COLOR if track else controls.ALERT_COLOR
+    ordered = by_attention(rows, today)
+    waiting = sum(1 for row in rows if attention(row, today) == Attention.to_review)
+    if waiting:
+        lines.append(
+            controls.action_button(
+                _("To approve ({count})", count=waiting),
+                reviews,
+                key="open-approvals",
+                icon=ft.Icons.FACT_CHECK,
+            )
+        )
+    closed_heading = False
+    for row in ordered:
+        state = attention(row, today)
+        if state == Attention.closed and not closed_heading:
+            lines.append(controls.heading(_("Closed plans"), 16))
+            closed_heading = True
+        flag, color = _flag(row, state)
+        detail = row.criterion.summary
+        left = days_left(row, today)
+        if left is not None:
+            detail += " · " + _("days left: {count}", count=left)
         lines += [
             ft.Text(
                 f"{_('Area no. {number}', number=row.area_number)} · {row.officer_name}",
@@ -629,7 +728,7 @@ def overview_card(shell: Shell, rows: list[OverviewRow]) -> ft.Control:
                 f"{fmt_date(row.period_start)} – {fmt_date(row.period_end)} · "
                 f"{status_label(row.status)} · {row.title}"
             ),
-            ft.Text(row.criterion.summary, size=15),
+            ft.Text(detail, size=15, key=f"overview-detail-{row.plan_id}"),
             ft.Row(
                 [
                     controls.status_chip(flag, color, key=f"track-{row.plan_id}"),
@@ -655,22 +754,27 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
         services.plan_screen, state.engine, officer, query.get("id"), state.today()
     )
     imported = plan_import.imported_card(shell)
+    returned = await asyncio.to_thread(services.returned_plans, state.engine, officer)
+    banners = returned_banners(shell, returned)
     if screen is None or screen.doc is None:
         body = [controls.muted(_("No plans yet."), key="no-plans"), *plan_buttons(shell, screen)]
-        return shell.tab_view("/plan", _("Plan"), [*([imported] if imported else []), *body])
+        return shell.tab_view(
+            "/plan", _("Plan"), [*([imported] if imported else []), *banners, *body]
+        )
     overview = await asyncio.to_thread(
         services.unit_overview_rows, state.engine, officer, state.today()
     )
     body = [
         *([imported] if imported else []),
+        *banners,
         header_card(shell, screen),
-        *plan_buttons(shell, screen),
+        *plan_buttons(shell, screen, with_reviews=not overview),
         progress_card(shell, screen),
         *([weekly] if (weekly := weekly_card(screen.progress)) else []),
         files_card(shell, screen),
         *sections(screen),
     ]
     if overview:  # a supervisor: the unit first, one plan below (that plan first once opened)
-        card = overview_card(shell, overview)
+        card = overview_card(shell, overview, state.today())
         body = [*body, card] if query.get("id") else [card, *body]
     return shell.tab_view("/plan", _("Plan"), body)

@@ -36,6 +36,7 @@ from app.core.model import (
     Place,
     Plan,
     PlanIn,
+    PlanStatus,
     ServiceArea,
 )
 from app.core.model.plans import Action
@@ -763,6 +764,24 @@ class PlanEditor:
                 ),
                 *self._notes(WarningField.document),
             ]
+        returned = self.doc.plan if self.doc is not None else None
+        if returned is not None and returned.status == PlanStatus.returned and returned.review_note:
+            banner.append(
+                controls.card(
+                    ft.Text(
+                        _("Returned for correction"),
+                        size=16,
+                        weight=ft.FontWeight.W_600,
+                        color=controls.ALERT_COLOR,
+                    ),
+                    ft.Text(
+                        _("Supervisor's note: {note}", note=returned.review_note),
+                        size=15,
+                        key="editor-review-note",
+                    ),
+                    identifier="editor-review-note",
+                )
+            )
         return [
             *banner,
             self.message,

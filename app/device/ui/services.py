@@ -34,6 +34,7 @@ from app.core.model import (
 from app.core.model.clock import local_day_bounds, to_local, utcnow
 from app.core.places.nearest import PlaceIndex
 from app.core.plans import workflow
+from app.core.plans.changes import PlanChanges, since_returned
 from app.core.plans.importer import ImportedPlan, parse_plans, read_document_bytes
 from app.core.plans.progress import (
     CounterUse,
@@ -226,6 +227,8 @@ class TodayData:
     tasks: list[Task]
     headlines: list[Headline]
     places: dict[str, Place]
+    returned: list[Plan] = field(default_factory=list)
+    """The officer's own plans returned for correction (each with the supervisor's note)."""
 
 
 def active_plans(engine: Engine, officer: Officer, day: date) -> list[Plan]:
@@ -260,7 +263,19 @@ def today_data(engine: Engine, officer: Officer, day: date, now: datetime) -> To
         tasks = tasks_for_day(session, day, officer_id=officer.id, now=now)
         headlines = [_headline(session, p, day) for p in _active_plans(session, officer, day)]
         places = {p.id: p for p in list_places(session)}
-    return TodayData(tasks=tasks, headlines=headlines, places=places)
+        returned = _returned_plans(session, officer)
+    return TodayData(tasks=tasks, headlines=headlines, places=places, returned=returned)
+
+
+def _returned_plans(session: Session, officer: Officer) -> list[Plan]:
+    """The officer's own plans a supervisor returned, waiting for their correction."""
+    own = list_plans(session, officer_id=officer.id)
+    return [p for p in own if p.status == PlanStatus.returned]
+
+
+def returned_plans(engine: Engine, officer: Officer) -> list[Plan]:
+    with session_scope(engine) as session:
+        return _returned_plans(session, officer)
 
 
 def pending_count(engine: Engine, officer_id: str | None = None) -> int:
@@ -655,6 +670,8 @@ class ReviewItem:
     """The whole plan (partners and channels too), as the supervisor reviews it."""
     places: dict[str, str] = field(default_factory=dict)
     """Place id → name, for the actions' and the criterion's places."""
+    changes: PlanChanges | None = None
+    """On a resubmission: what changed since the plan was last returned."""
 
 
 def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
@@ -672,6 +689,7 @@ def review_queue(engine: Engine, officer: Officer) -> list[ReviewItem]:
                     actions=doc.actions,
                     doc=doc,
                     places={p.id: p.name for p in list_places(session)},
+                    changes=since_returned(doc),
                 )
             )
         return items

@@ -12,6 +12,7 @@ from app.core.schedule.labels import frequency_progress, status_label, task_hour
 from app.core.schedule.service import Task, TaskMode, TaskStatus
 from app.device.sync.client import SyncState
 from app.device.ui import controls, services
+from app.device.ui.plan import returned_banners
 from app.device.ui.shell import Shell, route_for
 from app.device.ui.signin import sign_in_panel
 
@@ -160,6 +161,7 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
     detail_slot = ft.Container(sync_notice(shell, status))
     state.detail_slot = detail_slot
     body.append(detail_slot)
+    body += returned_banners(shell, data.returned)
     body += [headline_card(h) for h in data.headlines]
     body.append(controls.heading(_("Tasks for today")))
     if not data.tasks:
