@@ -100,7 +100,7 @@ def tap_until(page: Page, target: Locator, shows: Locator) -> None:
 
 def type_into(page: Page, label: str, text: str) -> None:
     """Replace a field's text as a user would (again if the first click only took focus)."""
-    field = page.get_by_label(label, exact=True)
+    field = page.get_by_role("textbox", name=label).first  # not the "Pokaż hasło" button
     for _attempt in range(3):
         page.evaluate("document.activeElement && document.activeElement.blur()")
         field.click()
