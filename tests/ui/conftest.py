@@ -26,7 +26,12 @@ DEVICE_ONLY = importlib.util.find_spec("fastapi") is None
 """A virtual environment of the phone's set alone (CI's device step): the tests that need the
 service, the commands or a browser are not collected there; everything else is."""
 if DEVICE_ONLY:
-    collect_ignore_glob = ["test_e2e_*.py", "test_ui_web_devices.py", "test_ui_wiring.py"]
+    collect_ignore_glob = [
+        "test_e2e_*.py",
+        "test_ui_web_devices.py",
+        "test_ui_wiring.py",
+        "test_web_page.py",  # the page Flet's web server serves to browsers
+    ]
 
 DAY = date(2026, 11, 18)
 """A Wednesday inside the demo's renewed half-year."""
