@@ -243,9 +243,11 @@ def test_a_returned_plan_is_found_corrected_and_its_changes_shown(
     type_into(page, "Zagrożenie", "Spożywanie alkoholu przy garażach.")
     type_into(page, "Cel", "Mniej interwencji przy garażach.")
     add_action(page, "Patrol garaży")
-    expect(page.get_by_label("Zagrożenie", exact=True)).to_have_value(
-        "Spożywanie alkoholu przy garażach."
-    )
+    page.mouse.wheel(0, -3000)  # back up to the threat, on screen
+    page.wait_for_timeout(500)
+    threat = page.get_by_label("Zagrożenie", exact=True)
+    threat.click()  # Flutter puts a field's text in the DOM only while it has the focus
+    expect(threat).to_have_value("Spożywanie alkoholu przy garażach.", timeout=TIMEOUT)
     page.get_by_role("button", name="Zapisz i przekaż do zatwierdzenia").click()
     shown(page, "Przekazano do zatwierdzenia.")
     wait_for_badge(page, "wszystko wysłane")

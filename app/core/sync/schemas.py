@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from app.core.model import ActionIn, ChannelIn, EntryIn, PartnerIn, PlanIn, Role
 from app.core.model.entries import EntryValues
@@ -528,10 +529,11 @@ class PlanWriteIn(PlanIn):
     criterion_baseline_at: datetime | None = Field(
         default=None, description="read-only, ignored: when the service stored the baseline"
     )
-    returned_content: dict[str, JsonValue] | None = Field(
+    returned_content: SkipJsonSchema[dict[str, JsonValue] | None] = Field(
         default=None,
         description="read-only, ignored: the plan as it was when last returned (the service "
-        "keeps it when a supervisor returns the plan)",
+        "keeps it when a supervisor returns the plan); accepted back from a GET, not part of "
+        "the contract",
     )
 
     @model_validator(mode="after")
