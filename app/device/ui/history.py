@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import flet as ft
 
@@ -158,6 +158,17 @@ def unsent_lines(shell: Shell, unsent: services.Unsent) -> list[ft.Control]:
             icon=ft.Icons.DELETE_FOREVER,
         )
 
+    return _unsent_rows(text, eid, resend, ask_discard)
+
+
+def _unsent_rows(
+    text: str,
+    key: str,
+    resend: Callable[[ft.ControlEvent], Awaitable[None]],
+    ask_discard: Callable[[ft.ControlEvent], None],
+) -> list[ft.Control]:
+    """A change the service did not store: why, then Send again / Give up (entries, plans and
+    places alike)."""
     return [
         ft.Row(
             [
@@ -168,7 +179,7 @@ def unsent_lines(shell: Shell, unsent: services.Unsent) -> list[ft.Control]:
                     size=15,
                     weight=ft.FontWeight.W_600,
                     expand=True,
-                    key=f"unsent-{eid}",
+                    key=f"unsent-{key}",
                 ),
             ],
             vertical_alignment=ft.CrossAxisAlignment.START,
@@ -176,10 +187,10 @@ def unsent_lines(shell: Shell, unsent: services.Unsent) -> list[ft.Control]:
         ft.Row(
             [
                 controls.action_button(
-                    _("Send again"), resend, key=f"resend-{eid}", icon=ft.Icons.SEND, expand=True
+                    _("Send again"), resend, key=f"resend-{key}", icon=ft.Icons.SEND, expand=True
                 ),
                 controls.action_button(
-                    _("Give up"), ask_discard, key=f"discard-{eid}", kind="outlined", expand=True
+                    _("Give up"), ask_discard, key=f"discard-{key}", kind="outlined", expand=True
                 ),
             ],
             spacing=6,
@@ -227,33 +238,7 @@ def document_lines(shell: Shell, document: services.UnsentDocument) -> list[ft.C
             icon=ft.Icons.DELETE_FOREVER,
         )
 
-    return [
-        ft.Row(
-            [
-                ft.Icon(ft.Icons.ERROR, color=controls.ALERT_COLOR, size=20),
-                ft.Text(
-                    text,
-                    color=controls.ALERT_COLOR,
-                    size=15,
-                    weight=ft.FontWeight.W_600,
-                    expand=True,
-                    key=f"unsent-{key}",
-                ),
-            ],
-            vertical_alignment=ft.CrossAxisAlignment.START,
-        ),
-        ft.Row(
-            [
-                controls.action_button(
-                    _("Send again"), resend, key=f"resend-{key}", icon=ft.Icons.SEND, expand=True
-                ),
-                controls.action_button(
-                    _("Give up"), ask_discard, key=f"discard-{key}", kind="outlined", expand=True
-                ),
-            ],
-            spacing=6,
-        ),
-    ]
+    return _unsent_rows(text, key, resend, ask_discard)
 
 
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
