@@ -4,6 +4,7 @@ a phone-sized page, signing in through the form, screenshots."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -156,9 +157,13 @@ def type_into(page: Page, label: str, text: str) -> None:
     expect(field).to_have_value(text, timeout=TIMEOUT)
 
 
-def shown(page: Page, text: str) -> None:
-    """``text`` is on screen: as a text node, or as the label of a group (a snackbar)."""
-    target = page.get_by_text(text, exact=True).or_(page.get_by_label(text, exact=True))
+def shown(page: Page, text: str | re.Pattern[str]) -> None:
+    """``text`` is on screen: as a text node, or as the label of a group (a snackbar).
+
+    Flutter exposes a snackbar's text either way, depending on timing, so both are accepted.
+    """
+    exact = isinstance(text, str)
+    target = page.get_by_text(text, exact=exact).or_(page.get_by_label(text, exact=exact))
     expect(target.first).to_be_attached(timeout=TIMEOUT)
 
 

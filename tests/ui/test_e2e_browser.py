@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_support import NIVEA, TIMEOUT, chromium, open_page, rejon_run, shot, sign_in
+from browser_support import NIVEA, TIMEOUT, chromium, open_page, rejon_run, shot, shown, sign_in
 from playwright.sync_api import Browser, Page, expect
 
 from app.core.demo import PLACES, place_id
@@ -38,13 +38,6 @@ def open_app(browser: Browser, url: str, *, gps: bool = True) -> Page:
     page = open_page(browser, url, gps=(NIVEA.lat, NIVEA.lon) if gps else None)
     sign_in(page, "100301")
     return page
-
-
-def shown(page: Page, text: str | re.Pattern) -> None:
-    """``text`` is on screen: as a text node, or as the label of a group (a snackbar)."""
-    exact = isinstance(text, str)
-    target = page.get_by_text(text, exact=exact).or_(page.get_by_label(text, exact=exact))
-    expect(target.first).to_be_attached(timeout=TIMEOUT)
 
 
 def test_today_lists_the_demo_tasks(browser: Browser, app_url: str) -> None:

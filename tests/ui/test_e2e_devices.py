@@ -128,12 +128,12 @@ def test_three_officers_at_once_each_in_their_scope(
     expect(other.get_by_text(EMERYCI.name).first).to_be_attached(timeout=TIMEOUT)
     expect(other.get_by_text("Dokładność GPS ±8 m")).to_be_attached(timeout=TIMEOUT)
     other.get_by_role("button", name="Zapisz").click()
-    expect(other.get_by_text(re.compile("^Zapisano: ")).first).to_be_attached(timeout=TIMEOUT)
+    shown(other, re.compile("^Zapisano: "))
 
     chief.get_by_role("button", name="Nowy wpis").click()
     chief.get_by_role("button", name="Zapisz").click()
     chief.get_by_role("button", name="Zapisz bez miejsca").click()  # no GPS, no place: asked
-    expect(chief.get_by_text(re.compile("^Zapisano: ")).first).to_be_attached(timeout=TIMEOUT)
+    shown(chief, re.compile("^Zapisano: "))
 
     for page in (officer, other, chief, officer, other, chief):  # twice: replays store nothing
         sync_now(page)
