@@ -165,11 +165,15 @@ def open_fresh(browser: Browser, url: str) -> tuple[Page, float]:
     return page, first_frame
 
 
-def type_into(page: Page, label: str, text: str) -> None:
-    """Type into a field once Flutter's editing element holds the focus (not timed)."""
+def type_into(page: Page, field: str | Locator, text: str, timeout_ms: float = WAIT_MS) -> None:
+    """Type into a field (its label, or the field itself) once Flutter's editing element holds
+    the focus (not timed).
+
+    Right after a page (re)loads, Flutter may still be moving its editing element and drop the
+    first keystrokes: the field is cleared and typed again until it holds the text."""
     from playwright.sync_api import expect
 
-    field_ = page.get_by_label(label, exact=True)
+    field_ = page.get_by_label(field, exact=True) if isinstance(field, str) else field
     for _ in range(5):
         field_.click()
         page.wait_for_timeout(300)
@@ -179,7 +183,7 @@ def type_into(page: Page, label: str, text: str) -> None:
         page.wait_for_timeout(200)
         if field_.input_value() == text:
             return
-    expect(field_).to_have_value(text, timeout=WAIT_MS)
+    expect(field_).to_have_value(text, timeout=timeout_ms)
 
 
 def attached(locator: Locator) -> None:

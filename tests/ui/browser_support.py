@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from sqlmodel import Session, select
 
+from app.bench.browser import type_into as bench_type_into
 from app.core.demo import PLACES
 from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem
 from app.core.store.db import make_engine
@@ -139,22 +140,24 @@ def sign_in(page: Page, badge: str, password: str = PASSWORD) -> None:
     expect(page.get_by_role("button", name="Nowy wpis")).to_be_attached(timeout=TIMEOUT)
 
 
-def type_into(page: Page, label: str, text: str) -> None:
-    """Focus a text field and type, once Flutter's editing element holds the focus.
+def type_into(page: Page, field: str | Locator, text: str) -> None:
+    """Type into a field found by its label (or given), with the tests' patience."""
+    bench_type_into(page, field, text, timeout_ms=TIMEOUT)
 
-    Right after a page (re)loads, Flutter may still be moving its editing element and drop the
-    first keystrokes: the field is cleared and typed again until it holds the text."""
-    field = page.get_by_label(label, exact=True)
-    for _ in range(4):
-        field.click()
-        page.wait_for_timeout(300)
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Delete")
-        page.keyboard.type(text)
-        page.wait_for_timeout(200)
-        if field.input_value() == text:
-            return
-    expect(field).to_have_value(text, timeout=TIMEOUT)
+
+def served_app(name: str) -> tuple[object, object]:
+    """A module's ``storage`` and ``app_url`` fixtures: one ``rejon run`` over its own storage."""
+
+    @pytest.fixture(scope="module")
+    def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return tmp_path_factory.mktemp(name)
+
+    @pytest.fixture(scope="module")
+    def app_url(storage: Path) -> Iterator[str]:
+        with rejon_run(storage) as url:
+            yield url
+
+    return storage, app_url
 
 
 def shown(page: Page, text: str | re.Pattern[str]) -> None:

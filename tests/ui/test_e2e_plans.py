@@ -19,7 +19,7 @@ from browser_support import (
     free_port,
     open_page,
     reconcile,
-    rejon_run,
+    served_app,
     shot,
     sign_in,
     type_into,
@@ -37,15 +37,7 @@ pytestmark = pytest.mark.e2e
 __all__ = ["browser"]  # the fixture, used by every test here
 
 
-@pytest.fixture(scope="module")
-def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("plans-storage")
-
-
-@pytest.fixture(scope="module")
-def app_url(storage: Path) -> Iterator[str]:
-    with rejon_run(storage) as url:
-        yield url
+storage, app_url = served_app("plans-storage")
 
 
 @pytest.fixture
@@ -189,20 +181,6 @@ def test_the_editor_shows_errors_at_their_fields_and_survives_two_in_a_row(
 # ---- returned, found, corrected, resubmitted: the supervisor sees what changed -------------------
 
 
-def type_in(page: Page, field: Locator, text: str) -> None:
-    """``type_into`` for a field found within a card (the same label may be on several)."""
-    for _ in range(4):
-        field.click()
-        page.wait_for_timeout(300)
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Delete")
-        page.keyboard.type(text)
-        page.wait_for_timeout(200)
-        if field.input_value() == text:
-            return
-    expect(field).to_have_value(text, timeout=TIMEOUT)
-
-
 def reached_unit(storage: Path, title: str, status: PlanStatus, seconds: float = 90) -> None:
     """Wait until the unit's store holds the plan in ``status`` (sent from a device)."""
     deadline = time.monotonic() + seconds
@@ -219,7 +197,7 @@ def add_action(page: Page, text: str) -> None:
     expect(fields).to_have_count(before + 1, timeout=TIMEOUT)
     page.mouse.wheel(0, 600)
     page.wait_for_timeout(500)
-    type_in(page, fields.last, text)
+    type_into(page, fields.last, text)
 
 
 def review_card(boss: Page, plan_id: str) -> Locator:
@@ -258,7 +236,7 @@ def test_a_returned_plan_is_found_corrected_and_its_changes_shown(
     boss = open_page(browser, app_url)
     sign_in(boss, "100300")
     card = review_card(boss, plan.id)
-    type_in(boss, card.get_by_label("Uwagi dla dzielnicowego"), "Dodaj spotkanie z mieszkańcami.")
+    type_into(boss, card.get_by_label("Uwagi dla dzielnicowego"), "Dodaj spotkanie z mieszkańcami.")
     card.get_by_role("button", name="Zwróć do poprawy").click()
     shown(boss, "Plan zwrócony do poprawy.")
     reached_unit(storage, title, PlanStatus.returned)

@@ -24,6 +24,7 @@ from browser_support import (
     free_port,
     reconcile,
     rejon_run,
+    served_app,
     shot,
     type_into,
 )
@@ -34,15 +35,7 @@ pytestmark = pytest.mark.e2e
 __all__ = ["browser"]  # the fixture, used by every test here
 
 
-@pytest.fixture(scope="module")
-def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("trust-storage")
-
-
-@pytest.fixture(scope="module")
-def app_url(storage: Path) -> Iterator[str]:
-    with rejon_run(storage) as url:
-        yield url
+storage, app_url = served_app("trust-storage")
 
 
 class NotFoundEverywhere(BaseHTTPRequestHandler):
