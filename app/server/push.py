@@ -232,6 +232,8 @@ class _Batch:
     """plan id → the first day of its period (plans named and plans of actions named)"""
     checked: set[tuple[str | None, str | None, str | None]] = field(default_factory=set)
     written: list[_Revision] = field(default_factory=list)
+    now: datetime = field(default_factory=utcnow)
+    """The batch's instant: what it stores as received and judges "the future" against."""
 
     @classmethod
     def load(cls, session: Session, batch: PushIn, officer_id: str) -> "tuple[_Batch, _Device]":
@@ -560,7 +562,7 @@ def _check_dates(mutation: MutationIn, number: int, rows: _Batch) -> None:
     if plan_id is None and content.action_id is not None:
         plan_id = rows.actions[content.action_id][0]
     earliest = EARLIEST if plan_id is None else earliest_for_plan(rows.plan_starts[plan_id])
-    now = utcnow()
+    now = rows.now
     for name, value in (
         ("occurred_at", content.occurred_at),
         ("recorded_at", mutation.recorded_at),
@@ -585,7 +587,7 @@ def _revision(
         "base_revision_id": mutation.base_revision_id,
         "officer_id": officer_id,
         "device_id": device.client_id,
-        "recorded_at": mutation.recorded_at or utcnow(),
+        "recorded_at": mutation.recorded_at or rows.now,
         "deleted": mutation.deleted,
         "server_version": None,
     }
@@ -615,7 +617,7 @@ def _create(scope: Scope, device: _Device, mutation: MutationIn, rows: _Batch) -
         current_seq=1,
         deleted=False,
         needs_review=False,
-        created_at=utcnow(),
+        created_at=rows.now,
         new=True,
     )
     rows.heads[head.id] = head
