@@ -239,6 +239,14 @@ def test_edit_delete_back_and_two_quick_exports_keep_the_session(
     expect(dialog).to_contain_text("Usunąć ten wpis?", timeout=TIMEOUT)
     dialog.get_by_role("button", name="Usuń").click()
     shown(page, "Wpis usunięty.")
+    page.get_by_role("button", name="Cofnij").click()  # undo the delete: the entry is back
+    shown(page, "Wpis przywrócony.")
+    expect(page.get_by_role("button", name="Edytuj").first).to_be_attached(timeout=TIMEOUT)
+    shot(page, "trust_7a_delete_undone")
+    page.get_by_role("button", name="Usuń").first.click()
+    expect(dialog).to_contain_text("Usunąć ten wpis?", timeout=TIMEOUT)
+    dialog.get_by_role("button", name="Usuń").click()
+    shown(page, "Wpis usunięty.")
     page.go_back()  # to the edit form of the entry just deleted
     shown(page, "Ten wpis został usunięty: nie ma czego edytować.")
     shot(page, "trust_7_back_to_a_deleted_entry")
