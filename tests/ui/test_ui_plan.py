@@ -99,6 +99,36 @@ async def test_report_and_export_are_saved_as_files(app_factory):
     assert bytes(csv["src_bytes"]).decode("utf-8-sig").startswith("Data i godzina;Rodzaj;")
 
 
+async def test_in_english_the_files_and_their_toast_are_english(app_factory):
+    """The report and the export follow the device's language (a handler's fresh context
+    makes it current first), and so does the toast saying the file was saved."""
+    saved = []
+
+    def save_file(_control, args):
+        saved.append(args)
+        return None
+
+    async with app_factory(geo={**geo_fakes(), "FilePicker.save_file": save_file}) as app:
+        await app.go("/settings")
+        await app.click("lang-en")
+        await app.go("/plan")
+        await app.click("file-csv")
+        assert app.toast("file-saved").content.value.startswith("Saved: wpisy-")
+        await app.click("file-docx")
+    csv, docx = saved
+    assert bytes(csv["src_bytes"]).decode("utf-8-sig").startswith("Date and time;Kind;")
+    assert b"INFORMATION" in _docx_text(bytes(docx["src_bytes"]))
+
+
+def _docx_text(data: bytes) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join(p.text for p in document.paragraphs).encode()
+
+
 async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory, ui_engine):
     async with app_factory(officer=SUPERVISOR) as sup:
         await sup.go("/plan")

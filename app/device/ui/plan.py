@@ -671,6 +671,7 @@ def files_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
 
     def saver(kind: str) -> Callable[[ft.ControlEvent], Awaitable[None]]:
         async def save(_event: ft.ControlEvent) -> None:
+            state.activate()  # a fresh context: the file and its toast in the device's language
             try:
                 name, data = await asyncio.to_thread(
                     services.plan_file, state.engine, plan_id, kind, state.today()

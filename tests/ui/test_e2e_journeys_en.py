@@ -1,0 +1,267 @@
+"""Journeys 11 and 12 of JOURNEYS.md in English, in real Chromium (Playwright, 412×915,
+`rejon run` on a free port): each browser signs in, then switches the device to English.
+
+11. An officer imports a plan document, corrects it where the importer warned, submits; the
+    supervisor returns it with a note; the officer fixes it and resubmits; the supervisor
+    approves; its actions appear on the officer's Today.
+12. The supervisor's overview: every plan of the unit, on track or behind; open one; the
+    report (PDF, DOCX) and the export (CSV, XLSX) agree with the screen on every figure.
+
+Screenshots go to tests/artifacts/en_*.png: look at them after a change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from browser_support import TIMEOUT, open_page, rejon_run, shot, shown, sign_in, to_english
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+from sqlmodel import Session
+from test_e2e_browser import browser
+from test_e2e_plan_import import PLAN, pdf_of, scroll_to
+from test_e2e_plans import add_action, reached_unit, review_card, type_in, unit_plan
+from test_e2e_trust import sync_now, wait_for_badge
+
+from app.core.i18n import set_language
+from app.core.model import Place, PlanStatus
+from app.core.model.ids import stable_id
+from app.core.plans.progress import (
+    by_attention,
+    days_left,
+    find_unit,
+    plan_progress,
+    unit_overview,
+)
+from app.core.store.db import make_engine
+from app.core.store.plans import read_plan
+
+pytestmark = pytest.mark.e2e
+__all__ = ["browser"]  # the fixture, used by every test here
+
+DAY = "2026-11-18"
+SUPERVISOR = "100300"
+LUBARTOW_PLAN = stable_id("plan", "lubartow", "2026-07-01")
+"""The demo's plan in force for area 3: reduce offences and interventions at Nivea."""
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("journeys-en")
+
+
+@pytest.fixture(scope="module")
+def app_url(storage: Path) -> Iterator[str]:
+    with rejon_run(storage, day=DAY) as url:
+        yield url
+
+
+def english_device(browser: Browser, url: str, badge: str) -> Page:
+    """A new browser signed in as ``badge`` (through the Polish form), then in English."""
+    page = open_page(browser, url)
+    sign_in(page, badge)
+    to_english(page)
+    return page
+
+
+# ---- journey 11 -----------------------------------------------------------------------------
+
+
+def test_journey_11_in_english_import_return_fix_approve_then_today(
+    browser: Browser, app_url: str, storage: Path, tmp_path: Path
+) -> None:
+    title = "Square on Szkolna Street"
+    page = english_device(browser, app_url, "100301")
+    page.get_by_role("tab", name="Plan").click()
+    without_unit = PLAN.split("\n", 1)[1].replace("KPP w Lubartowie", "komendy")
+    with page.expect_file_chooser(timeout=TIMEOUT) as chooser:
+        page.get_by_role("button", name="Import from a file").click()
+    chooser.value.set_files(str(pdf_of(without_unit, tmp_path / "plan.pdf")))
+    shown(page, re.compile("^Read from a document"))
+    expect(page.get_by_text(re.compile("The police unit was not recognised"))).to_be_attached(
+        timeout=TIMEOUT
+    )
+    shot(page, "en_11_1_imported_with_warnings")
+    type_in(page, page.get_by_label("Title", exact=True), title)
+    warning = page.get_by_text(re.compile("Action 2: no date — the whole period of the plan"))
+    scroll_to(page, warning)
+    shot(page, "en_11_2_action_warning")
+    submit = page.get_by_role("button", name="Save and submit for approval")
+    scroll_to(page, submit)
+    submit.click()
+    shown(page, "Submitted for approval.")
+    wait_for_badge(page, "all sent", "en")
+    plan = unit_plan(storage, title)
+    assert plan is not None and plan.status == PlanStatus.submitted
+
+    boss = english_device(browser, app_url, SUPERVISOR)
+    card = review_card(boss, plan.id, "en")
+    type_in(boss, card.get_by_label("Note for the officer"), "Add a meeting with residents.")
+    shot(boss, "en_11_3_review_card")
+    card.get_by_role("button", name="Return").click()
+    shown(boss, "Plan returned.")
+    reached_unit(storage, title, PlanStatus.returned)
+
+    sync_now(page, "en")
+    page.get_by_role("tab", name="Today").click()
+    banner = page.locator(f'[flt-semantics-identifier="returned-{plan.id}"]')
+    expect(banner).to_contain_text("Add a meeting with residents.", timeout=60_000)
+    expect(banner).to_contain_text(f"Plan returned: {title}")
+    shot(page, "en_11_4_returned_on_today")
+    banner.get_by_role("button", name="Correct the plan").click()
+    note = page.locator('[flt-semantics-identifier="editor-review-note"]')
+    expect(note).to_contain_text("Add a meeting with residents.", timeout=TIMEOUT)
+    add_action(page, "Meeting with the residents of Szkolna Street", "en")
+    shot(page, "en_11_5_corrected")
+    page.get_by_role("button", name="Save and submit for approval").click()
+    shown(page, "Submitted for approval.")
+    reached_unit(storage, title, PlanStatus.submitted)
+
+    boss.get_by_role("button", name="Back").first.click()  # from the approvals to the tabs
+    sync_now(boss, "en")
+    wait_for_badge(boss, "all sent", "en")
+    card = review_card(boss, plan.id, "en")
+    expect(card).to_contain_text("Changed since it was returned", timeout=TIMEOUT)
+    expect(card).to_contain_text("3. Action added: Meeting with the residents of Szkolna Street")
+    expect(card).to_contain_text("Your previous note: Add a meeting with residents.")
+    shot(boss, "en_11_6_resubmitted_changes")
+    card.get_by_role("button", name="Approve").click()
+    shown(boss, "Plan approved.")
+    reached_unit(storage, title, PlanStatus.approved)
+    boss.context.close()
+
+    sync_now(page, "en")
+    page.get_by_role("tab", name="Today").click()
+    task = page.get_by_text(re.compile("kontrole skweru w godz. 18:00–22:00"))
+    expect(task.first).to_be_attached(timeout=60_000)
+    expect(
+        page.get_by_text(re.compile("rozmowy z mieszkańcami ul. Szkolnej")).first
+    ).to_be_attached(timeout=TIMEOUT)
+    scroll_to(page, task)
+    shot(page, "en_11_7_actions_on_today")
+    page.context.close()
+
+
+# ---- journey 12 -----------------------------------------------------------------------------
+
+DONE = re.compile(r"^Done (\d+) of (\d+) so far$")
+VALUE = re.compile(r"^(\d+) / \d+$")
+"""The criterion's big figure: the count so far against the allowed count."""
+FILES = {"docx": "Report (DOCX)", "pdf": "Report (PDF)", "csv": "Entries (CSV)",
+         "xlsx": "Entries (XLSX)"}  # fmt: skip
+
+
+def download(page: Page, button: str) -> bytes:
+    """Tap a file button; the browser's download, as bytes."""
+    target = page.get_by_role("button", name=button)
+    scroll_to(page, target)
+    with page.expect_download(timeout=60_000) as info:
+        target.click()
+    path = info.value.path()
+    assert path is not None
+    return Path(path).read_bytes()
+
+
+def screen_figures(page: Page) -> tuple[int, list[str]]:
+    """The criterion's figure and every action's 'done / due', as the plan screen shows them."""
+    value = page.get_by_text(VALUE).first
+    expect(value).to_be_attached(timeout=TIMEOUT)
+    match = VALUE.match(value.inner_text())
+    assert match is not None
+    lines = page.get_by_text(DONE)
+    expect(lines.first).to_be_attached(timeout=TIMEOUT)
+    done = [DONE.sub(r"\1 / \2", text) for text in lines.all_inner_texts()]
+    return int(match.group(1)), done
+
+
+def docx_tables(data: bytes) -> dict[str, list[list[str]]]:
+    """The report's tables by their first header cell."""
+    document = docx.Document(io.BytesIO(data))
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    return {rows[0][0]: rows for rows in tables}
+
+
+def export_sheets(csv_data: bytes, xlsx_data: bytes) -> list[dict[str, str]]:
+    """The CSV's rows by header, checked to be the XLSX's rows (same cells, as text)."""
+    rows = list(csv.reader(io.StringIO(csv_data.decode("utf-8-sig")), delimiter=";"))
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_data)).active
+    cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert len(cells) == len(rows) and cells[0] == rows[0]
+    counters = [i for i, v in enumerate(cells[1]) if isinstance(v, int)] if len(cells) > 1 else []
+    for csv_row, xlsx_row in zip(rows[1:], cells[1:], strict=True):
+        assert [csv_row[i] for i in counters] == [str(xlsx_row[i]) for i in counters]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_journey_12_in_english_the_overview_a_plan_its_report_and_export_agree(
+    browser: Browser, app_url: str, storage: Path
+) -> None:
+    day = date.fromisoformat(DAY)
+    boss = english_device(browser, app_url, SUPERVISOR)
+    wait_for_badge(boss, "all sent", "en")
+    boss.get_by_role("tab", name="Plan").click()
+    overview = boss.locator('[flt-semantics-identifier="unit-overview"]')
+    expect(overview).to_contain_text("Plans of the unit", timeout=TIMEOUT)
+
+    set_language("en")  # the figures as the unit's store gives them, in the screen's words
+    engine = make_engine(f"sqlite:///{storage / 'server.db'}")
+    try:
+        with Session(engine) as session:
+            unit = find_unit(session, badge=SUPERVISOR)
+            rows = by_attention(unit_overview(session, unit.id, day), day)
+            lubartow = next(r for r in rows if r.plan_id == LUBARTOW_PLAN)
+            progress = plan_progress(session, lubartow.plan_id, day)
+            place = session.get(Place, read_plan(session, lubartow.plan_id).plan.criterion_place_id)
+    finally:
+        engine.dispose()
+        set_language("pl")
+    for row in rows:  # every plan of the unit, its pace (or result) and days left
+        expect(overview).to_contain_text(row.criterion.summary)
+        if (left := days_left(row, day)) is not None:
+            expect(overview).to_contain_text(f"days left: {left}")
+    assert lubartow.lagging, "the demo's plan has actions behind"
+    expect(overview).to_contain_text(f"Actions behind: {len(lubartow.lagging)}")
+    shot(boss, "en_12_1_overview")
+
+    opens = boss.get_by_role("button", name="Open", exact=True)
+    expect(opens).to_have_count(len(rows), timeout=TIMEOUT)
+    opens.nth(rows.index(lubartow)).click()
+    expect(boss.get_by_text(lubartow.title, exact=True).first).to_be_attached(timeout=TIMEOUT)
+    value, done = screen_figures(boss)
+    assert value == progress.criterion.value
+    assert done == [f"{a.done} / {a.due}" for a in progress.actions]
+    shot(boss, "en_12_2_plan_opened")
+
+    files = {kind: download(boss, label) for kind, label in FILES.items()}
+    shown(boss, re.compile(r"^Saved: .*\.xlsx$"))  # the toast in English, as the files are
+    shot(boss, "en_12_3_files_saved")
+    tables = docx_tables(files["docx"])
+    assert dict(tables["Criterion"][1:])["Result"] == str(value)
+    assert [row[3] for row in tables["No."][1:]] == done
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(files["pdf"])).pages)
+    for figure in done:
+        assert figure in pdf_text
+    assert f"Result {value}" in re.sub(r"\s+", " ", pdf_text)
+
+    entries = export_sheets(files["csv"], files["xlsx"])
+    assert len(entries) == progress.entries
+    measured = sum(
+        int(e["Offences found"]) + int(e["Interventions"])
+        for e in entries
+        if place is not None and e["Place"] == place.name
+    )
+    assert measured == value, "the export's entries at the place add up to the screen's figure"
+    totals = {row[0]: row[1] for row in tables["Counter"][1:]}
+    for name, total in totals.items():
+        assert sum(int(e[name]) for e in entries) == int(
+            total.replace("\u00a0", "").replace(" ", "")
+        )
+    boss.context.close()
