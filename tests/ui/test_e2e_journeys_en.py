@@ -43,6 +43,7 @@ from app.core.plans.progress import (
 )
 from app.core.store.db import make_engine
 from app.core.store.plans import read_plan
+from app.device.ui.plan_edit import PICK_MAP_HEIGHT
 
 pytestmark = pytest.mark.e2e
 __all__ = ["browser"]  # the fixture, used by every test here
@@ -119,6 +120,7 @@ def test_journey_11_in_english_import_return_fix_approve_then_today(
     banner.get_by_role("button", name="Correct the plan").click()
     note = page.locator('[flt-semantics-identifier="editor-review-note"]')
     expect(note).to_contain_text("Add a meeting with residents.", timeout=TIMEOUT)
+    add_place_by_map(page, "Garages, Lubelska Street")
     add_action(page, "Meeting with the residents of Szkolna Street", "en")
     shot(page, "en_11_5_corrected")
     page.get_by_role("button", name="Save and submit for approval").click()
@@ -147,7 +149,36 @@ def test_journey_11_in_english_import_return_fix_approve_then_today(
     ).to_be_attached(timeout=TIMEOUT)
     scroll_to(page, task)
     shot(page, "en_11_7_actions_on_today")
+
+    page.get_by_role("tab", name="Plan").click()  # the officer's plans, long titles cut with "…"
+    page.get_by_role("button", name=re.compile(r"^Other plans \(\d+\)$")).click()
+    option = page.get_by_role("button", name=re.compile(f"^{title}"))
+    expect(option.first).to_be_attached(timeout=TIMEOUT)
+    shot(page, "en_11_8_plan_picker")
+    option.first.click()
+    expect(page.get_by_text("Garages, Lubelska Street").first).to_be_attached(timeout=TIMEOUT)
     page.context.close()
+
+
+def add_place_by_map(page: Page, name: str) -> None:
+    """The criterion's place: 'Add a new place', named, tapped on the editor's map, added."""
+    new = page.get_by_role("button", name="Add a new place")
+    scroll_to(page, new, x=6)
+    new.click()
+    type_in(page, page.get_by_label("Name of the new place", exact=True), name)
+    hint = page.get_by_text("Or tap the map where the place is.", exact=True)
+    add = page.get_by_role("button", name="Add at the point tapped")
+    scroll_to(page, add, x=6)  # the map between the hint and the button, on screen
+    expect(hint).to_be_attached()
+    box = add.bounding_box()
+    assert box is not None
+    page.mouse.click(206, box["y"] - 8 - PICK_MAP_HEIGHT / 2)  # the map's middle, above it
+    expect(
+        page.get_by_text(re.compile(r"^Point on the map: \d+\.\d{5}, \d+\.\d{5}$"))
+    ).to_be_attached(timeout=TIMEOUT)
+    shot(page, "en_11_5a_place_tapped_on_the_map")
+    add.click()
+    shown(page, f"Place added: {name}")
 
 
 # ---- journey 12 -----------------------------------------------------------------------------
