@@ -59,15 +59,14 @@ def choose_file(page: Page, path: Path) -> None:
     chooser.value.set_files(str(path))
 
 
-def scroll_to(page: Page, target: Locator, tries: int = 40, x: int = 200) -> None:
-    """Scroll the screen (Flutter draws it: the wheel, not the DOM) until ``target`` is shown;
-    the wheel turns at ``x`` (beside a map, whose own wheel zooms it)."""
+def scroll_to(page: Page, target: Locator, tries: int = 40) -> None:
+    """Scroll the screen (Flutter draws it: the wheel, not the DOM) until ``target`` is shown."""
     expect(target.first).to_be_attached(timeout=TIMEOUT)
     for _ in range(tries):
         box = target.first.bounding_box()
         if box is not None and box["y"] > 60 and box["y"] + box["height"] <= 915:
             return
-        page.mouse.move(x, 500)
+        page.mouse.move(200, 500)
         page.mouse.wheel(0, -400 if box is not None and box["y"] <= 60 else 400)
         page.wait_for_timeout(250)
     raise AssertionError(f"{target} never came into view")

@@ -58,6 +58,13 @@ async def test_progress_changes_after_logging(app):
     assert "Kontrola miejsca" in app.text(app.get("weekly-card"))
 
 
+async def test_the_big_figure_holds_the_limit_the_summary_states(app):
+    """'19 / 26,5' beside '… najwyżej 26,5)': never a rounded limit disagreeing with the text."""
+    await app.go("/plan")
+    limit = app.get("progress-value").value.split(" / ")[1]
+    assert f"najwyżej {limit})" in app.get("progress-summary").value
+
+
 async def test_choosing_another_plan(app):
     """The picker lists every plan, each title in at most two lines ending in an ellipsis,
     the whole title in its tooltip; choosing one opens it."""

@@ -418,3 +418,15 @@ async def test_the_criterion_place_is_added_from_a_tap_on_the_map_or_gps(app_fac
         place = place_named("Garaże, ul. Lubelska 2")
         assert (place.lat, place.lon) == garages != (NIVEA.lat, NIVEA.lon)
         assert h.get("plan-criterion-place").value == place.id
+
+
+async def test_the_editors_map_leaves_the_mouse_wheel_to_the_form(app):
+    """Scrolling the editor over its map scrolls the form: the map does not zoom by wheel."""
+    import flet_map as fmap
+
+    await app.go("/plan")
+    await app.click("new-plan")
+    await app.click("criterion-place-new")
+    flags = app.get("criterion-place-map").interaction_configuration.flags
+    assert not flags & fmap.InteractionFlag.SCROLL_WHEEL_ZOOM
+    assert flags & fmap.InteractionFlag.DRAG and flags & fmap.InteractionFlag.PINCH_ZOOM

@@ -124,10 +124,14 @@ def camera_for(points: list[fmap.MapLatitudeLongitude], fix: Fix | None) -> dict
     return {"initial_center": WIDE_VIEW, "initial_zoom": 6}
 
 
-def quiet_interaction() -> fmap.InteractionConfiguration:
-    """No keyboard focus grab: on the web it swallowed the next tap on the tab bar."""
+def quiet_interaction(*, in_a_form: bool = False) -> fmap.InteractionConfiguration:
+    """No keyboard focus grab: on the web it swallowed the next tap on the tab bar. A map
+    ``in_a_form`` leaves the mouse wheel to the form's scrolling (and does not rotate)."""
+    flags = fmap.InteractionFlag.ALL
+    if in_a_form:
+        flags &= ~(fmap.InteractionFlag.SCROLL_WHEEL_ZOOM | fmap.InteractionFlag.ROTATE)
     return fmap.InteractionConfiguration(
-        keyboard_configuration=fmap.KeyboardConfiguration(autofocus=False)
+        flags=flags, keyboard_configuration=fmap.KeyboardConfiguration(autofocus=False)
     )
 
 

@@ -410,7 +410,7 @@ def progress_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
     if criterion.value is not None:
         figure = fmt_number(criterion.value)
         if criterion.limit is not None:
-            figure = f"{figure} / {fmt_number(round(criterion.limit))}"
+            figure = f"{figure} / {fmt_number(criterion.limit)}"  # as the summary says it
         rows.append(ft.Text(figure, size=30, weight=ft.FontWeight.BOLD, key="progress-value"))
     if criterion.share_done is not None:
         rows.append(

@@ -507,7 +507,7 @@ class NewPlace:
                 self.pin,
             ],
             on_tap=self._tapped,
-            interaction_configuration=area_map.quiet_interaction(),
+            interaction_configuration=area_map.quiet_interaction(in_a_form=True),
             min_zoom=5,
             max_zoom=19,
             **area_map.camera_for([area_map.point(p.lat, p.lon) for p in places], state.last_fix),
