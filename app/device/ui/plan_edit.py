@@ -515,6 +515,7 @@ class NewPlace:
         return ft.Container(the_map, border_radius=12, clip_behavior=ft.ClipBehavior.HARD_EDGE)
 
     def _tapped(self, event: fmap.MapTapEvent) -> None:
+        self.editor.shell.state.activate()  # a fresh context: the point in the device's language
         where = event.coordinates
         if where is None:
             return

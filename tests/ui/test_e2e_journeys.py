@@ -1,5 +1,6 @@
-"""Journeys 11 and 12 of JOURNEYS.md in English, in real Chromium (Playwright, 412×915,
-`rejon run` on a free port): each browser signs in, then switches the device to English.
+"""Journeys 11 and 12 of JOURNEYS.md in real Chromium (Playwright, 412×915, `rejon run` on a
+free port): 11 in English (each browser signs in, then switches the device to English; its
+Polish walk is in test_e2e_plan_import.py and test_e2e_plans.py), 12 in both languages.
 
 11. An officer imports a plan document, corrects it where the importer warned, submits; the
     supervisor returns it with a note; the officer fixes it and resubmits; the supervisor
@@ -7,7 +8,7 @@
 12. The supervisor's overview: every plan of the unit, on track or behind; open one; the
     report (PDF, DOCX) and the export (CSV, XLSX) agree with the screen on every figure.
 
-Screenshots go to tests/artifacts/en_*.png: look at them after a change.
+Screenshots go to tests/artifacts/en_11_*.png and journey12_*.png: look at them after a change.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -31,10 +33,13 @@ from test_e2e_plan_import import PLAN, pdf_of, scroll_to
 from test_e2e_plans import add_action, reached_unit, review_card, type_in, unit_plan
 from test_e2e_trust import sync_now, wait_for_badge
 
-from app.core.i18n import set_language
+from app.core.i18n import gettext, set_language
+from app.core.i18n.labels import measure_label
 from app.core.model import Place, PlanStatus
 from app.core.model.ids import stable_id
 from app.core.plans.progress import (
+    OverviewRow,
+    PlanProgress,
     by_attention,
     days_left,
     find_unit,
@@ -181,13 +186,25 @@ def add_place_by_map(page: Page, name: str) -> None:
     shown(page, f"Place added: {name}")
 
 
-# ---- journey 12 -----------------------------------------------------------------------------
+# ---- journey 12, in both languages --------------------------------------------------------
 
-DONE = re.compile(r"^Done (\d+) of (\d+) so far$")
-VALUE = re.compile(r"^(\d+) / \d+(\.\d+)?$")
-"""The criterion's big figure: the count so far against the allowed count."""
-FILES = {"docx": "Report (DOCX)", "pdf": "Report (PDF)", "csv": "Entries (CSV)",
-         "xlsx": "Entries (XLSX)"}  # fmt: skip
+FILES = (("docx", "Report (DOCX)"), ("pdf", "Report (PDF)"), ("csv", "Entries (CSV)"),
+         ("xlsx", "Entries (XLSX)"))  # fmt: skip
+"""The plan's file buttons (the catalogue's messages) and what each saves."""
+
+
+def say(language: str, message: str, domain: str = "ui", **values: object) -> str:
+    """A message of the catalogue as the app says it in ``language``."""
+    text = gettext(message, domain, language)
+    return text.format(**values) if values else text
+
+
+def pattern(language: str, message: str, **groups: str) -> re.Pattern[str]:
+    """The catalogue's message as a whole-text pattern, ``groups`` standing for its fields."""
+    text = re.escape(say(language, message))
+    for name, group in groups.items():
+        text = text.replace(re.escape("{" + name + "}"), group)
+    return re.compile(f"^{text}$")
 
 
 def download(page: Page, button: str) -> bytes:
@@ -201,16 +218,15 @@ def download(page: Page, button: str) -> bytes:
     return Path(path).read_bytes()
 
 
-def screen_figures(page: Page) -> tuple[int, list[str]]:
+def screen_figures(page: Page, language: str) -> tuple[int, list[str]]:
     """The criterion's figure and every action's 'done / due', as the plan screen shows them."""
-    value = page.get_by_text(VALUE).first
+    value = page.get_by_text(re.compile(r"^(\d+) / \d+([.,]\d+)?$")).first
     expect(value).to_be_attached(timeout=TIMEOUT)
-    match = VALUE.match(value.inner_text())
-    assert match is not None
-    lines = page.get_by_text(DONE)
+    done = pattern(language, "Done {done} of {due} so far", done=r"(\d+)", due=r"(\d+)")
+    lines = page.get_by_text(done)
     expect(lines.first).to_be_attached(timeout=TIMEOUT)
-    done = [DONE.sub(r"\1 / \2", text) for text in lines.all_inner_texts()]
-    return int(match.group(1)), done
+    figures = [done.sub(r"\1 / \2", text) for text in lines.all_inner_texts()]
+    return int(value.inner_text().split(" / ")[0]), figures
 
 
 def docx_tables(data: bytes) -> dict[str, list[list[str]]]:
@@ -221,7 +237,7 @@ def docx_tables(data: bytes) -> dict[str, list[list[str]]]:
 
 
 def export_sheets(csv_data: bytes, xlsx_data: bytes) -> list[dict[str, str]]:
-    """The CSV's rows by header, checked to be the XLSX's rows (same cells, as text)."""
+    """The CSV's rows by header, checked to be the XLSX's rows (same headers and counts)."""
     rows = list(csv.reader(io.StringIO(csv_data.decode("utf-8-sig")), delimiter=";"))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_data)).active
     cells = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -232,67 +248,92 @@ def export_sheets(csv_data: bytes, xlsx_data: bytes) -> list[dict[str, str]]:
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
-def test_journey_12_in_english_the_overview_a_plan_its_report_and_export_agree(
-    browser: Browser, app_url: str, storage: Path
-) -> None:
-    day = date.fromisoformat(DAY)
-    boss = english_device(browser, app_url, SUPERVISOR)
-    wait_for_badge(boss, "all sent", "en")
-    boss.get_by_role("tab", name="Plan").click()
-    overview = boss.locator('[flt-semantics-identifier="unit-overview"]')
-    expect(overview).to_contain_text("Plans of the unit", timeout=TIMEOUT)
+@dataclass(frozen=True)
+class UnitFigures:
+    """What the unit's store says, in one language: the overview's rows in their order, the
+    demo plan's progress, its criterion's place and measures as the export names them."""
 
-    set_language("en")  # the figures as the unit's store gives them, in the screen's words
+    rows: list[OverviewRow]
+    progress: PlanProgress
+    place: str
+    measures: list[str]
+
+
+def unit_figures(storage: Path, language: str) -> UnitFigures:
+    day = date.fromisoformat(DAY)
+    set_language(language)
     engine = make_engine(f"sqlite:///{storage / 'server.db'}")
     try:
         with Session(engine) as session:
             unit = find_unit(session, badge=SUPERVISOR)
-            rows = by_attention(unit_overview(session, unit.id, day), day)
-            lubartow = next(r for r in rows if r.plan_id == LUBARTOW_PLAN)
-            progress = plan_progress(session, lubartow.plan_id, day)
-            place = session.get(Place, read_plan(session, lubartow.plan_id).plan.criterion_place_id)
+            plan = read_plan(session, LUBARTOW_PLAN).plan
+            place = session.get(Place, plan.criterion_place_id)
+            assert place is not None
+            return UnitFigures(
+                rows=by_attention(unit_overview(session, unit.id, day), day),
+                progress=plan_progress(session, LUBARTOW_PLAN, day),
+                place=place.name,
+                measures=[measure_label(m) for m in plan.criterion_measures],
+            )
     finally:
         engine.dispose()
         set_language("pl")
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_journey_12_the_overview_a_plan_its_report_and_export_agree(
+    browser: Browser, app_url: str, storage: Path, language: str
+) -> None:
+    day = date.fromisoformat(DAY)
+    boss = open_page(browser, app_url)
+    sign_in(boss, SUPERVISOR)
+    if language == "en":
+        to_english(boss)
+    wait_for_badge(boss, say(language, "All sent"), language)
+    boss.get_by_role("tab", name="Plan").click()
+    overview = boss.locator('[flt-semantics-identifier="unit-overview"]')
+    expect(overview).to_contain_text(say(language, "Plans of the unit"), timeout=TIMEOUT)
+
+    unit = unit_figures(storage, language)
+    rows, progress = unit.rows, unit.progress
     for row in rows:  # every plan of the unit, its pace (or result) and days left
         expect(overview).to_contain_text(row.criterion.summary)
         if (left := days_left(row, day)) is not None:
-            expect(overview).to_contain_text(f"days left: {left}")
+            expect(overview).to_contain_text(say(language, "days left: {count}", count=left))
+    [lubartow] = [row for row in rows if row.plan_id == LUBARTOW_PLAN]
     assert lubartow.lagging, "the demo's plan has actions behind"
-    expect(overview).to_contain_text(f"Actions behind: {len(lubartow.lagging)}")
-    shot(boss, "en_12_1_overview")
+    behind = say(language, "Actions behind: {count}", count=len(lubartow.lagging))
+    expect(overview).to_contain_text(behind)
+    shot(boss, f"journey12_{language}_1_overview")
 
-    opens = boss.get_by_role("button", name="Open", exact=True)
+    opens = boss.get_by_role("button", name=say(language, "Open"), exact=True)
     expect(opens).to_have_count(len(rows), timeout=TIMEOUT)
     opens.nth(rows.index(lubartow)).click()
     expect(boss.get_by_text(lubartow.title, exact=True).first).to_be_attached(timeout=TIMEOUT)
-    value, done = screen_figures(boss)
+    value, done = screen_figures(boss, language)
     assert value == progress.criterion.value
     assert done == [f"{a.done} / {a.due}" for a in progress.actions]
-    shot(boss, "en_12_2_plan_opened")
+    shot(boss, f"journey12_{language}_2_plan_opened")
 
-    files = {kind: download(boss, label) for kind, label in FILES.items()}
-    shown(boss, re.compile(r"^Saved: .*\.xlsx$"))  # the toast in English, as the files are
-    shot(boss, "en_12_3_files_saved")
+    files = {kind: download(boss, say(language, label)) for kind, label in FILES}
+    shown(boss, pattern(language, "Saved: {name}", name=r".*\.xlsx"))  # in the screen's language
+    shot(boss, f"journey12_{language}_3_files_saved")
     tables = docx_tables(files["docx"])
-    assert dict(tables["Criterion"][1:])["Result"] == str(value)
-    assert [row[3] for row in tables["No."][1:]] == done
+    criterion = dict(tables[say(language, "Criterion", "reports")][1:])
+    assert criterion[say(language, "Result", "reports")] == str(value)
+    assert [row[3] for row in tables[say(language, "No.", "reports")][1:]] == done
     pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(files["pdf"])).pages)
     for figure in done:
         assert figure in pdf_text
-    assert f"Result {value}" in re.sub(r"\s+", " ", pdf_text)
+    assert f"{say(language, 'Result', 'reports')} {value}" in re.sub(r"\s+", " ", pdf_text)
 
     entries = export_sheets(files["csv"], files["xlsx"])
     assert len(entries) == progress.entries
+    place_column = say(language, "Place", "reports")
     measured = sum(
-        int(e["Offences found"]) + int(e["Interventions"])
-        for e in entries
-        if place is not None and e["Place"] == place.name
+        int(e[m]) for e in entries if e[place_column] == unit.place for m in unit.measures
     )
     assert measured == value, "the export's entries at the place add up to the screen's figure"
-    totals = {row[0]: row[1] for row in tables["Counter"][1:]}
-    for name, total in totals.items():
-        assert sum(int(e[name]) for e in entries) == int(
-            total.replace("\u00a0", "").replace(" ", "")
-        )
+    for name, total in tables[say(language, "Counter", "reports")][1:]:
+        assert sum(int(e[name]) for e in entries) == int(re.sub(r"\D", "", total)), name
     boss.context.close()
