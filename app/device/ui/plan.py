@@ -77,6 +77,8 @@ def plan_choice_button(shell: Shell, plans: list[Plan], current_id: str) -> ft.C
     closed by reference (see ``Shell.confirm``), then the chosen plan opened."""
 
     def open_list(_event: ft.ControlEvent) -> None:
+        shell.state.activate()  # a fresh context: the list in the device's language
+
         def close() -> None:
             dialog.open = False
             shell.page.update()
