@@ -29,6 +29,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlmodel import Session
 from test_e2e_browser import browser
+from test_e2e_pictures import tap_until
 from test_e2e_plan_import import PLAN, pdf_of, scroll_to
 from test_e2e_plans import add_action, reached_unit, review_card, type_in, unit_plan
 from test_e2e_trust import sync_now, wait_for_badge
@@ -290,8 +291,8 @@ def test_journey_12_the_overview_a_plan_its_report_and_export_agree(
     if language == "en":
         to_english(boss)
     wait_for_badge(boss, say(language, "All sent"), language)
-    boss.get_by_role("tab", name="Plan").click()
     overview = boss.locator('[flt-semantics-identifier="unit-overview"]')
+    tap_until(boss, boss.get_by_role("tab", name="Plan"), overview)  # the sync may redraw Today
     expect(overview).to_contain_text(say(language, "Plans of the unit"), timeout=TIMEOUT)
 
     unit = unit_figures(storage, language)
