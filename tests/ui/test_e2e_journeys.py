@@ -118,8 +118,8 @@ def test_journey_11_in_english_import_return_fix_approve_then_today(
     reached_unit(storage, title, PlanStatus.returned)
 
     sync_now(page, "en")
-    page.get_by_role("tab", name="Today").click()
     banner = page.locator(f'[flt-semantics-identifier="returned-{plan.id}"]')
+    tap_until(page, page.get_by_role("tab", name="Today"), banner)  # a sync may redraw the tab
     expect(banner).to_contain_text("Add a meeting with residents.", timeout=60_000)
     expect(banner).to_contain_text(f"Plan returned: {title}")
     shot(page, "en_11_4_returned_on_today")
