@@ -147,8 +147,8 @@ def test_journey_11_in_english_import_return_fix_approve_then_today(
     boss.context.close()
 
     sync_now(page, "en")
-    page.get_by_role("tab", name="Today").click()
     task = page.get_by_text(re.compile("kontrole skweru w godz. 18:00–22:00"))
+    tap_until(page, page.get_by_role("tab", name="Today"), page.get_by_text("Tasks for today"))
     expect(task.first).to_be_attached(timeout=60_000)
     expect(
         page.get_by_text(re.compile("rozmowy z mieszkańcami ul. Szkolnej")).first
