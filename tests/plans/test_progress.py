@@ -566,3 +566,40 @@ def test_the_unit_is_sorted_by_what_needs_the_supervisor() -> None:
     assert attention(rows[3], today) == Attention.not_started, "not on track before it starts"
     assert attention(rows[4], today) == Attention.no_data, "no data is not behind"
     assert (days_left(rows[1], today), days_left(rows[3], today)) == (44, None)
+
+
+def test_the_overview_names_the_actions_behind_on_the_days_already_over(db: Session) -> None:
+    """Missed occurrences count only on days, weeks and deadlines already over: a day or a
+    week still under way is not missed yet. Within a state, the plan missing most comes first."""
+    from app.core.plans.progress import Attention, attention, by_attention
+
+    period = (date(2026, 3, 2), date(2026, 3, 29))  # Monday to Sunday, four ISO weeks
+    actions = [
+        ActionIn(id="a-check", text="Kontrole", kind=EntryKind.place_check, place_id=PLACE),
+        ActionIn(id="a-talk", text="Rozmowy", kind=EntryKind.talk, freq_times=2,
+                 freq_per=FrequencyUnit.week),
+        ActionIn(id="a-letter", text="Wniosek", kind=EntryKind.request_letter, deadline=True,
+                 end_date=date(2026, 3, 10)),
+        ActionIn(id="a-meet", text="Spotkanie", kind=EntryKind.meeting, deadline=True,
+                 end_date=date(2026, 3, 29)),
+    ]  # fmt: skip
+    plan_id = make_plan(db, "p-lag", period, actions=actions)
+    quiet = make_plan(db, "p-quiet", period)  # nothing to do yet, nothing measured
+    for day in (2, 3, 5):
+        log(db, date(2026, 3, day), plan_id=plan_id, kind=EntryKind.place_check, place_id=PLACE)
+    for day in (2, 4, 6, 10):  # week 1: three (two needed), week 2: one
+        log(db, date(2026, 3, day), plan_id=plan_id)
+
+    today = date(2026, 3, 16)  # Monday of week 3: nothing of today or this week is missed yet
+    rows = {row.plan_id: row for row in unit_overview(db, UNIT, today)}
+    lags = [(lag.text, lag.missed, lag.overdue) for lag in rows[plan_id].lagging]
+    assert lags == [("Wniosek", 1, True), ("Kontrole", 14 - 3, False), ("Rozmowy", 1, False)]
+    assert rows[quiet].lagging == ()
+    assert attention(rows[plan_id], today) == attention(rows[quiet], today) == Attention.no_data
+    assert [r.plan_id for r in by_attention([rows[quiet], rows[plan_id]], today)] == [
+        plan_id,
+        quiet,
+    ]
+
+    on_the_first_day = unit_overview(db, UNIT, period[0])
+    assert all(row.lagging == () for row in on_the_first_day)

@@ -32,6 +32,35 @@ NIVEA = PLACES["nivea"]
 PASSWORD = "rejon-demo"
 TIMEOUT = 20_000
 REJON = (sys.executable, "-c", "from app.cli.main import main; main()")
+WORDS = {
+    "pl": {
+        "badge": "Numer służbowy",
+        "password": "Hasło",
+        "sign_in": "Zaloguj",
+        "new_entry": "Nowy wpis",
+        "today": "Dziś",
+        "plan": "Plan",
+        "settings": "Ustawienia",
+        "sync_now": "Synchronizuj teraz",
+        "action": "Działanie",
+        "add_action": "Dodaj działanie",
+        "to_approve": r"^Do zatwierdzenia \(\d+\)$",
+    },
+    "en": {
+        "badge": "Badge number",
+        "password": "Password",
+        "sign_in": "Sign me in",
+        "new_entry": "New entry",
+        "today": "Today",
+        "plan": "Plan",
+        "settings": "Settings",
+        "sync_now": "Sync now",
+        "action": "Action",
+        "add_action": "Add action",
+        "to_approve": r"^To approve \(\d+\)$",
+    },
+}
+"""The labels the browser tests find controls by, in the app's two languages."""
 
 
 def free_port() -> int:
@@ -131,13 +160,21 @@ def load(page: Page, url: str | None = None) -> None:
     page.locator("flt-semantics-placeholder").dispatch_event("click")
 
 
-def sign_in(page: Page, badge: str, password: str = PASSWORD) -> None:
+def sign_in(page: Page, badge: str, password: str = PASSWORD, language: str = "pl") -> None:
     """Through the form, as a person would; ends on Today."""
-    expect(page.get_by_role("button", name="Zaloguj")).to_be_attached(timeout=TIMEOUT)
-    type_into(page, "Numer służbowy", badge)
-    type_into(page, "Hasło", password)
-    page.get_by_role("button", name="Zaloguj").click()
-    expect(page.get_by_role("button", name="Nowy wpis")).to_be_attached(timeout=TIMEOUT)
+    words = WORDS[language]
+    expect(page.get_by_role("button", name=words["sign_in"])).to_be_attached(timeout=TIMEOUT)
+    type_into(page, words["badge"], badge)
+    type_into(page, words["password"], password)
+    page.get_by_role("button", name=words["sign_in"]).click()
+    expect(page.get_by_role("button", name=words["new_entry"])).to_be_attached(timeout=TIMEOUT)
+
+
+def to_english(page: Page) -> None:
+    """Ustawienia → English: the device's language, kept across sign-outs."""
+    page.get_by_role("tab", name="Ustawienia").click()
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("tab", name="Settings")).to_be_attached(timeout=TIMEOUT)
 
 
 def type_into(page: Page, field: str | Locator, text: str) -> None:

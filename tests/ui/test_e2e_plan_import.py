@@ -67,7 +67,7 @@ def scroll_to(page: Page, target: Locator, tries: int = 40) -> None:
         if box is not None and box["y"] > 60 and box["y"] + box["height"] <= 915:
             return
         page.mouse.move(200, 500)
-        page.mouse.wheel(0, 400)
+        page.mouse.wheel(0, -400 if box is not None and box["y"] <= 60 else 400)
         page.wait_for_timeout(250)
     raise AssertionError(f"{target} never came into view")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from browser_support import (
     TIMEOUT,
+    WORDS,
     free_port,
     open_page,
     reconcile,
@@ -189,24 +190,25 @@ def reached_unit(storage: Path, title: str, status: PlanStatus, seconds: float =
         time.sleep(0.5)
 
 
-def add_action(page: Page, text: str) -> None:
+def add_action(page: Page, text: str, language: str = "pl") -> None:
     """Dodaj działanie, then its text typed into the new card (scrolled to, on screen)."""
-    before = page.get_by_label("Działanie", exact=True).count()
-    page.get_by_role("button", name="Dodaj działanie").click()
-    fields = page.get_by_label("Działanie", exact=True)
+    words = WORDS[language]
+    before = page.get_by_label(words["action"], exact=True).count()
+    page.get_by_role("button", name=words["add_action"]).click()
+    fields = page.get_by_label(words["action"], exact=True)
     expect(fields).to_have_count(before + 1, timeout=TIMEOUT)
     page.mouse.wheel(0, 600)
     page.wait_for_timeout(500)
     type_into(page, fields.last, text)
 
 
-def review_card(boss: Page, plan_id: str) -> Locator:
+def review_card(boss: Page, plan_id: str, language: str = "pl") -> Locator:
     boss.get_by_role("tab", name="Plan").click()
     expect(boss.locator('[flt-semantics-identifier="unit-overview"]')).to_be_attached(
         timeout=TIMEOUT
     )
     card = boss.locator(f'[flt-semantics-identifier="review-{plan_id}"]')
-    button = boss.get_by_role("button", name=re.compile(r"^Do zatwierdzenia \(\d+\)$"))
+    button = boss.get_by_role("button", name=re.compile(WORDS[language]["to_approve"]))
     tap_until(boss, button, card)  # the first sync may draw the tab again under the tap
     return card
 
@@ -243,8 +245,8 @@ def test_a_returned_plan_is_found_corrected_and_its_changes_shown(
 
     # the officer finds it on Today, with the note, and opens it in the editor
     sync_now(page)
-    page.get_by_role("tab", name="Dziś").click()
     banner = page.locator(f'[flt-semantics-identifier="returned-{plan.id}"]')
+    tap_until(page, page.get_by_role("tab", name="Dziś"), banner)  # a sync may redraw the tab
     expect(banner).to_contain_text("Dodaj spotkanie z mieszkańcami.", timeout=60_000)
     expect(banner).to_contain_text(f"Plan zwrócony: {title}")
     shot(page, "plans_9_returned_on_today")

@@ -20,6 +20,7 @@ import pytest
 from browser_support import (
     NIVEA,
     TIMEOUT,
+    WORDS,
     Service,
     free_port,
     reconcile,
@@ -72,9 +73,9 @@ def set_address(page: Page, url: str) -> None:
     shown(page, "Adres serwera zapisany.")
 
 
-def sync_now(page: Page) -> None:
-    page.get_by_role("tab", name="Ustawienia").click()
-    page.get_by_role("button", name="Synchronizuj teraz").click()
+def sync_now(page: Page, language: str = "pl") -> None:
+    page.get_by_role("tab", name=WORDS[language]["settings"]).click()
+    page.get_by_role("button", name=WORDS[language]["sync_now"]).click()
 
 
 def log_check(page: Page) -> None:
@@ -120,8 +121,8 @@ def supervisor_pull(app_url: str) -> dict:
     return pulled
 
 
-def wait_for_badge(page: Page, pattern: str) -> None:
-    page.get_by_role("tab", name="Dziś").click()
+def wait_for_badge(page: Page, pattern: str, language: str = "pl") -> None:
+    page.get_by_role("tab", name=WORDS[language]["today"]).click()
     target = page.locator('[flt-semantics-identifier="sync-badge"]')
     expect(target.first).to_contain_text(re.compile(pattern, re.IGNORECASE), timeout=60_000)
 

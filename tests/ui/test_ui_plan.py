@@ -58,12 +58,32 @@ async def test_progress_changes_after_logging(app):
     assert "Kontrola miejsca" in app.text(app.get("weekly-card"))
 
 
-async def test_choosing_another_plan(app):
+async def test_the_big_figure_holds_the_limit_the_summary_states(app):
+    """'19 / 26,5' beside '… najwyżej 26,5)': never a rounded limit disagreeing with the text."""
     await app.go("/plan")
-    choice = app.get("plan-choice")
-    closed = next(o.key for o in choice.options if o.key != LUBARTOW_PLAN)
-    await app.select(choice, closed)
-    assert app.page.route == f"/plan?id={closed}"
+    limit = app.get("progress-value").value.split(" / ")[1]
+    assert f"najwyżej {limit})" in app.get("progress-summary").value
+
+
+async def test_choosing_another_plan(app):
+    """The picker lists every plan, each title in at most two lines ending in an ellipsis,
+    the whole title in its tooltip; choosing one opens it."""
+    import flet as ft
+
+    await app.go("/plan")
+    await app.click("plan-choice")
+    [dialog] = [d for d in app.dialogs() if isinstance(d, ft.AlertDialog) and d.open]
+    tiles = app.find(type=ft.ListTile, root=dialog)
+    assert len(tiles) == len([p for p in demo_plans(DAY) if p.officer_id == OFFICER])
+    for tile in tiles:
+        assert (tile.title.max_lines, tile.title.overflow) == (2, ft.TextOverflow.ELLIPSIS)
+        assert tile.tooltip == tile.title.value and tile.min_height >= 48
+    assert [t.selected for t in tiles].count(True) == 1
+    closed = next(t for t in tiles if not t.selected)
+    await app.click(closed)
+    assert not dialog.open
+    plan_id = getattr(closed.key, "value", closed.key).removeprefix("plan-option-")
+    assert app.page.route == f"/plan?id={plan_id}"
     assert app.get("plan-status").content.value == "Zakończony"
 
 
@@ -84,6 +104,36 @@ async def test_report_and_export_are_saved_as_files(app_factory):
     assert bytes(docx["src_bytes"])[:2] == b"PK"  # a zip: the DOCX package
     assert csv["file_name"].endswith(".csv")
     assert bytes(csv["src_bytes"]).decode("utf-8-sig").startswith("Data i godzina;Rodzaj;")
+
+
+async def test_in_english_the_files_and_their_toast_are_english(app_factory):
+    """The report and the export follow the device's language (a handler's fresh context
+    makes it current first), and so does the toast saying the file was saved."""
+    saved = []
+
+    def save_file(_control, args):
+        saved.append(args)
+        return None
+
+    async with app_factory(geo={**geo_fakes(), "FilePicker.save_file": save_file}) as app:
+        await app.go("/settings")
+        await app.click("lang-en")
+        await app.go("/plan")
+        await app.click("file-csv")
+        assert app.toast("file-saved").content.value.startswith("Saved: wpisy-")
+        await app.click("file-docx")
+    csv, docx = saved
+    assert bytes(csv["src_bytes"]).decode("utf-8-sig").startswith("Date and time;Kind;")
+    assert b"INFORMATION" in _docx_text(bytes(docx["src_bytes"]))
+
+
+def _docx_text(data: bytes) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join(p.text for p in document.paragraphs).encode()
 
 
 async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory, ui_engine):
@@ -112,6 +162,36 @@ async def test_a_supervisor_sees_every_plan_of_the_unit(app_factory, ui_engine):
         assert "Wiśniewska" not in overview and "Kaczmarek" not in overview  # Kraśnik's
         await sup.click(f"open-{LUBARTOW_PLAN}")
         assert sup.page.route == f"/plan?id={LUBARTOW_PLAN}"
+
+
+async def test_the_overview_shows_actions_behind_and_days_left_in_order_of_attention(
+    app_factory, ui_engine
+):
+    from app.core.plans.progress import by_attention, days_left
+
+    async with app_factory(officer=SUPERVISOR) as sup:
+        await sup.go("/plan")
+        with session_scope(ui_engine) as session:
+            rows = services.unit_overview_rows(ui_engine, session.get(Officer, SUPERVISOR), DAY)
+        assert any(row.lagging for row in rows), "the demo has actions behind"
+        shown = [
+            getattr(c.key, "value", c.key).removeprefix("track-")
+            for c in sup.walk(sup.get("unit-overview"))
+            if str(getattr(c.key, "value", c.key) or "").startswith("track-")
+        ]
+        assert shown == [row.plan_id for row in by_attention(rows, DAY)]
+        for row in rows:
+            detail = sup.get(f"overview-detail-{row.plan_id}").value
+            left = days_left(row, DAY)
+            assert (f"pozostało dni: {left}" in detail) == (left is not None)
+            lags = sup.find(f"overview-lag-{row.plan_id}")
+            assert bool(lags) == bool(row.lagging), row.title
+            if row.lagging:
+                text = sup.text(lags[0])
+                assert f"Działania zaległe: {len(row.lagging)}" in text
+                first = row.lagging[0]
+                want = "termin minął" if first.overdue else f"brakuje: {first.missed}"
+                assert f"• {first.text} — {want}" in text
 
 
 async def test_an_officer_sees_no_unit_overview(app):

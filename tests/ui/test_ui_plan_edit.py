@@ -369,3 +369,64 @@ async def test_a_returned_plan_is_shown_on_today_and_plan_and_opens_in_the_edito
     async with app_factory(officer=SUPERVISOR) as sup:  # another's returned plan: no banner
         await sup.go("/")
         assert not sup.find(f"returned-{plan_id}")
+
+
+async def test_the_criterion_place_is_added_from_a_tap_on_the_map_or_gps(app_factory, ui_engine):
+    """No GPS: the new place is tapped on the map (the officer's places drawn on it), added
+    there and chosen as the criterion's place; with GPS, where the officer stands."""
+    import flet_map as fmap
+    from conftest import NIVEA, geo_denied, geo_fakes
+    from sqlmodel import select
+
+    from app.core.model import Place
+
+    def place_named(name: str) -> Place:
+        with session_scope(ui_engine) as session:
+            return session.exec(select(Place).where(Place.name == name)).one()
+
+    async with app_factory(geo=geo_denied()) as h:
+        await fill_new_plan(h)
+        assert h.find("criterion-place-map") == [], "no map until the officer asks for one"
+        await h.click("criterion-place-new")
+        await h.click("criterion-place-gps")
+        assert h.get("criterion-place-name").error == "Podaj nazwę miejsca."
+        await h.type_into("criterion-place-name", "Garaże, ul. Lubelska")
+        await h.click("criterion-place-gps")
+        assert "stuknij je na mapie" in h.get("criterion-place-msg").value
+        assert h.get("criterion-place-map-add").disabled, "nothing tapped yet"
+        the_map = h.get("criterion-place-map")
+        assert len(h.find(type=fmap.Marker, root=the_map)) >= 1, "the officer's places drawn"
+        garages = (51.4652, 22.6101)
+        tap = {"coordinates": {"latitude": garages[0], "longitude": garages[1]}}
+        await h.trigger(the_map, "tap", tap)
+        assert h.get("criterion-place-tapped").value == "Punkt na mapie: 51.46520, 22.61010"
+        await h.click("criterion-place-map-add")
+        h.assert_no_crash()
+        place = place_named("Garaże, ul. Lubelska")
+        assert (place.lat, place.lon) == garages
+        assert h.get("plan-criterion-place").value == place.id
+        assert h.find("criterion-place-map") == [], "the panel closed, its map gone"
+        await h.click("save-plan")
+        [doc] = plans_titled(ui_engine, "Dzikie wysypisko przy ul. Leśnej")
+        assert doc.plan.criterion_place_id == place.id
+
+    async with app_factory(geo=geo_fakes(*garages)) as h:
+        await fill_new_plan(h)
+        await h.click("criterion-place-new")
+        await h.type_into("criterion-place-name", "Garaże, ul. Lubelska 2")
+        await h.click("criterion-place-gps")
+        place = place_named("Garaże, ul. Lubelska 2")
+        assert (place.lat, place.lon) == garages != (NIVEA.lat, NIVEA.lon)
+        assert h.get("plan-criterion-place").value == place.id
+
+
+async def test_the_editors_map_leaves_the_mouse_wheel_to_the_form(app):
+    """Scrolling the editor over its map scrolls the form: the map does not zoom by wheel."""
+    import flet_map as fmap
+
+    await app.go("/plan")
+    await app.click("new-plan")
+    await app.click("criterion-place-new")
+    flags = app.get("criterion-place-map").interaction_configuration.flags
+    assert not flags & fmap.InteractionFlag.SCROLL_WHEEL_ZOOM
+    assert flags & fmap.InteractionFlag.DRAG and flags & fmap.InteractionFlag.PINCH_ZOOM

@@ -129,8 +129,20 @@ class PlanProgress:
 
 
 @dataclass(frozen=True)
+class ActionLag:
+    """An action short of its schedule on the days already over: ``missed`` occurrences
+    (days, or times in a finished week or month); ``overdue``: a deadline passed undone."""
+
+    action_id: str
+    text: str
+    missed: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
 class OverviewRow:
-    """One plan as the supervisor's overview lists it."""
+    """One plan as the supervisor's overview lists it; ``lagging``: its actions behind
+    (a plan in force only), most missed first."""
 
     plan_id: str
     title: str
@@ -142,6 +154,7 @@ class OverviewRow:
     period_end: date
     status: PlanStatus
     criterion: CriterionProgress
+    lagging: tuple[ActionLag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -491,12 +504,45 @@ def _frequency_figures(
     return due, done
 
 
+def _counting(
+    action: Action, plan: Plan, entries: Sequence[EntryRevision]
+) -> tuple[list[EntryRevision], Counter[date]]:
+    """The entries that count for the action, and how many fall on each of its service days."""
+    counting = [e for e in entries if entry_counts_for_action(e, action, plan)]
+    return counting, Counter(service_day(action, e.occurred_at) for e in counting)
+
+
+def action_lag(
+    action: Action, plan: Plan, entries: Sequence[EntryRevision], today: date
+) -> ActionLag | None:
+    """What the action missed on the days before ``today`` (a day, week or month still under
+    way is not missed yet); ``None`` when nothing was."""
+    _entries, per_day = _counting(action, plan, entries)
+    mode = action_mode(action)
+    first, last = action_window(action, plan)
+    if mode is TaskMode.deadline:
+        missed = int(last < today and not any(day >= first for day in per_day))
+    elif mode is TaskMode.frequency:
+        assert action.freq_times is not None and action.freq_per is not None
+        missed = sum(
+            max(0, action.freq_times - sum(n for d, n in per_day.items() if start <= d <= end))
+            for start, end in frequency_units(action.freq_per, first, last)
+            if end < today
+        )
+    else:
+        yesterday = min(last, today - timedelta(days=1))
+        due = due_days(action, plan, first, yesterday) if yesterday >= first else []
+        missed = len(set(due) - per_day.keys())
+    if not missed:
+        return None
+    return ActionLag(action.id, action.text, missed, overdue=mode is TaskMode.deadline)
+
+
 def action_progress(
     action: Action, plan: Plan, entries: Sequence[EntryRevision], today: date
 ) -> ActionProgress:
     """One action's figures from the plan's entries in force (see :class:`ActionProgress`)."""
-    counting = [e for e in entries if entry_counts_for_action(e, action, plan)]
-    per_day = Counter(service_day(action, e.occurred_at) for e in counting)
+    counting, per_day = _counting(action, plan, entries)
     mode = action_mode(action)
     first, last = action_window(action, plan)
     last_so_far = min(last, today)
@@ -623,9 +669,20 @@ def unit_overview(session: Session, unit_id: str, today: date | None = None) -> 
                 period_end=plan.period_end,
                 status=PlanStatus(plan.status),
                 criterion=criterion,
+                lagging=lagging_actions(session, plan, today),
             )
         )
     return rows
+
+
+def lagging_actions(session: Session, plan: Plan, today: date) -> tuple[ActionLag, ...]:
+    """The actions of an approved plan in force that are behind, most missed first."""
+    if plan.status != PlanStatus.approved or not plan.period_start <= today <= plan.period_end:
+        return ()
+    doc = read_plan(session, plan.id)
+    entries = plan_entries(session, plan, today)
+    lags = [lag for a in doc.actions if (lag := action_lag(a, plan, entries, today))]
+    return tuple(sorted(lags, key=lambda lag: (not lag.overdue, -lag.missed)))
 
 
 class Attention(StrEnum):
@@ -664,13 +721,15 @@ def attention(row: OverviewRow, today: date) -> Attention:
 def by_attention(rows: list[OverviewRow], today: date) -> list[OverviewRow]:
     """The unit's plans, what needs the supervisor first: to review, behind, no data, not
     started, on track, with the officer, then the closed ones (newest first); within each,
-    by area, as ``unit_overview`` lists them."""
+    the most action occurrences missed first, then by area, as ``unit_overview`` lists them.
+    The state follows the criterion; the actions behind are shown beside it."""
 
-    def key(pair: tuple[int, OverviewRow]) -> tuple[int, int, int]:
+    def key(pair: tuple[int, OverviewRow]) -> tuple[int, int, int, int]:
         index, row = pair
         state = attention(row, today)
         newest = -row.period_end.toordinal() if state == Attention.closed else 0
-        return (_ATTENTION_ORDER.index(state), newest, index)
+        missed = -sum(lag.missed for lag in row.lagging)
+        return (_ATTENTION_ORDER.index(state), newest, missed, index)
 
     ranked = sorted(enumerate(rows), key=key)
     return [row for _index, row in ranked]

@@ -36,7 +36,7 @@ WIDE_VIEW = fmap.MapLatitudeLongitude(52.0, 19.4)
 """Poland, when there is nothing to show yet."""
 
 
-def _point(lat: float, lon: float) -> fmap.MapLatitudeLongitude:
+def point(lat: float, lon: float) -> fmap.MapLatitudeLongitude:
     return fmap.MapLatitudeLongitude(latitude=lat, longitude=lon)
 
 
@@ -85,6 +85,56 @@ def _ring() -> ft.Control:
     )
 
 
+def place_circles(places: list[Place]) -> fmap.CircleLayer:
+    """Each place's radius, in metres on the ground."""
+    return fmap.CircleLayer(
+        circles=[
+            fmap.CircleMarker(
+                coordinates=point(p.lat, p.lon),
+                radius=p.radius_m,
+                use_radius_in_meter=True,
+                color=ft.Colors.with_opacity(0.16, controls.PRIMARY),
+                border_color=controls.PRIMARY,
+                border_stroke_width=2,
+            )
+            for p in places
+        ]
+    )
+
+
+def place_badges(places: list[Place]) -> fmap.MarkerLayer:
+    """Each place's number (its place in the list under the map)."""
+    return fmap.MarkerLayer(
+        markers=[
+            fmap.Marker(content=_badge(n), coordinates=point(p.lat, p.lon))
+            for n, p in enumerate(places, start=1)
+        ]
+    )
+
+
+def camera_for(points: list[fmap.MapLatitudeLongitude], fix: Fix | None) -> dict[str, object]:
+    """The first view: every point in it, or the one point, or the fix, or Poland."""
+    if len(points) >= 2:
+        fit = fmap.CameraFit(coordinates=points, padding=ft.Padding.all(48), max_zoom=17)
+        return {"initial_camera_fit": fit}
+    if points:
+        return {"initial_center": points[0], "initial_zoom": 16}
+    if fix is not None:
+        return {"initial_center": point(fix.lat, fix.lon), "initial_zoom": 15}
+    return {"initial_center": WIDE_VIEW, "initial_zoom": 6}
+
+
+def quiet_interaction(*, in_a_form: bool = False) -> fmap.InteractionConfiguration:
+    """No keyboard focus grab: on the web it swallowed the next tap on the tab bar. A map
+    ``in_a_form`` leaves the mouse wheel to the form's scrolling (and does not rotate)."""
+    flags = fmap.InteractionFlag.ALL
+    if in_a_form:
+        flags &= ~(fmap.InteractionFlag.SCROLL_WHEEL_ZOOM | fmap.InteractionFlag.ROTATE)
+    return fmap.InteractionConfiguration(
+        flags=flags, keyboard_configuration=fmap.KeyboardConfiguration(autofocus=False)
+    )
+
+
 class AreaMap:
     """The map, the fix it follows and the list of places under it."""
 
@@ -103,10 +153,7 @@ class AreaMap:
             bgcolor=PLAIN_BACKGROUND,
             layers=[*tile_layers(self.state.tile_url), *self._layers()],
             on_tap=self._tapped,
-            # no keyboard focus grab: on the web it swallowed the next tap on the tab bar
-            interaction_configuration=fmap.InteractionConfiguration(
-                keyboard_configuration=fmap.KeyboardConfiguration(autofocus=False)
-            ),
+            interaction_configuration=quiet_interaction(),
             min_zoom=5,
             max_zoom=19,
             **self._camera(),
@@ -115,37 +162,16 @@ class AreaMap:
 
     # ---- drawing ------------------------------------------------------------------------------
     def _camera(self) -> dict[str, object]:
-        points = [_point(p.lat, p.lon) for p in self.places]
-        points += [_point(e.lat, e.lon) for e in self.data.entries if e.lat and e.lon]
-        if len(points) >= 2:
-            fit = fmap.CameraFit(coordinates=points, padding=ft.Padding.all(48), max_zoom=17)
-            return {"initial_camera_fit": fit}
-        if points:
-            return {"initial_center": points[0], "initial_zoom": 16}
-        fix = self.state.last_fix
-        if fix is not None:
-            return {"initial_center": _point(fix.lat, fix.lon), "initial_zoom": 15}
-        return {"initial_center": WIDE_VIEW, "initial_zoom": 6}
+        points = [point(p.lat, p.lon) for p in self.places]
+        points += [point(e.lat, e.lon) for e in self.data.entries if e.lat and e.lon]
+        return camera_for(points, self.state.last_fix)
 
     def _layers(self) -> list[fmap.MapLayer]:
-        areas = fmap.CircleLayer(
-            circles=[
-                fmap.CircleMarker(
-                    coordinates=_point(p.lat, p.lon),
-                    radius=p.radius_m,
-                    use_radius_in_meter=True,
-                    color=ft.Colors.with_opacity(0.16, controls.PRIMARY),
-                    border_color=controls.PRIMARY,
-                    border_stroke_width=2,
-                )
-                for p in self.places
-            ]
-        )
         entries = fmap.MarkerLayer(
             markers=[
                 fmap.Marker(
                     content=_dot(ENTRY_COLOR, 14),
-                    coordinates=_point(e.lat, e.lon),
+                    coordinates=point(e.lat, e.lon),
                     width=14,
                     height=14,
                 )
@@ -153,31 +179,31 @@ class AreaMap:
                 if e.lat is not None and e.lon is not None
             ]
         )
-        names = fmap.MarkerLayer(
-            markers=[
-                fmap.Marker(content=_badge(n), coordinates=_point(p.lat, p.lon))
-                for n, p in enumerate(self.places, start=1)
-            ]
-        )
-        return [areas, self.fix_circles, self.fix_markers, names, entries]
+        return [
+            place_circles(self.places),
+            self.fix_circles,
+            self.fix_markers,
+            place_badges(self.places),
+            entries,
+        ]
 
     def show_fix(self, fix: Fix | None, *, locating: bool = False) -> None:
         """The fix as a blue dot in its accuracy circle, and in words under the map."""
         self.fix_circles.circles = []
         self.fix_markers.markers = []
         if fix is not None:
-            point = _point(fix.lat, fix.lon)
+            here = point(fix.lat, fix.lon)
             if fix.accuracy_m:
                 self.fix_circles.circles = [
                     fmap.CircleMarker(
-                        coordinates=point,
+                        coordinates=here,
                         radius=fix.accuracy_m,
                         use_radius_in_meter=True,
                         color=ft.Colors.with_opacity(0.15, FIX_COLOR),
                     )
                 ]
             self.fix_markers.markers = [
-                fmap.Marker(content=_ring(), coordinates=point, width=38, height=38)
+                fmap.Marker(content=_ring(), coordinates=here, width=38, height=38)
             ]
         if fix is None:
             text = _("Finding your position…") if locating else _("No GPS position.")
@@ -313,10 +339,10 @@ class AreaMap:
 
     async def _tapped(self, event: fmap.MapTapEvent) -> None:
         """A tap inside a place's radius logs there; elsewhere it does nothing."""
-        point = event.coordinates
-        if point is None:
+        tapped = event.coordinates
+        if tapped is None:
             return
-        match = self.index.nearest(float(point.latitude), float(point.longitude))
+        match = self.index.nearest(float(tapped.latitude), float(tapped.longitude))
         if match is not None:
             await self.shell.go(route_for("/log", place=match.place.id))
 

@@ -46,9 +46,73 @@ SECTION_TITLES = (
 )
 
 
-def plan_option_text(plan: Plan) -> str:
-    period = f"{fmt_date(plan.period_start, 'short')}–{fmt_date(plan.period_end, 'short')}"
-    return f"{plan.title or _('Untitled plan')} · {period} · {status_label(plan.status)}"
+def plan_option(plan: Plan, current: bool, chosen: Callable[[str], Awaitable[None]]) -> ft.Control:
+    """One plan of the picker: its title in at most two lines, cut with an ellipsis (the whole
+    title in its tooltip and read out by the screen reader), its period and status under it."""
+    title = plan.title or _("Untitled plan")
+    period = f"{fmt_date(plan.period_start, 'short')} – {fmt_date(plan.period_end, 'short')}"
+
+    async def choose(_event: ft.ControlEvent) -> None:
+        await chosen(plan.id)
+
+    return ft.ListTile(
+        title=ft.Text(
+            title,
+            max_lines=2,
+            overflow=ft.TextOverflow.ELLIPSIS,
+            weight=ft.FontWeight.W_600,
+            key=f"plan-option-title-{plan.id}",
+        ),
+        subtitle=ft.Text(f"{period} · {status_label(plan.status)}", max_lines=1),
+        selected=current,
+        tooltip=title,
+        on_click=choose,
+        min_height=controls.TAP_MIN,
+        key=f"plan-option-{plan.id}",
+    )
+
+
+def plan_choice_button(shell: Shell, plans: list[Plan], current_id: str) -> ft.Control:
+    """'Other plans': a list in a dialog, long titles ending in an ellipsis. The dialog is
+    closed by reference (see ``Shell.confirm``), then the chosen plan opened."""
+
+    def open_list(_event: ft.ControlEvent) -> None:
+        shell.state.activate()  # a fresh context: the list in the device's language
+
+        def close() -> None:
+            dialog.open = False
+            shell.page.update()
+
+        async def chosen(plan_id: str) -> None:
+            close()
+            await shell.go(route_for("/plan", id=plan_id))
+
+        dialog = ft.AlertDialog(
+            title=ft.Text(_("Choose a plan")),
+            content=ft.Column(
+                [plan_option(p, p.id == current_id, chosen) for p in plans],
+                scroll=ft.ScrollMode.AUTO,
+                tight=True,
+                width=360,
+            ),
+            actions=[
+                ft.TextButton(
+                    _("Cancel"),
+                    on_click=lambda _e: close(),
+                    key="plan-choice-cancel",
+                    height=controls.TAP_MIN,
+                )
+            ],
+        )
+        shell.page.show_dialog(dialog)
+
+    return controls.action_button(
+        _("Other plans ({count})", count=len(plans) - 1),
+        open_list,
+        key="plan-choice",
+        icon=ft.Icons.SWAP_HORIZ,
+        kind="outlined",
+    )
 
 
 def axis_step(top: float, lines: int = 5) -> int:
@@ -348,7 +412,7 @@ def progress_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
     if criterion.value is not None:
         figure = fmt_number(criterion.value)
         if criterion.limit is not None:
-            figure = f"{figure} / {fmt_number(round(criterion.limit))}"
+            figure = f"{figure} / {fmt_number(criterion.limit)}"  # as the summary says it
         rows.append(ft.Text(figure, size=30, weight=ft.FontWeight.BOLD, key="progress-value"))
     if criterion.share_done is not None:
         rows.append(
@@ -421,24 +485,9 @@ def sections(screen: services.PlanScreen) -> list[ft.Control]:
 def header_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
     plan = screen.doc.plan
 
-    async def chosen(event: ft.ControlEvent) -> None:
-        await shell.go(route_for("/plan", id=event.control.value))
-
     rows: list[ft.Control] = []
     if len(screen.plans) > 1:
-        rows.append(
-            ft.Dropdown(
-                key="plan-choice",
-                label=_("Plan"),
-                value=plan.id,
-                options=[
-                    ft.DropdownOption(key=p.id, text=plan_option_text(p)) for p in screen.plans
-                ],
-                on_select=chosen,
-                expand=True,
-            )
-        )
-        rows[-1] = controls.labelled(ft.Row([rows[-1]]), _("Plan"))
+        rows.append(plan_choice_button(shell, screen.plans, plan.id))
     rows += [
         ft.Text(
             plan.title or _("Untitled plan"), size=18, weight=ft.FontWeight.BOLD, key="plan-title"
@@ -624,6 +673,7 @@ def files_card(shell: Shell, screen: services.PlanScreen) -> ft.Control:
 
     def saver(kind: str) -> Callable[[ft.ControlEvent], Awaitable[None]]:
         async def save(_event: ft.ControlEvent) -> None:
+            state.activate()  # a fresh context: the file and its toast in the device's language
             try:
                 name, data = await asyncio.to_thread(
                     services.plan_file, state.engine, plan_id, kind, state.today()
@@ -682,6 +732,34 @@ def _flag(row: OverviewRow, state: Attention) -> tuple[str, str]:
     return status_label(row.status), controls.MUTED  # a draft or returned: the officer's turn
 
 
+LAGS_SHOWN = 3
+"""Actions behind named per plan; the rest counted."""
+
+
+def lag_lines(row: OverviewRow) -> list[ft.Control]:
+    """The plan's actions behind, most pressing first: overdue deadlines, then most missed."""
+    if not row.lagging:
+        return []
+    lines = [
+        ft.Text(
+            _("Actions behind: {count}", count=len(row.lagging)),
+            size=15,
+            weight=ft.FontWeight.W_600,
+            color=controls.ALERT_COLOR,
+        )
+    ]
+    for lag in row.lagging[:LAGS_SHOWN]:
+        text = (
+            _("{action} — deadline passed", action=lag.text)
+            if lag.overdue
+            else _("{action} — missing: {count}", action=lag.text, count=lag.missed)
+        )
+        lines.append(ft.Text(f"• {text}", size=14, color=controls.ALERT_COLOR))
+    if (more := len(row.lagging) - LAGS_SHOWN) > 0:
+        lines.append(controls.muted(_("and {count} more", count=more), size=14))
+    return [ft.Column(lines, spacing=2, key=f"overview-lag-{row.plan_id}")]
+
+
 def overview_card(shell: Shell, rows: list[OverviewRow], today: date) -> ft.Control:
     """A supervisor's unit, what needs them first: the plans to decide on, then those behind,
     without data, not started, on track, with their officers; the closed ones apart."""
@@ -729,6 +807,7 @@ def overview_card(shell: Shell, rows: list[OverviewRow], today: date) -> ft.Cont
                 f"{status_label(row.status)} · {row.title}"
             ),
             ft.Text(detail, size=15, key=f"overview-detail-{row.plan_id}"),
+            *lag_lines(row),
             ft.Row(
                 [
                     controls.status_chip(flag, color, key=f"track-{row.plan_id}"),

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import TypeVar
 
 import flet as ft
+import flet_map as fmap
 from pydantic import ValidationError
 
 from app.core.i18n import translator
@@ -43,7 +44,7 @@ from app.core.model.plans import Action
 from app.core.plans.drafts import action_in
 from app.core.plans.importer import ImportedAction, ImportedPlan, WarningField
 from app.core.store.plans import PlanDocument
-from app.device.ui import controls, plan_import, services
+from app.device.ui import area_map, controls, plan_import, services
 from app.device.ui.shell import Shell, route_for
 
 _ = translator("ui")
@@ -426,8 +427,12 @@ class ActionEditor:
             return None
 
 
+PICK_MAP_HEIGHT = 260
+
+
 class NewPlace:
-    """ "Add a place" for the criterion: a name, and the position from GPS here and now.
+    """ "Add a place" for the criterion: a name, and the position from GPS here and now or
+    from a tap on the map (drawn with the officer's places when the panel is first opened).
 
     The place is stored (and queued for sync) at once, like a place added in the quick log,
     and chosen as the criterion's place."""
@@ -436,6 +441,20 @@ class NewPlace:
         self.editor = editor
         self.name = _field(_("Name of the new place"), "", "criterion-place-name")
         self.message = ft.Text("", color=controls.ALERT_COLOR, size=14, key="criterion-place-msg")
+        self.tapped: tuple[float, float] | None = None
+        self.pin = fmap.MarkerLayer(markers=[])
+        self.map_slot = ft.Column(spacing=8)
+        self.tapped_text = controls.muted(
+            _("Or tap the map where the place is."), size=14, key="criterion-place-tapped"
+        )
+        self.add_tapped = controls.action_button(
+            _("Add at the point tapped"),
+            self._add_tapped,
+            key="criterion-place-map-add",
+            icon=ft.Icons.PIN_DROP,
+            kind="tonal",
+            disabled=True,
+        )
         self.panel = ft.Column(
             [
                 self.name,
@@ -447,6 +466,9 @@ class NewPlace:
                     icon=ft.Icons.MY_LOCATION,
                     kind="tonal",
                 ),
+                self.tapped_text,
+                self.map_slot,
+                self.add_tapped,
             ],
             visible=False,
             spacing=8,
@@ -467,6 +489,58 @@ class NewPlace:
 
     def _open(self, _event: ft.ControlEvent) -> None:
         self.panel.visible = not self.panel.visible
+        if self.panel.visible and not self.map_slot.controls:
+            self.map_slot.controls = [self._map()]
+
+    def _map(self) -> ft.Control:
+        """The officer's places (numbered, with their radius) and the pin of the last tap."""
+        state = self.editor.shell.state
+        places = self.editor.places
+        the_map = fmap.Map(
+            key="criterion-place-map",
+            height=PICK_MAP_HEIGHT,
+            bgcolor=area_map.PLAIN_BACKGROUND,
+            layers=[
+                *area_map.tile_layers(state.tile_url),
+                area_map.place_circles(places),
+                area_map.place_badges(places),
+                self.pin,
+            ],
+            on_tap=self._tapped,
+            interaction_configuration=area_map.quiet_interaction(in_a_form=True),
+            min_zoom=5,
+            max_zoom=19,
+            **area_map.camera_for([area_map.point(p.lat, p.lon) for p in places], state.last_fix),
+        )
+        return ft.Container(the_map, border_radius=12, clip_behavior=ft.ClipBehavior.HARD_EDGE)
+
+    def _tapped(self, event: fmap.MapTapEvent) -> None:
+        self.editor.shell.state.activate()  # a fresh context: the point in the device's language
+        where = event.coordinates
+        if where is None:
+            return
+        lat, lon = float(where.latitude), float(where.longitude)
+        self.tapped = (lat, lon)
+        self.pin.markers = [
+            fmap.Marker(
+                content=ft.Icon(ft.Icons.PLACE, color=controls.ALERT_COLOR, size=36),
+                coordinates=area_map.point(lat, lon),
+                width=36,
+                height=36,
+                alignment=ft.Alignment.TOP_CENTER,
+            )
+        ]
+        self.tapped_text.value = _(
+            "Point on the map: {lat}, {lon}", lat=f"{lat:.5f}", lon=f"{lon:.5f}"
+        )
+        self.add_tapped.disabled = False
+        self.editor.shell.page.update()
+
+    def _named(self) -> str | None:
+        """The new place's name, or ``None`` (and the field marked) when it is empty."""
+        name = (self.name.value or "").strip()
+        self.name.error = None if name else _("Name the place.")
+        return name or None
 
     async def _add_here(self, _event: ft.ControlEvent) -> None:
         from app.device.ui.gps import locate
@@ -474,26 +548,36 @@ class NewPlace:
         shell = self.editor.shell
         state = shell.state
         state.activate()
-        officer = state.officer
-        assert officer is not None
-        name = (self.name.value or "").strip()
-        if not name:
-            self.name.error = _("Name the place.")
+        name = self._named()
+        if name is None:
             shell.page.update()
             return
-        self.name.error = None
         self.message.value = _("Finding your position…")
         shell.page.update()
         result = await locate(state.geolocator) if state.geolocator is not None else None
         if result is None or result.fix is None:
             self.message.value = _(
-                "No GPS position: stand at the place and try again, or choose a place above."
+                "No GPS position: stand at the place and try again, or tap it on the map."
             )
             shell.page.update()
             return
-        fix = result.fix
+        await self._add(name, result.fix.lat, result.fix.lon)
+
+    async def _add_tapped(self, _event: ft.ControlEvent) -> None:
+        self.editor.shell.state.activate()
+        name = self._named()
+        if name is None or self.tapped is None:
+            self.editor.shell.page.update()
+            return
+        await self._add(name, *self.tapped)
+
+    async def _add(self, name: str, lat: float, lon: float) -> None:
+        """Store the place, choose it as the criterion's, offer it to every action."""
+        shell = self.editor.shell
+        officer = shell.state.officer
+        assert officer is not None
         place = await asyncio.to_thread(
-            services.add_place, state.engine, officer, name, fix.lat, fix.lon
+            services.add_place, shell.state.engine, officer, name, lat, lon
         )
         self.editor.places.append(place)
         self.editor.criterion_place.options = place_options(self.editor.places)
@@ -501,6 +585,9 @@ class NewPlace:
         for action in self.editor.actions:
             action.place.options = place_options(self.editor.places)
         self.name.value, self.message.value, self.panel.visible = "", "", False
+        self.tapped, self.pin.markers, self.map_slot.controls = None, [], []
+        self.tapped_text.value = _("Or tap the map where the place is.")
+        self.add_tapped.disabled = True
         await shell.reload_places()
         shell.toast(_("Place added: {name}", name=place.name), key="criterion-place-added")
         shell.follow_sync()
