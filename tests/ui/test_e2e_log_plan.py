@@ -173,6 +173,9 @@ def test_a_krasnik_meeting_shows_and_counts_what_counts(
     check_screen(page, "meeting", language=language)
 
     leaflets = say(language, "Leaflets handed out")
+    # below the fold: scrolled first, so that no click lands where it was before the scroll
+    page.get_by_label(leaflets, exact=True).scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
     type_into(page, leaflets, "-5")  # kept as typed, and refused on the field
     expect(page.get_by_text(say(language, "Cannot be negative"))).to_be_attached(timeout=TIMEOUT)
     type_into(page, leaflets, "40")
@@ -196,6 +199,7 @@ def test_a_krasnik_meeting_shows_and_counts_what_counts(
     progress = say(
         language,
         "{measures}: {value} of {target} ({share})",
+        "reports",
         measures=say(language, "Residents spoken to"),
         value="@",
         target="80",
@@ -263,7 +267,7 @@ def test_history_edit_delete_and_undo(browser: Browser, app_url: str, language: 
     tab(page, language, "Today")
     page.locator(f'[flt-semantics-identifier="log-{CHECK}"]').click()
     page.get_by_role("button", name=say(language, "Save"), exact=True).click()
-    saved = say(language, "Saved: {what}", what=say(language, "Place check"))
+    saved = say(language, "Saved: {what}", what=say(language, "Place check", "core"))
     shown(page, saved)
     tab(page, language, "History")
     edit = page.get_by_role("button", name=say(language, "Edit")).first

@@ -359,9 +359,7 @@ def choice_button(
         vertical_alignment=ft.CrossAxisAlignment.CENTER,
     )
     cls: Any = ft.FilledButton if selected else ft.OutlinedButton
-    return cls(
-        content=content,
-        on_click=on_click,
-        key=key,
-        height=TAP + (8 if sublabel else 0),
-    )
+    # no fixed height: a name that wraps (a long place's) grows the button instead of pushing
+    # its distance onto the border; the padding gives TAP (and TAP + 8 with a second line)
+    padding = ft.Padding.symmetric(horizontal=16, vertical=12 if sublabel else 17)
+    return cls(content=content, on_click=on_click, key=key, style=ft.ButtonStyle(padding=padding))
