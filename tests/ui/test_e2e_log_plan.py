@@ -241,6 +241,10 @@ def test_the_baseline_is_entered_on_an_approved_plan(
     page.context.close()
 
 
+SCREENFULS = {"Plan": 4, "Settings": 1}
+"""How many screens more a tab is checked on, scrolled (the plan's charts, the idle lock)."""
+
+
 def test_every_tab_in_both_languages(browser: Browser, app_url: str) -> None:
     page, _asked = new_device(browser, app_url)
     sign_in(page, "100301")
@@ -250,6 +254,10 @@ def test_every_tab_in_both_languages(browser: Browser, app_url: str) -> None:
             tab(page, language, name)
             page.wait_for_timeout(1500)
             check_screen(page, f"tab_{name}", language=language)
+            for part in range(1, SCREENFULS.get(name, 0) + 1):  # below the fold
+                page.mouse.move(206, 500)
+                page.mouse.wheel(0, 700)
+                check_screen(page, f"tab_{name}_{part}", language=language)
     page.context.close()
 
 
