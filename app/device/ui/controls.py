@@ -360,6 +360,6 @@ def choice_button(
     )
     cls: Any = ft.FilledButton if selected else ft.OutlinedButton
     # no fixed height: a name that wraps (a long place's) grows the button instead of pushing
-    # its distance onto the border; the padding gives TAP (and TAP + 8 with a second line)
-    padding = ft.Padding.symmetric(horizontal=16, vertical=12 if sublabel else 17)
-    return cls(content=content, on_click=on_click, key=key, style=ft.ButtonStyle(padding=padding))
+    # its distance onto the border; with the theme's padding, one line is TAP high
+    body = ft.Container(content, padding=ft.Padding.symmetric(vertical=0 if sublabel else 3))
+    return cls(content=body, on_click=on_click, key=key)
