@@ -25,7 +25,9 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, Page, expect
 
+from app.core.i18n import gettext
 from app.core.model.ids import stable_id
+from app.device.ui.settings import LANGUAGE_NAMES
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +37,11 @@ ENGLISH = re.compile(
     r"entry|Counts|Place|Note|Time|Date|goal|task)\b"
 )
 """English a Polish screen must not show (Flutter's own texts and ours)."""
-POLISH = re.compile(r"\b(Zapisz|Anuluj|Cofnij|Wstecz|Dziś|Historia|Ustawienia|Miejsce|Liczby)\b")
+POLISH = re.compile(
+    r"\b(Zapisz|Anuluj|Cofnij|Wstecz|Dziś|Historia|Ustawienia|Miejsce|Liczby|Usuń|Edytuj|Zamknij|"
+    r"Odblokuj|Hasło|Nowy wpis|Zatwierdź|Zwróć|Synchronizuj|Zaloguj|Wyloguj|pozostało|znaków|"
+    r"Błąd|Kopiuj|Wklej|Wytnij|Zaznacz wszystko|Szukaj|Mapa|Wpis|wpisy|Brak)\b"
+)
 """Polish an English screen must not show."""
 
 TREE = """() => {
@@ -117,91 +123,141 @@ def pick(page: Page, field: str, option: str) -> None:
     page.get_by_role("button", name=option).last.click()  # the menu's entry, over the form
 
 
-def test_a_krasnik_meeting_shows_and_counts_what_counts(browser: Browser, app_url: str) -> None:
+def say(language: str, message: str, domain: str = "ui", **values: object) -> str:
+    """One of our labels in ``language``, from the catalogue the app uses."""
+    text = gettext(message, domain, language)
+    return text.format(**values) if values else text
+
+
+def speak(page: Page, language: str) -> None:
+    """Switch a signed-in device to ``language`` through Ustawienia (a no-op for Polish)."""
+    if language == "pl":
+        return
+    page.get_by_role("tab", name="Ustawienia").click()
+    page.get_by_role("button", name=LANGUAGE_NAMES[language]).click()
+    expect(page.get_by_role("tab", name=say(language, "Settings"))).to_be_attached(timeout=TIMEOUT)
+
+
+def tab(page: Page, language: str, name: str) -> None:
+    page.get_by_role("tab", name=say(language, name)).click()
+
+
+BOTH = pytest.mark.parametrize("language", ["pl", "en"])
+
+
+@BOTH
+def test_a_krasnik_meeting_shows_and_counts_what_counts(
+    browser: Browser, app_url: str, language: str
+) -> None:
     page, asked = new_device(browser, app_url)
     check_screen(page, "sign_in")
     sign_in(page, "200301")
-    check_screen(page, "today")
+    speak(page, language)
+    tab(page, language, "Today")
+    check_screen(page, "today", language=language)
 
-    page.get_by_role("button", name="Nowy wpis").click()
-    expect(page.get_by_role("button", name="Zapisz")).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "new_entry")
-    pick(page, "Zadanie z planu", "Spotkania z seniorami z Polskiego Związku")
+    page.get_by_role("button", name=say(language, "New entry")).click()
+    save = page.get_by_role("button", name=say(language, "Save"), exact=True)
+    expect(save).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "new_entry", language=language)
+    pick(page, say(language, "Plan task"), "Spotkania z seniorami z Polskiego Związku")
     # the highlighted card is read as one group: its heading, then what each counter feeds
-    counting = page.get_by_label(re.compile("Liczy się do celu\n")).first
+    heading = say(language, "Counts towards the goal")
+    counting = page.get_by_label(re.compile(re.escape(heading) + "\n")).first
     expect(counting).to_be_attached(timeout=TIMEOUT)
     label = counting.get_attribute("aria-label") or ""
-    assert "liczy się do celu i do zadania: Rozmowy z seniorami" in label
-    assert "liczy się do zadania: Kolportaż ulotek informacyjnych" in label
-    check_screen(page, "meeting")
+    goal = "counts towards the goal and the task: {tasks}"
+    assert say(language, goal, tasks="Rozmowy z seniorami") in label
+    task = "counts towards the task: {tasks}"
+    assert say(language, task, tasks="Kolportaż ulotek informacyjnych") in label
+    check_screen(page, "meeting", language=language)
 
-    type_into(page, "Wręczone ulotki", "-5")  # kept as typed, and refused on the field
-    expect(page.get_by_text("Liczba nie może być ujemna")).to_be_attached(timeout=TIMEOUT)
-    type_into(page, "Wręczone ulotki", "40")
-    residents = page.get_by_label("Mieszkańcy, z którymi rozmawiano", exact=True)
+    leaflets = say(language, "Leaflets handed out")
+    # below the fold: scrolled first, so that no click lands where it was before the scroll
+    page.get_by_label(leaflets, exact=True).scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    type_into(page, leaflets, "-5")  # kept as typed, and refused on the field
+    expect(page.get_by_text(say(language, "Cannot be negative"))).to_be_attached(timeout=TIMEOUT)
+    type_into(page, leaflets, "40")
+    residents = page.get_by_label(say(language, "Residents spoken to"), exact=True)
     residents.click()  # showing "0": the focus selects it, typing replaces it
     page.wait_for_timeout(600)
     page.keyboard.type("25")
     expect(residents).to_have_value("25", timeout=TIMEOUT)
-    check_screen(page, "meeting_filled")
+    check_screen(page, "meeting_filled", language=language)
 
-    page.get_by_role("button", name="Zapisz", exact=True).click()
-    expect(page.get_by_text("Bez miejsca?", exact=True)).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "placeless")
-    page.get_by_role("button", name="Zapisz bez miejsca").click()
-    expect(page.get_by_role("button", name="Nowy wpis")).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "saved")
+    save.click()
+    shown(page, say(language, "Without a place?"))
+    check_screen(page, "placeless", language=language)
+    page.get_by_role("button", name=say(language, "Save without a place")).click()
+    expect(page.get_by_role("button", name=say(language, "New entry"))).to_be_attached(
+        timeout=TIMEOUT
+    )
+    check_screen(page, "saved", language=language)
 
-    page.get_by_role("tab", name="Plan").click()
-    expect(
-        page.get_by_text(re.compile(r"Mieszkańcy, z którymi rozmawiano: \d+ z 80"))
-    ).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "plan")
+    tab(page, language, "Plan")
+    progress = say(
+        language,
+        "{measures}: {value} of {target} ({share})",
+        "reports",
+        measures=say(language, "Residents spoken to"),
+        value="@",
+        target="80",
+        share="@",
+    )
+    pattern = re.escape(progress.split(" (")[0]).replace("@", r"\d+")
+    expect(page.get_by_text(re.compile(pattern)).first).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "plan", language=language)
     assert not [u for u in asked if "rive" in u or "cdn.jsdelivr" in u], "a CDN was asked"
     page.context.close()
 
 
-def test_the_baseline_is_entered_on_an_approved_plan(browser: Browser, app_url: str) -> None:
+@BOTH
+def test_the_baseline_is_entered_on_an_approved_plan(
+    browser: Browser, app_url: str, language: str
+) -> None:
     page, _asked = new_device(browser, app_url)
     sign_in(page, "100301")
-    page.get_by_role("tab", name="Plan").click()
-    edit = page.get_by_role("button", name="Popraw wartość bazową")
+    speak(page, language)
+    tab(page, language, "Plan")
+    edit = page.get_by_role("button", name=say(language, "Correct the baseline"))
     expect(edit).to_be_attached(timeout=TIMEOUT)
     edit.scroll_into_view_if_needed()
-    check_screen(page, "lubartow_plan")
+    check_screen(page, "lubartow_plan", language=language)
     edit.click()
-    expect(page.get_by_label("Liczba z poprzedniego okresu", exact=True)).to_be_attached(
-        timeout=TIMEOUT
+    count = say(language, "Previous period's count")
+    expect(page.get_by_label(count, exact=True)).to_be_attached(timeout=TIMEOUT)
+    value = {"pl": "24", "en": "26"}[language]
+    type_into(page, count, value)
+    check_screen(page, "baseline_dialog", language=language)
+    page.get_by_role("button", name=say(language, "Save"), exact=True).click()
+    entered = say(
+        language, "Baseline {value}: entered by {who}, {when}.", value=value, who="@", when="@"
     )
-    type_into(page, "Liczba z poprzedniego okresu", "24")
-    check_screen(page, "baseline_dialog")
-    page.get_by_role("button", name="Zapisz", exact=True).click()
-    line = page.get_by_text(re.compile(r"^Wartość bazowa 24: wpisał\(a\) st\. asp\. Tomasz Nowak"))
+    line = page.get_by_text(re.compile("^" + re.escape(entered.split("@")[0])))
     expect(line).to_be_attached(timeout=TIMEOUT)
     line.scroll_into_view_if_needed()
-    check_screen(page, "baseline_saved")
+    check_screen(page, "baseline_saved", language=language)
     page.context.close()
+
+
+SCREENFULS = {"Plan": 4, "Settings": 1}
+"""How many screens more a tab is checked on, scrolled (the plan's charts, the idle lock)."""
 
 
 def test_every_tab_in_both_languages(browser: Browser, app_url: str) -> None:
     page, _asked = new_device(browser, app_url)
     sign_in(page, "100301")
-    tabs = {"pl": ("Dziś", "Historia", "Mapa", "Plan", "Ustawienia"),
-            "en": ("Today", "History", "Map", "Plan", "Settings")}  # fmt: skip
-    for name in tabs["pl"]:
-        page.get_by_role("tab", name=name).click()
-        page.wait_for_timeout(1500)
-        check_screen(page, f"tab_{name}")
-    page.get_by_role("button", name="English").click()
-    expect(page.get_by_role("tab", name="Settings")).to_be_attached(timeout=TIMEOUT)
-    for name in tabs["en"]:
-        page.get_by_role("tab", name=name).click()
-        page.wait_for_timeout(1500)
-        check_screen(page, f"tab_{name}", language="en")
-    page.get_by_role("tab", name="Today").click()
-    page.get_by_role("button", name="New entry").click()
-    expect(page.get_by_role("button", name="Save", exact=True)).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "new_entry", language="en")
+    for language in ("pl", "en"):
+        speak(page, language)
+        for name in ("Today", "History", "Map", "Plan", "Settings"):
+            tab(page, language, name)
+            page.wait_for_timeout(1500)
+            check_screen(page, f"tab_{name}", language=language)
+            for part in range(1, SCREENFULS.get(name, 0) + 1):  # below the fold
+                page.mouse.move(206, 500)
+                page.mouse.wheel(0, 700)
+                check_screen(page, f"tab_{name}_{part}", language=language)
     page.context.close()
 
 
@@ -211,66 +267,80 @@ CHECK = stable_id("action", "lubartow", "2026-07-01", "check")
 """Lubartów's place check: one tap on Today logs it (with the phone's GPS)."""
 
 
-def test_history_edit_delete_and_undo(browser: Browser, app_url: str) -> None:
+@BOTH
+def test_history_edit_delete_and_undo(browser: Browser, app_url: str, language: str) -> None:
     page = open_page(browser, app_url)
     sign_in(page, "100301")
+    speak(page, language)
+    tab(page, language, "Today")
     page.locator(f'[flt-semantics-identifier="log-{CHECK}"]').click()
-    page.get_by_role("button", name="Zapisz", exact=True).click()
-    shown(page, "Zapisano: Kontrola miejsca")
-    page.get_by_role("tab", name="Historia").click()
-    edit = page.get_by_role("button", name="Edytuj").first
+    page.get_by_role("button", name=say(language, "Save"), exact=True).click()
+    saved = say(language, "Saved: {what}", what=say(language, "Place check", "core"))
+    shown(page, saved)
+    tab(page, language, "History")
+    edit = page.get_by_role("button", name=say(language, "Edit")).first
     expect(edit).to_be_attached(timeout=TIMEOUT)
     edit.click()
-    expect(page.get_by_role("button", name="Zapisz", exact=True)).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "history_edit")
+    save = page.get_by_role("button", name=say(language, "Save"), exact=True)
+    expect(save).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "history_edit", language=language)
     page.go_back()
-    delete = page.get_by_role("button", name="Usuń").first
+    delete = page.get_by_role("button", name=say(language, "Delete")).first
     expect(delete).to_be_attached(timeout=TIMEOUT)
     delete.click()
-    expect(page.get_by_text("Usunąć ten wpis?", exact=True)).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "history_delete_dialog")
-    page.get_by_role("button", name="Usuń").last.click()
-    undo = page.get_by_role("button", name="Cofnij")
+    question = say(language, "Delete this entry?")
+    expect(page.get_by_text(question, exact=True)).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "history_delete_dialog", language=language)
+    page.get_by_role("button", name=say(language, "Delete")).last.click()
+    undo = page.get_by_role("button", name=say(language, "Undo"))
     expect(undo).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "history_deleted_undo")
+    check_screen(page, "history_deleted_undo", language=language)
     undo.click()
-    expect(page.get_by_role("button", name="Edytuj").first).to_be_attached(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name=say(language, "Edit")).first).to_be_attached(
+        timeout=TIMEOUT
+    )
     page.context.close()
 
 
-def test_the_plan_editor_and_the_approvals(browser: Browser, app_url: str) -> None:
+@BOTH
+def test_the_plan_editor_and_the_approvals(browser: Browser, app_url: str, language: str) -> None:
     page, _asked = new_device(browser, app_url)
     sign_in(page, "100301")
-    page.get_by_role("tab", name="Plan").click()
-    page.get_by_role("button", name="Nowy plan").click()
-    save = page.get_by_role("button", name="Zapisz szkic")
+    speak(page, language)
+    tab(page, language, "Plan")
+    page.get_by_role("button", name=say(language, "New plan")).click()
+    save = page.get_by_role("button", name=say(language, "Save draft"))
     expect(save).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "plan_editor")
+    check_screen(page, "plan_editor", language=language)
     for part in range(1, 6):  # the whole form, a screenful at a time
         page.mouse.move(206, 500)
         page.mouse.wheel(0, 700)
-        check_screen(page, f"plan_editor_{part}")
-    save.click()  # the errors at their fields, in Polish
-    shown(page, "Opisz zagrożenie.")
-    check_screen(page, "plan_editor_errors")
-    type_into(page, "Tytuł", "Plan do przeglądu dostępności")
-    type_into(page, "Zagrożenie", "Spożywanie alkoholu na skwerze przy ul. Szkolnej.")
-    type_into(page, "Cel", "Spokój na skwerze.")
-    page.get_by_role("button", name="Zapisz i przekaż do zatwierdzenia").click()
-    shown(page, "Przekazano do zatwierdzenia.")
-    page.get_by_role("tab", name="Dziś").click()
+        check_screen(page, f"plan_editor_{part}", language=language)
+    save.click()  # the errors at their fields, in the officer's language
+    shown(page, say(language, "Describe the threat."))
+    check_screen(page, "plan_editor_errors", language=language)
+    type_into(page, say(language, "Title"), f"Plan do przeglądu dostępności ({language})")
+    type_into(page, say(language, "Threat"), "Spożywanie alkoholu na skwerze przy ul. Szkolnej.")
+    type_into(page, say(language, "Goal"), "Spokój na skwerze.")
+    page.get_by_role("button", name=say(language, "Save and submit for approval")).click()
+    shown(page, say(language, "Submitted for approval."))
+    tab(page, language, "Today")
     badge = page.locator('[flt-semantics-identifier="sync-badge"]').first
-    expect(badge).to_contain_text(re.compile("wszystko wysłane", re.I), timeout=60_000)
+    sent = say(language, "Sync: all sent").split(": ")[-1]
+    expect(badge).to_contain_text(re.compile(re.escape(sent), re.I), timeout=60_000)
     page.context.close()
 
     boss, _asked = new_device(browser, app_url)  # the supervisor, on another phone
     sign_in(boss, "100300")
-    boss.get_by_role("tab", name="Plan").click()
-    reviews = boss.get_by_role("button", name=re.compile(r"^Do zatwierdzenia \(\d+\)$"))
+    speak(boss, language)
+    tab(boss, language, "Plan")
+    pattern = re.escape(say(language, "To approve ({count})", count="@")).replace("@", r"\d+")
+    reviews = boss.get_by_role("button", name=re.compile(f"^{pattern}$"))
     expect(reviews).to_be_attached(timeout=60_000)
     reviews.click()
-    expect(boss.get_by_role("button", name="Otwórz plan").first).to_be_attached(timeout=TIMEOUT)
-    check_screen(boss, "approvals")
+    opened = boss.get_by_role("button", name=say(language, "Open the plan")).first
+    expect(opened).to_be_attached(timeout=TIMEOUT)
+    check_screen(boss, "approvals", language=language)
     boss.context.close()
 
 
@@ -280,14 +350,17 @@ def quick_lock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def test_the_lock_screen(browser: Browser, quick_lock: str) -> None:
+@BOTH
+def test_the_lock_screen(browser: Browser, quick_lock: str, language: str) -> None:
     page, _asked = new_device(browser, quick_lock)
     sign_in(page, "100301")
-    unlock = page.get_by_role("button", name="Odblokuj")
+    speak(page, language)
+    unlock = page.get_by_role("button", name=say(language, "Unlock"))
     expect(unlock).to_be_attached(timeout=60_000)  # 6 s without input, checked every second
-    check_screen(page, "lock")
-    type_into(page, "Hasło", "wrong-password")
+    check_screen(page, "lock", language=language)
+    type_into(page, say(language, "Password"), "wrong-password")
     unlock.click()
-    expect(page.get_by_text(re.compile("^Nieprawidłowe hasło"))).to_be_attached(timeout=TIMEOUT)
-    check_screen(page, "lock_wrong_password")
+    wrong = say(language, "Wrong password ({left} tries left).", left="@").split("(")[0]
+    expect(page.get_by_text(re.compile("^" + re.escape(wrong)))).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "lock_wrong_password", language=language)
     page.context.close()

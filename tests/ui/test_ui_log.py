@@ -4,7 +4,7 @@ import flet as ft
 from conftest import CHECK_ACTION, DAY, LUBARTOW_PLAN, NIVEA, NIVEA_ID, geo_denied, geo_fakes
 
 from app.core.demo import place_id
-from app.core.i18n import fmt_number
+from app.core.i18n import fmt_number, set_language
 from app.core.model import MAX_COUNT
 from app.core.model.ids import stable_id
 from app.core.plans.progress import plan_progress
@@ -308,3 +308,24 @@ async def test_zapisz_confirms_before_today_is_drawn_again(app, monkeypatch):
     assert (route, views) == ("/", ["/"]) and dialogs[-1] == "saved"
     assert app.get(f"status-{CHECK_ACTION}").content.value == "Zrobione"
     assert "Zapisano: Kontrola miejsca" in app.toast("saved").content.value
+
+
+async def test_a_handler_draws_in_the_officers_language_whatever_context_it_runs_in(
+    app_factory,
+):
+    """Flet runs each event in a task of its own, starting from the server's context (Polish):
+    the session's dispatch makes the officer's language current first."""
+    plan_id = stable_id("plan", "krasnik", "2026-07-01")
+    leaflets = stable_id("action", "krasnik", "2026-07-01", "leaflets")
+    async with app_factory(officer=KRASNIK_OFFICER, geo=geo_denied()) as h:
+        await h.go("/settings")
+        await h.click("lang-en")
+        await h.go("/")
+        await h.click("new-entry")
+        set_language("pl")  # what a fresh task's context holds
+        await h.select("task", f"{plan_id}|{leaflets}")
+        assert h.get("counts-for-leaflets").value == (
+            "counts towards the task: Kolportaż ulotek informacyjnych"
+        )
+        assert any(t.startswith("Counts towards the") for t in h.texts())
+        assert not [t for t in h.texts() if t.startswith(("Liczy się", "liczy się"))]

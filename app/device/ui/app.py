@@ -68,6 +68,23 @@ def keep_session_alive(page: ft.Page, shell: Shell) -> None:
     session.error = handler_failed  # type: ignore[method-assign]
 
 
+def speak_in_every_handler(page: ft.Page, shell: Shell) -> None:
+    """Every handler runs in the officer's language.
+
+    Flet dispatches each event in a task of its own, whose context starts from the server's
+    (Polish, the default), not the session's: a handler that forgot ``state.activate()``
+    drew Polish on an English screen (the log form's "Liczy się do celu" after picking a
+    task). The session's dispatch activates the language first, for every event."""
+    session = page.session
+    dispatch = session.dispatch_event
+
+    async def dispatch_in_language(control_id: int, event_name: str, event_data: object) -> None:
+        shell.state.activate()
+        await dispatch(control_id, event_name, event_data)
+
+    session.dispatch_event = dispatch_in_language  # type: ignore[method-assign]
+
+
 def _file_picker(shell: Shell) -> ft.FilePicker:
     """Saves reports and exports; picks plan documents to import (its ``on_result``)."""
 
@@ -118,6 +135,7 @@ def make_main(
         state.sync = sync_factory(state)
         shell = Shell(page, state, SCREENS)
         keep_session_alive(page, shell)
+        speak_in_every_handler(page, shell)
         state.file_picker = _file_picker(shell)
         if state.officer is not None:
             await shell.reload_places()
@@ -167,6 +185,7 @@ def make_web_main(
         state.sync = device.client
         shell = Shell(page, state, SCREENS)
         keep_session_alive(page, shell)
+        speak_in_every_handler(page, shell)
         state.file_picker = _file_picker(shell)
 
         async def follow_device() -> None:

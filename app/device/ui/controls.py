@@ -359,9 +359,7 @@ def choice_button(
         vertical_alignment=ft.CrossAxisAlignment.CENTER,
     )
     cls: Any = ft.FilledButton if selected else ft.OutlinedButton
-    return cls(
-        content=content,
-        on_click=on_click,
-        key=key,
-        height=TAP + (8 if sublabel else 0),
-    )
+    # no fixed height: a name that wraps (a long place's) grows the button instead of pushing
+    # its distance onto the border; with the theme's padding, one line is TAP high
+    body = ft.Container(content, padding=ft.Padding.symmetric(vertical=0 if sublabel else 3))
+    return cls(content=body, on_click=on_click, key=key)
