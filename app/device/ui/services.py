@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.config import get_settings
 from app.core.i18n import translator
@@ -23,6 +23,7 @@ from app.core.model import (
     EntryKind,
     EntryRevision,
     Officer,
+    OutboxItem,
     Place,
     PlaceIn,
     Plan,
@@ -414,17 +415,26 @@ class UnsentDocument:
     code: str
 
 
+HISTORY_PAGE = 30
+"""Entries History draws at once (a screenful and some); older ones come with "Show older"."""
+
+Cursor = tuple[datetime, str]
+"""Where a page of History ended: the last entry's ``occurred_at`` and id."""
+
+
 @dataclass(frozen=True)
 class HistoryData:
     days: list[tuple[date, list[EntryRevision]]]
     places: dict[str, Place]
     actions: dict[str, str]
     unsent: list[Unsent]
-    """Shown first, whatever their day: the officer must see them and act."""
+    """Shown first, whatever their day: the officer must see them and act (first page only)."""
     waiting: set[str]
     """Entries with a change still waiting to be sent."""
     documents: list[UnsentDocument] = field(default_factory=list)
-    """The officer's plan and place changes the service did not store (shown first too)."""
+    """The officer's plan and place changes the service did not store (first page only)."""
+    older: Cursor | None = None
+    """Where the next page starts, when there are older entries."""
 
 
 def _unsent_documents(session: Session, officer_id: str) -> list[UnsentDocument]:
@@ -446,28 +456,31 @@ def _unsent_documents(session: Session, officer_id: str) -> list[UnsentDocument]
     return out
 
 
-def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) -> HistoryData:
-    """The officer's entries in force, grouped by local day, newest first; entries the
-    service did not store apart, at the top."""
-    since, _ = local_day_bounds(until_day - timedelta(days=days - 1))
+def history(
+    engine: Engine,
+    officer_id: str,
+    until_day: date,
+    limit: int = HISTORY_PAGE,
+    before: Cursor | None = None,
+) -> HistoryData:
+    """A page of the officer's entries in force up to ``until_day``, grouped by local day,
+    newest first, at most ``limit`` of them, older than ``before``; entries the service did
+    not store apart, at the top of the first page."""
     _, until = local_day_bounds(until_day)
+    first = before is None
     with session_scope(engine) as session:
-        rows = entry_store.current_entries(session, officer_id=officer_id, since=since, until=until)
+        rows = entry_store.current_entries(
+            session, officer_id=officer_id, until=until, before=before, limit=limit + 1
+        )
+        rows, rest = rows[:limit], rows[limit:]
+        older = (rows[-1].occurred_at, rows[-1].entry_id) if rest else None
         refused = sync_local.unsent_entries(session, officer_id)
-        unsent = [
-            Unsent(
-                entry_store.current_revision(session, entry_id),
-                item.mutation_id or 0,
-                item.refusal_code,
-                item.last_error,
-            )
-            for entry_id, item in refused.items()
-        ]
+        unsent = [_unsent(session, eid, item) for eid, item in refused.items()] if first else []
         waiting = sync_local.pending_entry_ids(session)
-        documents = _unsent_documents(session, officer_id)
-        places = {p.id: p for p in list_places(session)}
-        action_ids = {r.action_id for r in rows if r.action_id}
-        action_ids |= {u.entry.action_id for u in unsent if u.entry.action_id}
+        documents = _unsent_documents(session, officer_id) if first else []
+        shown = [*rows, *(u.entry for u in unsent)]
+        places = _places_of(session, {r.place_id for r in shown if r.place_id})
+        action_ids = {r.action_id for r in shown if r.action_id}
         actions = {a: session.get(Action, a) for a in action_ids}
     grouped: dict[date, list[EntryRevision]] = {}
     for row in rows:
@@ -480,7 +493,20 @@ def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) ->
         unsent=unsent,
         waiting=waiting,
         documents=documents,
+        older=older,
     )
+
+
+def _unsent(session: Session, entry_id: str, item: OutboxItem) -> Unsent:
+    revision = entry_store.current_revision(session, entry_id)
+    return Unsent(revision, item.mutation_id or 0, item.refusal_code, item.last_error)
+
+
+def _places_of(session: Session, ids: set[str]) -> dict[str, Place]:
+    """The places named by ``ids`` (those still stored), by id."""
+    if not ids:
+        return {}
+    return {p.id: p for p in session.exec(select(Place).where(col(Place.id).in_(ids)))}
 
 
 # ---- plans ----------------------------------------------------------------------------------
