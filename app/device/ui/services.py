@@ -49,6 +49,7 @@ from app.core.schedule.service import Task, tasks_for_day
 from app.core.security import hash_password, verify_password
 from app.core.store import entries as entry_store
 from app.core.store.db import session_scope
+from app.core.store.errors import NotFound
 from app.core.store.org import list_officers, officer_area_ids
 from app.core.store.places import add_device_place, list_places
 from app.core.store.plans import PlanDocument, list_plans, read_plan
@@ -232,12 +233,6 @@ class TodayData:
     """The officer's own plans returned for correction (each with the supervisor's note)."""
 
 
-def active_plans(engine: Engine, officer: Officer, day: date) -> list[Plan]:
-    """The officer's approved plans whose period contains ``day``."""
-    with session_scope(engine) as session:
-        return _active_plans(session, officer, day)
-
-
 def _active_plans(session: Session, officer: Officer, day: date) -> list[Plan]:
     return [
         p
@@ -357,22 +352,47 @@ def discard(engine: Engine, officer_id: str, device_id: str, mutation_id: int) -
     sync_local.discard(engine, mutation_id, officer_id=officer_id, device_id=device_id)
 
 
-def action(engine: Engine, action_id: str) -> Action | None:
-    with session_scope(engine) as session:
-        return session.get(Action, action_id)
+def _log_choices(session: Session, active: list[Plan], also: str | None) -> list[PlanDocument]:
+    ids = [p.id for p in active]
+    if also and also not in ids and session.get(Plan, also) is not None:
+        ids.append(also)
+    return [read_plan(session, plan_id) for plan_id in ids]
 
 
-def log_choices(
-    engine: Engine, officer: Officer, day: date, also: str | None = None
-) -> list[PlanDocument]:
-    """The plans an entry can be logged against: the officer's approved plans in force on
-    ``day``, and the plan ``also`` (an edited entry's, a task's) when it is not among them."""
+@dataclass(frozen=True)
+class LogStart:
+    """What the log form opens with, read in one transaction (one hop off the event loop
+    between the tap on "Odnotuj" and the form)."""
+
+    base: EntryRevision | None
+    """The entry edited or repeated; ``None`` for a new one."""
+    action: Action | None
+    """The plan's task the form was opened from."""
+    plan_id: str | None
+    """The plan the entry is logged against at first."""
+    choices: list[PlanDocument]
+
+
+def log_start(
+    engine: Engine, officer: Officer, day: date, entry_id: str | None, action_id: str | None
+) -> LogStart | None:
+    """The log form's start: from an entry (``entry_id``: edit or repeat), a task
+    (``action_id``), or nothing; ``None`` when the entry is not stored (any more)."""
     with session_scope(engine) as session:
-        plans = _active_plans(session, officer, day)
-        ids = [p.id for p in plans]
-        if also and also not in ids and session.get(Plan, also) is not None:
-            ids.append(also)
-        return [read_plan(session, plan_id) for plan_id in ids]
+        base = None
+        if entry_id:
+            try:
+                base = entry_store.current_revision(session, entry_id)
+            except NotFound:
+                return None
+        action = session.get(Action, action_id) if action_id else None
+        active = _active_plans(session, officer, day)
+        source = base or action
+        if source is not None:
+            plan_id = source.plan_id
+        else:  # a new entry: the plan in force, when there is one
+            plan_id = active[0].id if len(active) == 1 else None
+        return LogStart(base, action, plan_id, _log_choices(session, active, plan_id))
 
 
 def counter_uses(
@@ -380,11 +400,6 @@ def counter_uses(
 ) -> list[CounterUse]:
     """The log form's counters in order, each with what it counts for (no I/O)."""
     return form_counters(doc.plan if doc else None, doc.actions if doc else [], kind, action_id)
-
-
-def entry(engine: Engine, entry_id: str) -> EntryRevision:
-    with session_scope(engine) as session:
-        return entry_store.current_revision(session, entry_id)
 
 
 def revisions(engine: Engine, entry_id: str) -> list[EntryRevision]:
