@@ -430,7 +430,7 @@ class UnsentDocument:
     code: str
 
 
-HISTORY_PAGE = 30
+HISTORY_PAGE = 20
 """Entries History draws at once (a screenful and some); older ones come with "Show older"."""
 
 Cursor = tuple[datetime, str]
