@@ -222,3 +222,32 @@ def test_a_new_entry_under_a_known_id_settles_its_refused_changes(
         refused = s.exec(select(OutboxItem).where(OutboxItem.revision_id == "r0")).one()
         assert refused.resolved_at is not None and refused.resolution == "resent"
         assert [i.object_id for i in entries.pending_outbox(s)] == ["e1"]
+
+
+def test_pages_of_entries_follow_one_another_without_gaps_or_repeats(
+    engine: Engine, officer: str
+) -> None:
+    """History's pages: each starts after the last entry of the page before, also where
+    several entries share one minute."""
+    times = [
+        T0,
+        T0,
+        T0,
+        T0 - timedelta(hours=1),
+        T0 + timedelta(hours=1),
+        T0,
+        T0 - timedelta(days=1),
+    ]
+    with session_scope(engine) as s:
+        for when in times:
+            entries.log_entry(
+                s, EntryIn(kind="place_check", occurred_at=when), officer_id=officer, device_id="d1"
+            )
+    with Session(engine) as s:
+        everything = [e.entry_id for e in entries.current_entries(s, officer_id=officer)]
+        paged: list[str] = []
+        before = None
+        while page := entries.current_entries(s, officer_id=officer, before=before, limit=2):
+            paged += [e.entry_id for e in page]
+            before = (page[-1].occurred_at, page[-1].entry_id)
+    assert paged == everything and len(set(paged)) == len(times)

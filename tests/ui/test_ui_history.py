@@ -1,7 +1,9 @@
 """History: entries by day; edit makes a revision, delete a tombstone, repeat a new entry."""
 
-from conftest import CHECK_ACTION, NIVEA_ID
+from conftest import CHECK_ACTION, NIVEA_ID, OFFICER
 
+from app.core.i18n import fmt_date
+from app.core.model.clock import to_local
 from app.core.reports.generate import DEVICE_ID as GENERATOR
 from app.core.store.db import session_scope
 from app.core.store.entries import current_entries, entry_history
@@ -152,3 +154,54 @@ async def test_undo_twice_restores_once_and_says_so(app, ui_engine):
     with session_scope(ui_engine) as session:
         assert [r.deleted for r in entry_history(session, entry.entry_id)] == [False, True, False]
     assert app.toast("restored").content.value == "Ten wpis został już przywrócony."
+
+
+def newest_first(engine):
+    """The officer's entries in force, as History lists them (the demo's end yesterday)."""
+    with session_scope(engine) as session:
+        return current_entries(session, officer_id=OFFICER)
+
+
+def listed(app) -> list[str]:
+    """The entries History draws, top to bottom."""
+    keys = [getattr(c, "key", None) for c in app.walk(app.page.views[-1])]
+    return [k.removeprefix("edit-") for k in keys if isinstance(k, str) and k.startswith("edit-")]
+
+
+async def test_history_draws_the_newest_page_then_older_ones_on_request(app, ui_engine):
+    """A screenful first; "Pokaż starsze" adds the next page below, a day cut between two
+    pages keeps one heading, and the button goes once everything is drawn."""
+    from app.device.ui.services import HISTORY_PAGE
+
+    entries = newest_first(ui_engine)
+    mine = [e.entry_id for e in entries]
+    assert len(mine) > 2 * HISTORY_PAGE, "the demo's history is longer than two pages"
+    await app.go("/history")
+    assert listed(app) == mine[:HISTORY_PAGE]
+    more = app.get("history-more")
+    assert more.content.value == "Pokaż starsze"
+    await app.click(more)
+    assert listed(app) == mine[: 2 * HISTORY_PAGE]
+    while app.find("history-more"):
+        await app.click("history-more")
+    assert listed(app) == mine
+    headings = {fmt_date(to_local(e.occurred_at).date(), "full") for e in entries}
+    texts = app.texts(app.page.views[-1])
+    assert all(texts.count(h) == 1 for h in headings), "one heading a day"
+
+
+async def test_a_change_on_an_older_page_keeps_the_pages_drawn(app, ui_engine):
+    """Deleting an entry reached with "Pokaż starsze" redraws as many entries as were shown;
+    History opened again from its tab starts with the newest page."""
+    from app.device.ui.services import HISTORY_PAGE
+
+    mine = [e.entry_id for e in newest_first(ui_engine)]
+    await app.go("/history")
+    await app.click("history-more")
+    victim = mine[HISTORY_PAGE + 1]
+    await app.click(f"delete-{victim}")
+    await app.click("confirm-delete")
+    assert listed(app) == [e for e in mine if e != victim][: 2 * HISTORY_PAGE]
+    await app.go("/")
+    await app.go("/history")
+    assert listed(app) == [e for e in mine if e != victim][:HISTORY_PAGE]

@@ -6,7 +6,7 @@ never stored without being queued for sync, nor queued without being stored.
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import and_, bindparam, insert, or_, update
 from sqlmodel import Session, col, select
 
 from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem
@@ -243,8 +243,12 @@ def current_entries(
     since: datetime | None = None,
     until: datetime | None = None,
     include_deleted: bool = False,
+    before: tuple[datetime, str] | None = None,
+    limit: int | None = None,
 ) -> list[EntryRevision]:
-    """The revisions in force, newest first; ``occurred_at`` within [since, until)."""
+    """The revisions in force, newest first (ties by entry id); ``occurred_at`` within
+    [since, until), older than ``before`` (an entry's ``occurred_at`` and id: where a page of
+    them ended), at most ``limit`` of them."""
     query = select(EntryRevision).join(Entry, col(Entry.current_revision_id) == EntryRevision.id)
     if not include_deleted:
         query = query.where(col(Entry.deleted).is_(False))
@@ -260,7 +264,18 @@ def current_entries(
         query = query.where(EntryRevision.occurred_at >= since)
     if until is not None:
         query = query.where(EntryRevision.occurred_at < until)
-    query = query.order_by(col(EntryRevision.occurred_at).desc())
+    if before is not None:
+        at, entry_id = before
+        query = query.where(
+            or_(
+                EntryRevision.occurred_at < at,
+                and_(EntryRevision.occurred_at == at, EntryRevision.entry_id < entry_id),
+            )
+        )
+    newest_first = (col(EntryRevision.occurred_at).desc(), col(EntryRevision.entry_id).desc())
+    query = query.order_by(*newest_first)
+    if limit is not None:
+        query = query.limit(limit)
     return list(session.exec(query))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import date
+from urllib.parse import urlsplit
 
 import flet as ft
 
@@ -15,7 +17,6 @@ from app.device.ui import controls, services
 from app.device.ui.shell import Shell, route_for
 
 _ = translator("ui")
-DAYS_SHOWN = 60
 
 
 def counts_text(entry: EntryRevision) -> str:
@@ -241,12 +242,73 @@ def document_lines(shell: Shell, document: services.UnsentDocument) -> list[ft.C
     return _unsent_rows(text, key, resend, ask_discard)
 
 
+KEEPS_PAGES = ("/history", "/log")
+"""Coming from these (a redraw after a change, back from an edit), History draws as many
+entries as it showed; from another tab it starts again with the newest page."""
+
+
+class Pages:
+    """History's entries by day, a page at a time: "Show older" adds the next page below."""
+
+    def __init__(self, shell: Shell, data: services.HistoryData) -> None:
+        self.shell = shell
+        self.last_day: date | None = None
+        self.older = data.older
+        self.more = controls.action_button(
+            _("Show older"), self.show_older, key="history-more", icon=ft.Icons.EXPAND_MORE
+        )
+        self.column = ft.Column(
+            self.cards(data), spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH
+        )
+        if self.older is not None:
+            self.column.controls.append(self.more)
+
+    def cards(self, data: services.HistoryData) -> list[ft.Control]:
+        """A day's heading (unless the page before ended in that day), then its entries."""
+        out: list[ft.Control] = []
+        for day, entries in data.days:
+            if day != self.last_day:
+                out.append(controls.heading(fmt_date(day, "full"), 17))
+                self.last_day = day
+            for e in entries:
+                waiting = e.entry_id in data.waiting
+                out.append(entry_card(self.shell, e, data.places, data.actions, waiting=waiting))
+        return out
+
+    async def show_older(self, _event: ft.ControlEvent) -> None:
+        state = self.shell.state
+        cursor, self.older = self.older, None  # a second tap while this one loads: nothing
+        if cursor is None or state.officer is None:
+            return
+        data = await asyncio.to_thread(
+            services.history,
+            state.engine,
+            state.officer.id,
+            state.today(),
+            services.HISTORY_PAGE,
+            cursor,
+        )
+        state.history_shown += services.HISTORY_PAGE
+        self.older = data.older
+        self.column.controls.remove(self.more)
+        self.column.controls += self.cards(data)
+        if self.older is not None:
+            self.column.controls.append(self.more)
+        self.shell.page.update()
+
+
 async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
     state = shell.state
     officer = state.officer
     assert officer is not None
+    if urlsplit(shell.previous_route).path not in KEEPS_PAGES:
+        state.history_shown = services.HISTORY_PAGE
     data = await asyncio.to_thread(
-        services.history, state.engine, officer.id, state.today(), DAYS_SHOWN
+        services.history,
+        state.engine,
+        officer.id,
+        state.today(),
+        max(state.history_shown, services.HISTORY_PAGE),
     )
     body: list[ft.Control] = []
     unsent = len(data.unsent) + len(data.documents)
@@ -268,10 +330,5 @@ async def view(shell: Shell, _query: dict[str, str]) -> ft.View:
         ]
     if not data.days and not unsent:
         body.append(controls.muted(_("No entries yet."), key="no-entries"))
-    for day, entries in data.days:
-        body.append(controls.heading(fmt_date(day, "full"), 17))
-        body += [
-            entry_card(shell, e, data.places, data.actions, waiting=e.entry_id in data.waiting)
-            for e in entries
-        ]
+    body.append(Pages(shell, data).column)
     return shell.tab_view("/history", _("History"), body)

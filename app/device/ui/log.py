@@ -19,7 +19,7 @@ from app.core.i18n import fmt_number, translator
 from app.core.i18n.labels import kind_label, measure_label
 from app.core.model import COUNT_FIELDS, Action, EntryIn, EntryKind, EntryRevision, Place
 from app.core.model.clock import LOCAL_TZ, to_local, to_utc
-from app.core.store.errors import Conflict, NotFound
+from app.core.store.errors import Conflict
 from app.core.store.plans import PlanDocument
 from app.device.ui import controls, gps, services
 from app.device.ui.shell import Shell
@@ -554,37 +554,34 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     state = shell.state
     officer = state.officer
     assert officer is not None
-    engine = state.engine
-    edit_id, copy_id, action_id = query.get("entry"), query.get("copy"), query.get("action")
-    base = None
-    if edit_id or copy_id:
-        try:
-            base = await asyncio.to_thread(services.entry, engine, edit_id or copy_id)
-        except NotFound:
-            base = None
-        if base is None or (edit_id and base.deleted):
-            return gone_view(shell)
-    action = await asyncio.to_thread(services.action, engine, action_id) if action_id else None
+    edit_id, copy_id = query.get("entry"), query.get("copy")
+    start = await asyncio.to_thread(
+        services.log_start,
+        state.engine,
+        officer,
+        state.today(),
+        edit_id or copy_id,
+        query.get("action"),
+    )
+    if start is None or (edit_id and start.base is not None and start.base.deleted):
+        return gone_view(shell)
     if state.place_index is None:
         await shell.reload_places()
     places = state.places
+    base, action, plan_id = start.base, start.action, start.plan_id
     mode = "edit" if edit_id else "copy" if copy_id else "new"
     if base is not None:
-        kind, plan_id = EntryKind(base.kind), base.plan_id
-        act_id, place_id = base.action_id, base.place_id
+        kind, act_id, place_id = EntryKind(base.kind), base.action_id, base.place_id
         title = _("Edit entry") if mode == "edit" else _("Repeat entry")
     elif action is not None:
-        kind, plan_id, act_id, place_id = action.kind, action.plan_id, action.id, action.place_id
+        kind, act_id, place_id = action.kind, action.id, action.place_id
         title = kind_label(action.kind)
     else:
-        active = await asyncio.to_thread(services.active_plans, engine, officer, state.today())
-        kind, plan_id, act_id = EntryKind.foot_patrol, None, None
+        kind, act_id = EntryKind.foot_patrol, None
         # a place chosen on the map comes preset (one of the officer's, else none)
         place_id = query.get("place") if any(p.id == query.get("place") for p in places) else None
-        if len(active) == 1:
-            plan_id = active[0].id
         title = _("New entry")
-    choices = await asyncio.to_thread(services.log_choices, engine, officer, state.today(), plan_id)
+    choices = start.choices
     form = LogForm(
         shell,
         mode=mode,

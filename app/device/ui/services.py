@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.config import get_settings
 from app.core.i18n import translator
@@ -23,6 +23,7 @@ from app.core.model import (
     EntryKind,
     EntryRevision,
     Officer,
+    OutboxItem,
     Place,
     PlaceIn,
     Plan,
@@ -48,6 +49,7 @@ from app.core.schedule.service import Task, tasks_for_day
 from app.core.security import hash_password, verify_password
 from app.core.store import entries as entry_store
 from app.core.store.db import session_scope
+from app.core.store.errors import NotFound
 from app.core.store.org import list_officers, officer_area_ids
 from app.core.store.places import add_device_place, list_places
 from app.core.store.plans import PlanDocument, list_plans, read_plan
@@ -231,12 +233,6 @@ class TodayData:
     """The officer's own plans returned for correction (each with the supervisor's note)."""
 
 
-def active_plans(engine: Engine, officer: Officer, day: date) -> list[Plan]:
-    """The officer's approved plans whose period contains ``day``."""
-    with session_scope(engine) as session:
-        return _active_plans(session, officer, day)
-
-
 def _active_plans(session: Session, officer: Officer, day: date) -> list[Plan]:
     return [
         p
@@ -356,22 +352,47 @@ def discard(engine: Engine, officer_id: str, device_id: str, mutation_id: int) -
     sync_local.discard(engine, mutation_id, officer_id=officer_id, device_id=device_id)
 
 
-def action(engine: Engine, action_id: str) -> Action | None:
-    with session_scope(engine) as session:
-        return session.get(Action, action_id)
+def _log_choices(session: Session, active: list[Plan], also: str | None) -> list[PlanDocument]:
+    ids = [p.id for p in active]
+    if also and also not in ids and session.get(Plan, also) is not None:
+        ids.append(also)
+    return [read_plan(session, plan_id) for plan_id in ids]
 
 
-def log_choices(
-    engine: Engine, officer: Officer, day: date, also: str | None = None
-) -> list[PlanDocument]:
-    """The plans an entry can be logged against: the officer's approved plans in force on
-    ``day``, and the plan ``also`` (an edited entry's, a task's) when it is not among them."""
+@dataclass(frozen=True)
+class LogStart:
+    """What the log form opens with, read in one transaction (one hop off the event loop
+    between the tap on "Odnotuj" and the form)."""
+
+    base: EntryRevision | None
+    """The entry edited or repeated; ``None`` for a new one."""
+    action: Action | None
+    """The plan's task the form was opened from."""
+    plan_id: str | None
+    """The plan the entry is logged against at first."""
+    choices: list[PlanDocument]
+
+
+def log_start(
+    engine: Engine, officer: Officer, day: date, entry_id: str | None, action_id: str | None
+) -> LogStart | None:
+    """The log form's start: from an entry (``entry_id``: edit or repeat), a task
+    (``action_id``), or nothing; ``None`` when the entry is not stored (any more)."""
     with session_scope(engine) as session:
-        plans = _active_plans(session, officer, day)
-        ids = [p.id for p in plans]
-        if also and also not in ids and session.get(Plan, also) is not None:
-            ids.append(also)
-        return [read_plan(session, plan_id) for plan_id in ids]
+        base = None
+        if entry_id:
+            try:
+                base = entry_store.current_revision(session, entry_id)
+            except NotFound:
+                return None
+        action = session.get(Action, action_id) if action_id else None
+        active = _active_plans(session, officer, day)
+        source = base or action
+        if source is not None:
+            plan_id = source.plan_id
+        else:  # a new entry: the plan in force, when there is one
+            plan_id = active[0].id if len(active) == 1 else None
+        return LogStart(base, action, plan_id, _log_choices(session, active, plan_id))
 
 
 def counter_uses(
@@ -379,11 +400,6 @@ def counter_uses(
 ) -> list[CounterUse]:
     """The log form's counters in order, each with what it counts for (no I/O)."""
     return form_counters(doc.plan if doc else None, doc.actions if doc else [], kind, action_id)
-
-
-def entry(engine: Engine, entry_id: str) -> EntryRevision:
-    with session_scope(engine) as session:
-        return entry_store.current_revision(session, entry_id)
 
 
 def revisions(engine: Engine, entry_id: str) -> list[EntryRevision]:
@@ -414,17 +430,26 @@ class UnsentDocument:
     code: str
 
 
+HISTORY_PAGE = 20
+"""Entries History draws at once (a screenful and some); older ones come with "Show older"."""
+
+Cursor = tuple[datetime, str]
+"""Where a page of History ended: the last entry's ``occurred_at`` and id."""
+
+
 @dataclass(frozen=True)
 class HistoryData:
     days: list[tuple[date, list[EntryRevision]]]
     places: dict[str, Place]
     actions: dict[str, str]
     unsent: list[Unsent]
-    """Shown first, whatever their day: the officer must see them and act."""
+    """Shown first, whatever their day: the officer must see them and act (first page only)."""
     waiting: set[str]
     """Entries with a change still waiting to be sent."""
     documents: list[UnsentDocument] = field(default_factory=list)
-    """The officer's plan and place changes the service did not store (shown first too)."""
+    """The officer's plan and place changes the service did not store (first page only)."""
+    older: Cursor | None = None
+    """Where the next page starts, when there are older entries."""
 
 
 def _unsent_documents(session: Session, officer_id: str) -> list[UnsentDocument]:
@@ -446,28 +471,31 @@ def _unsent_documents(session: Session, officer_id: str) -> list[UnsentDocument]
     return out
 
 
-def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) -> HistoryData:
-    """The officer's entries in force, grouped by local day, newest first; entries the
-    service did not store apart, at the top."""
-    since, _ = local_day_bounds(until_day - timedelta(days=days - 1))
+def history(
+    engine: Engine,
+    officer_id: str,
+    until_day: date,
+    limit: int = HISTORY_PAGE,
+    before: Cursor | None = None,
+) -> HistoryData:
+    """A page of the officer's entries in force up to ``until_day``, grouped by local day,
+    newest first, at most ``limit`` of them, older than ``before``; entries the service did
+    not store apart, at the top of the first page."""
     _, until = local_day_bounds(until_day)
+    first = before is None
     with session_scope(engine) as session:
-        rows = entry_store.current_entries(session, officer_id=officer_id, since=since, until=until)
+        rows = entry_store.current_entries(
+            session, officer_id=officer_id, until=until, before=before, limit=limit + 1
+        )
+        rows, rest = rows[:limit], rows[limit:]
+        older = (rows[-1].occurred_at, rows[-1].entry_id) if rest else None
         refused = sync_local.unsent_entries(session, officer_id)
-        unsent = [
-            Unsent(
-                entry_store.current_revision(session, entry_id),
-                item.mutation_id or 0,
-                item.refusal_code,
-                item.last_error,
-            )
-            for entry_id, item in refused.items()
-        ]
+        unsent = [_unsent(session, eid, item) for eid, item in refused.items()] if first else []
         waiting = sync_local.pending_entry_ids(session)
-        documents = _unsent_documents(session, officer_id)
-        places = {p.id: p for p in list_places(session)}
-        action_ids = {r.action_id for r in rows if r.action_id}
-        action_ids |= {u.entry.action_id for u in unsent if u.entry.action_id}
+        documents = _unsent_documents(session, officer_id) if first else []
+        shown = [*rows, *(u.entry for u in unsent)]
+        places = _places_of(session, {r.place_id for r in shown if r.place_id})
+        action_ids = {r.action_id for r in shown if r.action_id}
         actions = {a: session.get(Action, a) for a in action_ids}
     grouped: dict[date, list[EntryRevision]] = {}
     for row in rows:
@@ -480,7 +508,20 @@ def history(engine: Engine, officer_id: str, until_day: date, days: int = 60) ->
         unsent=unsent,
         waiting=waiting,
         documents=documents,
+        older=older,
     )
+
+
+def _unsent(session: Session, entry_id: str, item: OutboxItem) -> Unsent:
+    revision = entry_store.current_revision(session, entry_id)
+    return Unsent(revision, item.mutation_id or 0, item.refusal_code, item.last_error)
+
+
+def _places_of(session: Session, ids: set[str]) -> dict[str, Place]:
+    """The places named by ``ids`` (those still stored), by id."""
+    if not ids:
+        return {}
+    return {p.id: p for p in session.exec(select(Place).where(col(Place.id).in_(ids)))}
 
 
 # ---- plans ----------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ class Shell:
         self.state = state
         self.screens = screens
         self.route = "/"
+        self.previous_route = "/"
+        """The route drawn before the one being drawn (a screen may keep what it showed)."""
         self._rendering = asyncio.Lock()
 
     async def start(self) -> None:
@@ -100,6 +102,7 @@ class Shell:
                 path = "/"
             query = dict(parse_qsl(parts.query))
             previous, self.route = self.route, route_for(path, **query)
+            self.previous_route = previous
             base = OVERLAYS.get(path, path)
             if not self.state.signed_in and base != "/settings":
                 base, path, query = "/", "/", {}

@@ -83,6 +83,9 @@ class AppState:
     """Today's sync notice holder (what failed, what was not sent), redrawn with the badge."""
     sign_in_attempts: Attempts | None = None
     """Failed sign-ins on a phone (a browser's are its device's)."""
+    history_shown: int = 0
+    """How many of the officer's entries History has drawn (it grows with "Show older"): a
+    redraw after a change on History keeps them."""
     device: WebDevice | None = None
     """On the web: this browser's device (its store, sync loop, idle lock); None on a phone."""
 
