@@ -24,14 +24,23 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from browser_support import TIMEOUT, open_page, rejon_run, shot, shown, sign_in, to_english
+from browser_support import (
+    TIMEOUT,
+    open_page,
+    rejon_run,
+    shot,
+    shown,
+    sign_in,
+    to_english,
+    type_into,
+)
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlmodel import Session
 from test_e2e_browser import browser
 from test_e2e_pictures import tap_until
 from test_e2e_plan_import import PLAN, pdf_of, scroll_to
-from test_e2e_plans import add_action, reached_unit, review_card, type_in, unit_plan
+from test_e2e_plans import add_action, reached_unit, review_card, unit_plan
 from test_e2e_trust import sync_now, wait_for_badge
 
 from app.core.i18n import gettext, set_language
@@ -97,7 +106,7 @@ def test_journey_11_in_english_import_return_fix_approve_then_today(
         timeout=TIMEOUT
     )
     shot(page, "en_11_1_imported_with_warnings")
-    type_in(page, page.get_by_label("Title", exact=True), title)
+    type_into(page, page.get_by_label("Title", exact=True), title)
     warning = page.get_by_text(re.compile("Action 2: no date — the whole period of the plan"))
     scroll_to(page, warning)
     shot(page, "en_11_2_action_warning")
@@ -111,7 +120,7 @@ def test_journey_11_in_english_import_return_fix_approve_then_today(
 
     boss = english_device(browser, app_url, SUPERVISOR)
     card = review_card(boss, plan.id, "en")
-    type_in(boss, card.get_by_label("Note for the officer"), "Add a meeting with residents.")
+    type_into(boss, card.get_by_label("Note for the officer"), "Add a meeting with residents.")
     shot(boss, "en_11_3_review_card")
     card.get_by_role("button", name="Return").click()
     shown(boss, "Plan returned.")
@@ -171,7 +180,7 @@ def add_place_by_map(page: Page, name: str) -> None:
     new = page.get_by_role("button", name="Add a new place")
     scroll_to(page, new)
     new.click()
-    type_in(page, page.get_by_label("Name of the new place", exact=True), name)
+    type_into(page, page.get_by_label("Name of the new place", exact=True), name)
     hint = page.get_by_text("Or tap the map where the place is.", exact=True)
     add = page.get_by_role("button", name="Add at the point tapped")
     scroll_to(page, add)  # the map (its wheel left to the form) above the button, on screen
