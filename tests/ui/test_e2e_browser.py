@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from browser_support import NIVEA, TIMEOUT, chromium, open_page, rejon_run, shot, shown, sign_in
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from app.core.demo import PLACES, place_id
 from app.core.model.ids import stable_id
@@ -49,6 +49,34 @@ def test_today_lists_the_demo_tasks(browser: Browser, app_url: str) -> None:
         expect(page.get_by_text(text)).to_be_attached(timeout=TIMEOUT)
     expect(page.get_by_text("Zadania na dziś")).to_be_attached()
     shot(page, "1_today")
+    page.context.close()
+
+
+def scroll_to(page: Page, target: Locator) -> None:
+    """Scroll History down until ``target`` is drawn (Flutter leaves what is far below the
+    screen out of the page's accessibility tree)."""
+    page.mouse.move(200, 500)
+    for _ in range(40):
+        if target.count():
+            return
+        page.mouse.wheel(0, 1200)
+        page.wait_for_timeout(250)
+    expect(target).to_be_attached(timeout=TIMEOUT)
+
+
+def test_history_shows_older_entries_on_request(browser: Browser, app_url: str) -> None:
+    """History draws the newest entries; "Pokaż starsze" at their end adds the weeks before
+    (the demo's late October is on its second page)."""
+    page = open_app(browser, app_url)
+    page.get_by_role("tab", name="Historia").click()
+    older_day = page.get_by_text("wtorek, 27 października 2026", exact=True)
+    more = page.get_by_role("button", name="Pokaż starsze")
+    scroll_to(page, more)
+    assert not older_day.count()
+    shot(page, "4c_history_show_older")
+    more.click()
+    scroll_to(page, older_day)
+    shot(page, "4d_history_older")
     page.context.close()
 
 
