@@ -53,15 +53,17 @@ def test_today_lists_the_demo_tasks(browser: Browser, app_url: str) -> None:
 
 
 def scroll_to(page: Page, target: Locator) -> None:
-    """Scroll History down until ``target`` is drawn (Flutter leaves what is far below the
-    screen out of the page's accessibility tree)."""
+    """Scroll History until ``target`` is on the screen (its accessibility element is in the
+    page already, placed where Flutter draws it)."""
+    expect(target).to_be_attached(timeout=TIMEOUT)
     page.mouse.move(200, 500)
     for _ in range(40):
-        if target.count():
-            return
-        page.mouse.wheel(0, 1200)
-        page.wait_for_timeout(250)
-    expect(target).to_be_attached(timeout=TIMEOUT)
+        box = target.bounding_box()
+        if box is not None and 80 <= box["y"] <= 700:
+            break
+        page.mouse.wheel(0, 1000 if box is None else box["y"] - 400)
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(500)
 
 
 def test_history_shows_older_entries_on_request(browser: Browser, app_url: str) -> None:
