@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from browser_support import NIVEA, TIMEOUT, chromium, open_page, rejon_run, shot, shown, sign_in
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from app.core.demo import PLACES, place_id
 from app.core.model.ids import stable_id
@@ -49,6 +49,36 @@ def test_today_lists_the_demo_tasks(browser: Browser, app_url: str) -> None:
         expect(page.get_by_text(text)).to_be_attached(timeout=TIMEOUT)
     expect(page.get_by_text("Zadania na dziś")).to_be_attached()
     shot(page, "1_today")
+    page.context.close()
+
+
+def scroll_to(page: Page, target: Locator) -> None:
+    """Scroll History until ``target`` is on the screen (its accessibility element is in the
+    page already, placed where Flutter draws it)."""
+    expect(target).to_be_attached(timeout=TIMEOUT)
+    page.mouse.move(200, 500)
+    for _ in range(40):
+        box = target.bounding_box()
+        if box is not None and 80 <= box["y"] <= 700:
+            break
+        page.mouse.wheel(0, 1000 if box is None else box["y"] - 400)
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(500)
+
+
+def test_history_shows_older_entries_on_request(browser: Browser, app_url: str) -> None:
+    """History draws the newest entries; "Pokaż starsze" at their end adds the weeks before
+    (the demo's late October is on its second page)."""
+    page = open_app(browser, app_url)
+    page.get_by_role("tab", name="Historia").click()
+    older_day = page.get_by_text("wtorek, 27 października 2026", exact=True)
+    more = page.get_by_role("button", name="Pokaż starsze")
+    scroll_to(page, more)
+    assert not older_day.count()
+    shot(page, "4c_history_show_older")
+    more.click()
+    scroll_to(page, older_day)
+    shot(page, "4d_history_older")
     page.context.close()
 
 

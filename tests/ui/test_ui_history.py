@@ -205,3 +205,16 @@ async def test_a_change_on_an_older_page_keeps_the_pages_drawn(app, ui_engine):
     await app.go("/")
     await app.go("/history")
     assert listed(app) == [e for e in mine if e != victim][:HISTORY_PAGE]
+
+
+async def test_two_quick_taps_on_show_older_add_one_page(app, ui_engine):
+    """The second tap lands while the first page loads: one page is added, nothing twice."""
+    import asyncio
+
+    from app.device.ui.services import HISTORY_PAGE
+
+    mine = [e.entry_id for e in newest_first(ui_engine)]
+    await app.go("/history")
+    more = app.get("history-more")
+    await asyncio.gather(app.click(more), app.click(more))
+    assert listed(app) == mine[: 2 * HISTORY_PAGE]

@@ -254,6 +254,7 @@ class Pages:
         self.shell = shell
         self.last_day: date | None = None
         self.older = data.older
+        self.loading = False
         self.more = controls.action_button(
             _("Show older"), self.show_older, key="history-more", icon=ft.Icons.EXPAND_MORE
         )
@@ -277,17 +278,20 @@ class Pages:
 
     async def show_older(self, _event: ft.ControlEvent) -> None:
         state = self.shell.state
-        cursor, self.older = self.older, None  # a second tap while this one loads: nothing
-        if cursor is None or state.officer is None:
+        if self.older is None or self.loading or state.officer is None:
             return
-        data = await asyncio.to_thread(
-            services.history,
-            state.engine,
-            state.officer.id,
-            state.today(),
-            services.HISTORY_PAGE,
-            cursor,
-        )
+        self.loading = True  # a second tap while this one loads does nothing
+        try:
+            data = await asyncio.to_thread(
+                services.history,
+                state.engine,
+                state.officer.id,
+                state.today(),
+                services.HISTORY_PAGE,
+                self.older,
+            )
+        finally:
+            self.loading = False
         state.history_shown += services.HISTORY_PAGE
         self.older = data.older
         self.column.controls.remove(self.more)
