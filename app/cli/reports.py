@@ -182,7 +182,7 @@ def overview(
 ) -> None:
     """Every plan of a unit with its progress and on-track flag (the supervisor's view)."""
     from app.core.i18n.labels import status_label
-    from app.core.plans.progress import find_unit, unit_overview
+    from app.core.plans.progress import find_unit, lag_text, unit_overview
     from app.core.store.db import session_scope
     from app.core.store.errors import NotFound
 
@@ -208,6 +208,8 @@ def overview(
             f"{status_label(row.status)}  {share}  {flags[criterion.on_track]}"
         )
         typer.echo(f"    {criterion.summary}")
+        for lag in row.lagging:
+            typer.echo(f"    ! {lag_text(lag)}")
 
 
 def register(cli: typer.Typer, plan_cli: typer.Typer) -> None:

@@ -96,8 +96,9 @@ def test_overview_and_errors(
     krasnik = rejon("overview", "--badge", "200300", "--date", "2026-11-23", "--db", db)
     assert "KPP w Kraśniku" in krasnik and KRASNIK_2024[:8] in krasnik
     assert "Mieszkańcy, z którymi rozmawiano" in krasnik and "cel osiągnięty" in krasnik
-    lubartow = rejon("overview", "--unit", "Lubartów", "--db", db)
+    lubartow = rejon("overview", "--unit", "Lubartów", "--date", "2026-11-18", "--db", db)
     assert LUBARTOW_2024[:8] in lubartow and KRASNIK_2024[:8] not in lubartow
+    assert re.search(r"\n    ! Kontrole placu zabaw Nivea .* — brakuje: \d+\n", lubartow)
     in_rejon_3 = [p for p in demo_plans() if p.area_id == AREA_IDS["lubartow"]]
     assert lubartow.count("rejon 3") == len(in_rejon_3)
 

@@ -203,10 +203,8 @@ def add_action(page: Page, text: str, language: str = "pl") -> None:
 
 
 def review_card(boss: Page, plan_id: str, language: str = "pl") -> Locator:
-    boss.get_by_role("tab", name="Plan").click()
-    expect(boss.locator('[flt-semantics-identifier="unit-overview"]')).to_be_attached(
-        timeout=TIMEOUT
-    )
+    overview = boss.locator('[flt-semantics-identifier="unit-overview"]')
+    tap_until(boss, boss.get_by_role("tab", name="Plan"), overview)  # a sync may redraw the tab
     card = boss.locator(f'[flt-semantics-identifier="review-{plan_id}"]')
     button = boss.get_by_role("button", name=re.compile(WORDS[language]["to_approve"]))
     tap_until(boss, button, card)  # the first sync may draw the tab again under the tap

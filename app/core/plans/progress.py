@@ -675,6 +675,13 @@ def unit_overview(session: Session, unit_id: str, today: date | None = None) -> 
     return rows
 
 
+def lag_text(lag: ActionLag) -> str:
+    """One action behind, in words: the app's overview and the CLI say it alike."""
+    if lag.overdue:
+        return _("{action} — deadline passed", action=lag.text)
+    return _("{action} — missing: {count}", action=lag.text, count=lag.missed)
+
+
 def lagging_actions(session: Session, plan: Plan, today: date) -> tuple[ActionLag, ...]:
     """The actions of an approved plan in force that are behind, most missed first."""
     if plan.status != PlanStatus.approved or not plan.period_start <= today <= plan.period_end:

@@ -21,6 +21,7 @@ from app.core.plans.progress import (
     attention,
     by_attention,
     days_left,
+    lag_text,
 )
 from app.core.plans.render import action_when, criterion_summary
 from app.core.plans.workflow import BASELINE_MAX
@@ -749,12 +750,7 @@ def lag_lines(row: OverviewRow) -> list[ft.Control]:
         )
     ]
     for lag in row.lagging[:LAGS_SHOWN]:
-        text = (
-            _("{action} — deadline passed", action=lag.text)
-            if lag.overdue
-            else _("{action} — missing: {count}", action=lag.text, count=lag.missed)
-        )
-        lines.append(ft.Text(f"• {text}", size=14, color=controls.ALERT_COLOR))
+        lines.append(ft.Text(f"• {lag_text(lag)}", size=14, color=controls.ALERT_COLOR))
     if (more := len(row.lagging) - LAGS_SHOWN) > 0:
         lines.append(controls.muted(_("and {count} more", count=more), size=14))
     return [ft.Column(lines, spacing=2, key=f"overview-lag-{row.plan_id}")]
