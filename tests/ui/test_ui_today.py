@@ -1,5 +1,7 @@
 """Today: the demo's tasks on a fixed day, the sync badge, the plan headline, sign-in."""
 
+import asyncio
+
 import flet as ft
 from conftest import CHECK_ACTION, DAY, NOW, OFFICER
 
@@ -63,6 +65,35 @@ async def test_signed_out_device_shows_sign_in_and_checks_the_password(app_facto
         assert "Kontrole placu zabaw Nivea w godzinach 7:00–22:00" in h.text()
         with session_scope(ui_engine) as session:
             assert get_setting(session, keys.SETTING_OFFICER) == OFFICER
+
+
+async def test_a_second_tap_while_signing_in_starts_no_second_sign_in(app_factory, monkeypatch):
+    from app.device.ui import signin
+
+    calls: list[str] = []
+    release = asyncio.Event()
+
+    async def slow_sign_in(shell: object, badge: str, password: str) -> str | None:
+        calls.append(badge)
+        if len(calls) == 1:  # the first sign-in is slow (a far service)
+            await release.wait()
+        return "Nieprawidłowy numer służbowy lub hasło."
+
+    monkeypatch.setattr(signin, "sign_in", slow_sign_in)
+    async with app_factory(officer=None) as h:
+        await h.type_into("badge", "100301")
+        await h.type_into("password", "rejon-demo")
+        first = asyncio.create_task(h.click("sign-in"))
+        await h.wait_for(lambda: bool(calls))
+        await h.click("sign-in")  # the officer taps again: the first is still running
+        await h.type_into("password", "rejon-demo", submit=True)  # and presses Enter
+        release.set()
+        await first
+        assert calls == ["100301"]
+        assert h.get("sign-in-message").value == "Nieprawidłowy numer służbowy lub hasło."
+        assert not h.get("sign-in-busy").visible
+        await h.click("sign-in")  # once it has ended, a new tap signs in again
+        assert calls == ["100301", "100301"]
 
 
 async def test_nothing_due_outside_any_plan(app_factory, ui_engine):

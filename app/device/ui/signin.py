@@ -241,6 +241,8 @@ async def sign_in_panel(shell: Shell) -> ft.Control:
     busy = ft.ProgressRing(visible=False, width=24, height=24, key="sign-in-busy")
 
     async def submit(_event: ft.ControlEvent) -> None:
+        if busy.visible:  # a second tap (or Enter) while the first sign-in runs: one is enough
+            return
         message.value = ""
         busy.visible = True
         shell.page.update()
