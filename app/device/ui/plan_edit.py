@@ -232,6 +232,14 @@ def _field(
     )
 
 
+def _date_field(
+    shell: Shell, label: str, day: date | None, key: str, helper: str | None = None
+) -> ft.TextField:
+    """A day typed as DD.MM.YYYY or chosen on the calendar."""
+    field = _field(label, day_text(day), key, keyboard=ft.KeyboardType.DATETIME, helper=helper)
+    return with_date_picker(shell, field)
+
+
 class ActionEditor:
     """One action: what, kind, window (dates, deadline, hours, weekdays), frequency, place.
 
@@ -258,26 +266,10 @@ class ActionEditor:
             options=[ft.DropdownOption(key=str(x), text=kind_label(x)) for x in EntryKind],
             expand=True,
         )
-        self.start = with_date_picker(
-            editor.shell,
-            _field(
-                _("From"),
-                day_text(action and action.start_date),
-                f"{k}-start",
-                keyboard=ft.KeyboardType.DATETIME,
-                helper=_("empty: plan start"),
-            ),
-        )
-        self.end = with_date_picker(
-            editor.shell,
-            _field(
-                _("To"),
-                day_text(action and action.end_date),
-                f"{k}-end",
-                keyboard=ft.KeyboardType.DATETIME,
-                helper=_("empty: plan end"),
-            ),
-        )
+        shell = editor.shell
+        start, end = (action.start_date, action.end_date) if action else (None, None)
+        self.start = _date_field(shell, _("From"), start, f"{k}-start", _("empty: plan start"))
+        self.end = _date_field(shell, _("To"), end, f"{k}-end", _("empty: plan end"))
         self.deadline = ft.Checkbox(
             label=_("One-off, due by the end date"),
             value=bool(action and action.deadline),
@@ -711,16 +703,8 @@ class PlanEditor:
             expand=True,
         )
         self.title = _field(_("Title"), plan.title if plan else "", "plan-title-field")
-        self.start = with_date_picker(
-            shell,
-            _field(
-                _("Period from"), day_text(start), "plan-start", keyboard=ft.KeyboardType.DATETIME
-            ),
-        )
-        self.end = with_date_picker(
-            shell,
-            _field(_("Period to"), day_text(end), "plan-end", keyboard=ft.KeyboardType.DATETIME),
-        )
+        self.start = _date_field(shell, _("Period from"), start, "plan-start")
+        self.end = _date_field(shell, _("Period to"), end, "plan-end")
         self.threat = _field(
             _("Threat"), plan.threat if plan else "", "plan-threat", multiline=True
         )
