@@ -15,11 +15,13 @@ loop, "Sync now" and the badge always speak of the same, current address.
 
 import asyncio
 import json
+import ssl
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 import httpx
@@ -43,10 +45,32 @@ API = "/api/v1"
 BODY_BUDGET = 1024 * 1024
 """Bytes of mutations per request, well under the service's 2 MiB body limit."""
 OFFICER_QUIET_S = 1.5
-"""A round's next batch waits until the officer has not tapped for this long: the screens'
-handlers share the process (and, in ``rejon run``, the service answering the push) with it."""
+"""A round's next batch waits until no officer has tapped for this long: the screens' handlers
+share the interpreter with the sync work (in ``rejon run``, with every browser's device)."""
 OFFICER_WAIT_MAX_S = 6.0
 """…but never longer than this per batch, so a busy officer's changes still go out."""
+ROUND_BATCH = 100
+"""Changes per push and revisions per pulled page: a batch in flight when a tap comes (its
+reading, settling or applying in a worker thread holds the interpreter too) stays short."""
+
+
+@dataclass
+class _Taps:
+    """When an officer last tapped in this process (every device's round yields to it)."""
+
+    last: float = -OFFICER_QUIET_S
+
+
+_TAPS = _Taps()
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every round: building one (the CA store read) took tens of
+    milliseconds on the event loop, for each round of each device."""
+    return httpx.create_ssl_context()
+
+
 REFUSALS = frozenset({400, 403, 404, 409, 413, 422})
 """Statuses of answers that will not change on a retry — when the service itself gave them."""
 
@@ -163,8 +187,8 @@ class SyncClient:
         device_id: str,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        batch_size: int = MAX_BATCH,
-        page_limit: int = 500,
+        batch_size: int = ROUND_BATCH,
+        page_limit: int = ROUND_BATCH,
         interval: float = 60.0,
         timeout: float = 30.0,
         backoff: Backoff | None = None,
@@ -187,12 +211,12 @@ class SyncClient:
         self._last_error: str | None = None
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
-        self._officer_at = -OFFICER_QUIET_S
 
-    def officer_active(self) -> None:
-        """The officer just tapped or typed (call from the event loop's thread): the round in
-        progress sends its next batch once they pause (see ``OFFICER_QUIET_S``)."""
-        self._officer_at = time.monotonic()
+    @staticmethod
+    def officer_active() -> None:
+        """An officer just tapped or typed (call from the event loop's thread): the rounds in
+        progress, of every device of this process, send their next batch once they pause."""
+        _TAPS.last = time.monotonic()
 
     # public API ------------------------------------------------------------------------
 
@@ -296,7 +320,7 @@ class SyncClient:
     async def _officer_first(self) -> None:
         """Wait until the officer pauses, at most ``OFFICER_WAIT_MAX_S``."""
         deadline = time.monotonic() + OFFICER_WAIT_MAX_S
-        while (wait := min(self._officer_at + OFFICER_QUIET_S, deadline) - time.monotonic()) > 0:
+        while (wait := min(_TAPS.last + OFFICER_QUIET_S, deadline) - time.monotonic()) > 0:
             await asyncio.sleep(wait)
 
     def _offline_message(self, exc: Exception) -> str:
@@ -314,6 +338,7 @@ class SyncClient:
             headers=headers,
             timeout=self.timeout,
             transport=self.transport,
+            verify=_tls(),
         )
 
     async def _token(self) -> str:
