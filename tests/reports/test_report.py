@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.core.model import COUNT_FIELDS, EntryKind
 from app.core.model.ids import stable_id
-from app.core.plans.progress import plan_entries, plan_progress
+from app.core.plans.progress import plan_entries, plan_figures, plan_progress, progress_of
 from app.core.reports.docx import render_docx
 from app.core.reports.pdf import render_pdf
 from app.core.reports.report import Chart, Report, Table, build_report
@@ -51,6 +51,23 @@ def lubartow(generated: Engine) -> Report:
 def _sums(session: Session, plan_id: str) -> dict[str, int]:
     entries = plan_entries(session, get_plan(session, plan_id))
     return {name: sum(getattr(e, name) for e in entries) for name in COUNT_FIELDS}
+
+
+@pytest.mark.parametrize("plan_id", [LUBARTOW_2024, KRASNIK_2024])
+@pytest.mark.parametrize("day", [date(2024, 3, 15), date(2024, 10, 2), AFTER])
+def test_the_screens_plain_rows_count_as_the_reports_revisions(
+    gsession: Session, plan_id: str, day: date
+) -> None:
+    """The app reads plain rows of figures, the report the ORM revisions it also lists: the
+    same entries, the same progress, mid-period and after it."""
+    doc = read_plan(gsession, plan_id)
+    last_day = min(day, doc.plan.period_end)
+    revisions = plan_entries(gsession, doc.plan, last_day)
+    rows = plan_figures(gsession, doc.plan, last_day)
+    assert [(r.entry_id, r.occurred_at) for r in rows] == [
+        (e.entry_id, e.occurred_at) for e in revisions
+    ]
+    assert plan_progress(gsession, plan_id, day) == progress_of(gsession, doc, revisions, day)
 
 
 def test_report_content_follows_the_plan_and_its_progress(gsession: Session) -> None:

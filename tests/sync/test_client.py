@@ -93,6 +93,24 @@ async def test_two_devices_exchange_entries(make_device, demo_engine, server, mo
     assert state.last_success is not None
 
 
+async def test_a_round_holds_its_batches_while_the_officer_taps(make_device, server, monkeypatch):
+    """The screens share the process with the sync work: a tap goes first, the round's next
+    batch waits until the officer pauses."""
+    network = CountingTransport(server)
+    phone = make_device(OFFICER, transport=network)
+    await phone.sync_once()
+    log_local(phone, leaflets=3)
+    monkeypatch.setattr(client_module, "OFFICER_QUIET_S", 2.0)
+    phone.officer_active()
+    sending = asyncio.create_task(phone.sync_once())
+    for _ in range(5):  # the officer keeps tapping
+        await asyncio.sleep(0.05)
+        phone.officer_active()
+    assert network.pushes == [] and not sending.done()
+    result = await sending  # sent once they pause
+    assert (result.pushed, result.errors, network.pushes) == (1, [], [1])
+
+
 async def test_offline_edits_of_one_entry_converge_and_are_flagged(make_device, demo_engine):
     phone, supervisor = make_device(OFFICER), make_device(SUPERVISOR)
     await phone.sync_once()

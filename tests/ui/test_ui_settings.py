@@ -60,16 +60,24 @@ async def test_sync_now_reports_what_was_sent(app_factory):
     from app.device.sync.client import SyncState
 
     class FakeSync:
+        taps = 0
+
         def state(self, _officer_id=None):
             return SyncState(pending=0, online=True, last_success=None, last_error=None)
+
+        def officer_active(self) -> None:
+            self.taps += 1
 
         async def sync_once(self):
             return SimpleNamespace(pushed=2, pulled=5, errors=[])
 
-    async with app_factory(sync=FakeSync()) as h:
+    sync = FakeSync()
+    async with app_factory(sync=sync) as h:
         await h.go("/settings")
+        taps = sync.taps
         await h.click("sync-now")
         assert h.toast("sync-result").content.value == "Wysłano 2, pobrano 5."
+        assert sync.taps == taps + 1  # every tap tells the sync client to let it go first
 
 
 async def test_sign_out_returns_to_the_sign_in(app, ui_engine):

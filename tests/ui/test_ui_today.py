@@ -114,6 +114,9 @@ async def test_nothing_due_outside_any_plan(app_factory, ui_engine):
 
 async def test_sync_badge_counts_waiting_changes_and_offline(app_factory):
     class FakeSync:
+        def officer_active(self) -> None:
+            """A tap tells the client to hold its next batch; this one sends none."""
+
         def state(self, _officer_id=None):
             from app.device.sync.client import Failure, SyncState
 

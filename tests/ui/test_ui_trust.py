@@ -159,6 +159,9 @@ async def test_a_bad_server_address_is_refused_in_polish(app, ui_engine):
 
 async def test_the_badge_says_when_sync_failed_and_since_when(app_factory):
     class FailedSync:
+        def officer_active(self) -> None:
+            """A tap tells the client to hold its next batch; this one sends none."""
+
         def state(self, _officer_id=None):
             return SyncState(
                 pending=0,

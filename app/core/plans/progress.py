@@ -6,10 +6,12 @@ they can never disagree. Only entry revisions in force count (edits replace, del
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -34,11 +36,16 @@ from app.core.model.clock import local_day_bounds, local_today, to_local
 from app.core.model.enums import ACTION_COUNTER, KIND_COUNTERS
 from app.core.schedule.service import TaskMode, due_days, entry_counts_for_action
 from app.core.schedule.windows import action_mode, action_window, day_times, unit_bounds
-from app.core.store.entries import current_entries
+from app.core.store.entries import EntryFigures, counted_total, current_entries, entry_figures
 from app.core.store.errors import NotFound
 from app.core.store.plans import PlanDocument, read_plan
 
 _ = translator("reports")
+
+Counted = EntryRevision | EntryFigures
+"""An entry as progress counts it: the ORM revision (the report's, which it lists too) or the
+plain row of its figures (:func:`entry_figures`, what the app and CLI read)."""
+CountedT = TypeVar("CountedT", EntryRevision, EntryFigures)
 
 
 class BaselineSource(StrEnum):
@@ -220,11 +227,11 @@ def counter_measures(measures: Iterable[Measure | str]) -> list[str]:
     return [str(m) for m in measures if str(m) in COUNT_FIELDS]
 
 
-def measure_sum(entry: EntryRevision, measures: Sequence[str]) -> int:
+def measure_sum(entry: Counted, measures: Sequence[str]) -> int:
     return sum(getattr(entry, name) for name in measures)
 
 
-def entry_day(entry: EntryRevision) -> date:
+def entry_day(entry: Counted) -> date:
     """The local (Warsaw) calendar day an entry happened on."""
     return to_local(entry.occurred_at).date()
 
@@ -248,7 +255,7 @@ def _bounds(plan: Plan, last_day: date | None) -> tuple[datetime, datetime]:
     return period_bounds(plan.period_start, end)
 
 
-def _in_order(rows: list[EntryRevision]) -> list[EntryRevision]:
+def _in_order(rows: list[CountedT]) -> list[CountedT]:
     return sorted(rows, key=lambda e: (e.occurred_at, e.entry_id))
 
 
@@ -258,18 +265,24 @@ def plan_entries(session: Session, plan: Plan, last_day: date | None = None) -> 
     return _in_order(current_entries(session, plan_id=plan.id, since=since, until=until))
 
 
+def plan_figures(session: Session, plan: Plan, last_day: date | None = None) -> list[EntryFigures]:
+    """What :func:`plan_entries` gives, as plain rows of the figures progress counts."""
+    since, until = _bounds(plan, last_day)
+    return _in_order(entry_figures(session, plan_id=plan.id, since=since, until=until))
+
+
 def criterion_entries(
     session: Session, plan: Plan, last_day: date | None = None, place_id: str | None = None
-) -> list[EntryRevision]:
+) -> list[EntryFigures]:
     """Entries the criterion counts: every entry at the criterion place, else the plan's.
 
     ``place_id`` overrides the plan's own place (a previous plan measured at this one's).
     """
     place_id = place_id or plan.criterion_place_id
     if place_id is None:
-        return plan_entries(session, plan, last_day)
+        return plan_figures(session, plan, last_day)
     since, until = _bounds(plan, last_day)
-    return _in_order(current_entries(session, place_id=place_id, since=since, until=until))
+    return _in_order(entry_figures(session, place_id=place_id, since=since, until=until))
 
 
 def previous_plan(session: Session, plan: Plan) -> Plan | None:
@@ -294,14 +307,15 @@ def computed_baseline(session: Session, plan: Plan) -> int | None:
     previous = previous_plan(session, plan)
     if previous is None:
         return None
-    if plan.criterion_place_id is None:
-        entries = plan_entries(session, previous)
-    else:
-        entries = criterion_entries(session, previous, place_id=plan.criterion_place_id)
-    if not entries:
-        return None
+    since, until = _bounds(previous, None)
+    scope = (
+        {"plan_id": previous.id}
+        if plan.criterion_place_id is None
+        else {"place_id": plan.criterion_place_id}
+    )
     measures = counter_measures(plan.criterion_measures)
-    return sum(measure_sum(e, measures) for e in entries)
+    count, total = counted_total(session, measures, since=since, until=until, **scope)
+    return total if count else None
 
 
 def baseline_for(session: Session, plan: Plan) -> tuple[int | None, BaselineSource | None]:
@@ -437,7 +451,7 @@ def _reduce(
 
 
 def criterion_progress(
-    session: Session, plan: Plan, entries: Sequence[EntryRevision], today: date
+    session: Session, plan: Plan, entries: Sequence[Counted], today: date
 ) -> CriterionProgress:
     """The criterion over ``entries`` (those :func:`criterion_entries` gives)."""
     elapsed = elapsed_share(plan, today)
@@ -473,12 +487,17 @@ def criterion_progress(
     )
 
 
-def service_day(action: Action, moment: datetime) -> date:
+def service_day(
+    action: Action, moment: datetime, span_start: Callable[[date], datetime] | None = None
+) -> date:
     """The action's day an instant belongs to, as the schedule counts it: the early hours of a
-    window that crosses midnight (21:00–02:00) belong to the night that began the day before."""
+    window that crosses midnight (21:00–02:00) belong to the night that began the day before.
+
+    ``span_start``: the action's window start on a day, when the caller keeps them."""
     local = to_local(moment)
     day = local.date()
-    return day - timedelta(days=1) if local < day_times(action, day).span_start else day
+    start = span_start(day) if span_start else day_times(action, day).span_start
+    return day - timedelta(days=1) if local < start else day
 
 
 def frequency_units(unit: FrequencyUnit, first: date, last: date) -> list[tuple[date, date]]:
@@ -505,15 +524,16 @@ def _frequency_figures(
 
 
 def _counting(
-    action: Action, plan: Plan, entries: Sequence[EntryRevision]
-) -> tuple[list[EntryRevision], Counter[date]]:
+    action: Action, plan: Plan, entries: Sequence[Counted]
+) -> tuple[list[Counted], Counter[date]]:
     """The entries that count for the action, and how many fall on each of its service days."""
     counting = [e for e in entries if entry_counts_for_action(e, action, plan)]
-    return counting, Counter(service_day(action, e.occurred_at) for e in counting)
+    span_start = cache(lambda day: day_times(action, day).span_start)
+    return counting, Counter(service_day(action, e.occurred_at, span_start) for e in counting)
 
 
 def action_lag(
-    action: Action, plan: Plan, entries: Sequence[EntryRevision], today: date
+    action: Action, plan: Plan, entries: Sequence[Counted], today: date
 ) -> ActionLag | None:
     """What the action missed on the days before ``today`` (a day, week or month still under
     way is not missed yet); ``None`` when nothing was."""
@@ -539,7 +559,7 @@ def action_lag(
 
 
 def action_progress(
-    action: Action, plan: Plan, entries: Sequence[EntryRevision], today: date
+    action: Action, plan: Plan, entries: Sequence[Counted], today: date
 ) -> ActionProgress:
     """One action's figures from the plan's entries in force (see :class:`ActionProgress`)."""
     counting, per_day = _counting(action, plan, entries)
@@ -571,7 +591,7 @@ def action_progress(
 
 
 def cumulative_series(
-    entries: Sequence[EntryRevision], measures: Sequence[str], start: date, as_of: date
+    entries: Sequence[Counted], measures: Sequence[str], start: date, as_of: date
 ) -> list[tuple[date, int]]:
     """The measure summed up to and including each day from ``start`` to ``as_of``."""
     per_day: dict[date, int] = defaultdict(int)
@@ -585,7 +605,7 @@ def cumulative_series(
     return series
 
 
-def weekly_counts(entries: Sequence[EntryRevision], start: date, as_of: date) -> list[WeekCount]:
+def weekly_counts(entries: Sequence[Counted], start: date, as_of: date) -> list[WeekCount]:
     """Entries per ISO week by kind, every week from ``start``'s to ``as_of``'s (zeros kept)."""
     if as_of < start:
         return []
@@ -605,15 +625,16 @@ def plan_progress(session: Session, plan_id: str, today: date | None = None) -> 
     """Everything the app, the CLI and the report show about a plan's progress on ``today``."""
     doc = read_plan(session, plan_id)
     today = today or local_today()
-    entries = plan_entries(session, doc.plan, min(today, doc.plan.period_end))
+    entries = plan_figures(session, doc.plan, min(today, doc.plan.period_end))
     return progress_of(session, doc, entries, today)
 
 
 def progress_of(
-    session: Session, doc: PlanDocument, entries: list[EntryRevision], today: date
+    session: Session, doc: PlanDocument, entries: Sequence[Counted], today: date
 ) -> PlanProgress:
     """Progress from a plan already read and its entries up to ``min(today, period_end)``
-    (as :func:`plan_entries` gives them): the report reads both once and reuses them."""
+    (as :func:`plan_entries` or :func:`plan_figures` give them): the report reads both once
+    and reuses them."""
     plan = doc.plan
     as_of = min(today, plan.period_end)
     scope = entries if plan.criterion_place_id is None else criterion_entries(session, plan, as_of)
@@ -687,7 +708,7 @@ def lagging_actions(session: Session, plan: Plan, today: date) -> tuple[ActionLa
     if plan.status != PlanStatus.approved or not plan.period_start <= today <= plan.period_end:
         return ()
     doc = read_plan(session, plan.id)
-    entries = plan_entries(session, plan, today)
+    entries = plan_figures(session, plan, today)
     lags = [lag for a in doc.actions if (lag := action_lag(a, plan, entries, today))]
     return tuple(sorted(lags, key=lambda lag: (not lag.overdue, -lag.missed)))
 

@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, literal, select
+from sqlalchemy import Integer, Row, Select, and_, bindparam, func, literal, select
 from sqlmodel import Session, col
 
 from app.core.model import Action, Entry, EntryKind, EntryRevision, Plan
 from app.core.model.enums import ACTION_COUNTER
 
 
-def entry_counts_for_action(entry: EntryRevision, action: Action, plan: Plan) -> bool:
+def entry_counts_for_action(entry: EntryRevision | Row[Any], action: Action, plan: Plan) -> bool:
     """Whether an entry of the plan fulfils the action (one entry may fulfil several).
 
     It does when logged from the action's task; when not linked to any action and of the

@@ -4,12 +4,14 @@ Device-side writes also queue an outbox item in the same transaction, so a chang
 never stored without being queued for sync, nor queued without being stored.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, or_, update
+from sqlalchemy import Row, Select, and_, bindparam, func, insert, literal, or_, update
 from sqlmodel import Session, col, select
 
-from app.core.model import Entry, EntryIn, EntryRevision, OutboxItem
+from app.core.model import COUNT_FIELDS, Entry, EntryIn, EntryRevision, OutboxItem
 from app.core.model.clock import utcnow
 from app.core.model.enums import Resolution
 from app.core.model.ids import new_id
@@ -233,6 +235,36 @@ def entry_history(session: Session, entry_id: str) -> list[EntryRevision]:
     return list(session.exec(query))
 
 
+def _in_force(
+    query: Select[Any],
+    *,
+    plan_id: str | None = None,
+    action_id: str | None = None,
+    place_id: str | None = None,
+    officer_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    include_deleted: bool = False,
+) -> Select[Any]:
+    """``query`` over the revisions in force (joined to their heads), filtered."""
+    query = query.join(Entry, col(Entry.current_revision_id) == EntryRevision.id)
+    if not include_deleted:
+        query = query.where(col(Entry.deleted).is_(False))
+    if plan_id is not None:
+        query = query.where(EntryRevision.plan_id == plan_id)
+    if action_id is not None:
+        query = query.where(EntryRevision.action_id == action_id)
+    if place_id is not None:
+        query = query.where(EntryRevision.place_id == place_id)
+    if officer_id is not None:
+        query = query.where(Entry.officer_id == officer_id)
+    if since is not None:
+        query = query.where(EntryRevision.occurred_at >= since)
+    if until is not None:
+        query = query.where(EntryRevision.occurred_at < until)
+    return query
+
+
 def current_entries(
     session: Session,
     *,
@@ -249,21 +281,16 @@ def current_entries(
     """The revisions in force, newest first (ties by entry id); ``occurred_at`` within
     [since, until), older than ``before`` (an entry's ``occurred_at`` and id: where a page of
     them ended), at most ``limit`` of them."""
-    query = select(EntryRevision).join(Entry, col(Entry.current_revision_id) == EntryRevision.id)
-    if not include_deleted:
-        query = query.where(col(Entry.deleted).is_(False))
-    if plan_id is not None:
-        query = query.where(EntryRevision.plan_id == plan_id)
-    if action_id is not None:
-        query = query.where(EntryRevision.action_id == action_id)
-    if place_id is not None:
-        query = query.where(EntryRevision.place_id == place_id)
-    if officer_id is not None:
-        query = query.where(Entry.officer_id == officer_id)
-    if since is not None:
-        query = query.where(EntryRevision.occurred_at >= since)
-    if until is not None:
-        query = query.where(EntryRevision.occurred_at < until)
+    query = _in_force(
+        select(EntryRevision),
+        plan_id=plan_id,
+        action_id=action_id,
+        place_id=place_id,
+        officer_id=officer_id,
+        since=since,
+        until=until,
+        include_deleted=include_deleted,
+    )
     if before is not None:
         at, entry_id = before
         query = query.where(
@@ -277,6 +304,55 @@ def current_entries(
     if limit is not None:
         query = query.limit(limit)
     return list(session.exec(query))
+
+
+FIGURE_COLUMNS = ("entry_id", "occurred_at", "plan_id", "action_id", "place_id", "kind")
+"""What progress reads of an entry beside its counters (``COUNT_FIELDS``)."""
+
+EntryFigures = Row[Any]
+"""A revision in force as the columns progress counts (``FIGURE_COLUMNS`` and the counters),
+read by attribute like an :class:`EntryRevision`."""
+
+
+def entry_figures(
+    session: Session,
+    *,
+    plan_id: str | None = None,
+    place_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[EntryFigures]:
+    """The revisions in force as plain rows of what progress counts, oldest first (ties by
+    entry id): one statement, no ORM objects built, tracked or kept."""
+    columns = [getattr(EntryRevision, name) for name in (*FIGURE_COLUMNS, *COUNT_FIELDS)]
+    query = _in_force(
+        select(*columns), plan_id=plan_id, place_id=place_id, since=since, until=until
+    )
+    oldest_first = (col(EntryRevision.occurred_at), col(EntryRevision.entry_id))
+    return list(session.exec(query.order_by(*oldest_first)))
+
+
+def counted_total(
+    session: Session,
+    measures: Sequence[str],
+    *,
+    plan_id: str | None = None,
+    place_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[int, int]:
+    """How many revisions in force there are, and their ``measures`` (counters) summed: one
+    aggregate statement."""
+    summed = sum((getattr(EntryRevision, name) for name in measures), literal(0))
+    query = _in_force(
+        select(func.count(), func.coalesce(func.sum(summed), 0)),
+        plan_id=plan_id,
+        place_id=place_id,
+        since=since,
+        until=until,
+    )
+    count, total = session.exec(query).one()
+    return int(count), int(total)
 
 
 def pending_outbox(session: Session, limit: int = 500) -> list[OutboxItem]:

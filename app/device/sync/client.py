@@ -15,10 +15,13 @@ loop, "Sync now" and the badge always speak of the same, current address.
 
 import asyncio
 import json
+import ssl
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 import httpx
@@ -41,6 +44,33 @@ from app.device.sync.backoff import Backoff
 API = "/api/v1"
 BODY_BUDGET = 1024 * 1024
 """Bytes of mutations per request, well under the service's 2 MiB body limit."""
+OFFICER_QUIET_S = 1.5
+"""A round's next batch waits until no officer has tapped for this long: the screens' handlers
+share the interpreter with the sync work (in ``rejon run``, with every browser's device)."""
+OFFICER_WAIT_MAX_S = 6.0
+"""…but never longer than this per batch, so a busy officer's changes still go out."""
+ROUND_BATCH = 100
+"""Changes per push and revisions per pulled page: a batch in flight when a tap comes (its
+reading, settling or applying in a worker thread holds the interpreter too) stays short."""
+
+
+@dataclass
+class _Taps:
+    """When an officer last tapped in this process (every device's round yields to it)."""
+
+    last: float = -OFFICER_QUIET_S
+
+
+_TAPS = _Taps()
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every round: building one (the CA store read) took tens of
+    milliseconds on the event loop, for each round of each device."""
+    return httpx.create_ssl_context()
+
+
 REFUSALS = frozenset({400, 403, 404, 409, 413, 422})
 """Statuses of answers that will not change on a retry — when the service itself gave them."""
 
@@ -157,8 +187,8 @@ class SyncClient:
         device_id: str,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        batch_size: int = MAX_BATCH,
-        page_limit: int = 500,
+        batch_size: int = ROUND_BATCH,
+        page_limit: int = ROUND_BATCH,
         interval: float = 60.0,
         timeout: float = 30.0,
         backoff: Backoff | None = None,
@@ -181,6 +211,12 @@ class SyncClient:
         self._last_error: str | None = None
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
+
+    @staticmethod
+    def officer_active() -> None:
+        """An officer just tapped or typed (call from the event loop's thread): the rounds in
+        progress, of every device of this process, send their next batch once they pause."""
+        _TAPS.last = time.monotonic()
 
     # public API ------------------------------------------------------------------------
 
@@ -281,6 +317,12 @@ class SyncClient:
 
     # rounds ----------------------------------------------------------------------------
 
+    async def _officer_first(self) -> None:
+        """Wait until the officer pauses, at most ``OFFICER_WAIT_MAX_S``."""
+        deadline = time.monotonic() + OFFICER_WAIT_MAX_S
+        while (wait := min(_TAPS.last + OFFICER_QUIET_S, deadline) - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+
     def _offline_message(self, exc: Exception) -> str:
         if isinstance(exc, httpx.InvalidURL):
             return f"the server address {self.server_url!r} is not valid"
@@ -296,6 +338,7 @@ class SyncClient:
             headers=headers,
             timeout=self.timeout,
             transport=self.transport,
+            verify=_tls(),
         )
 
     async def _token(self) -> str:
@@ -338,6 +381,7 @@ class SyncClient:
         """Everything waiting, in the order it was made: a place goes before the entries
         logged at it, a plan before what follows it."""
         while True:
+            await self._officer_first()
             items = await asyncio.to_thread(local.pending_items, self.engine, self.batch_size)
             if not items:
                 return
@@ -371,28 +415,35 @@ class SyncClient:
         )
         counts["conflicts"] += 1
 
-    async def _push_entries(
-        self, http: httpx.AsyncClient, run: list[OutboxItem], counts: dict[str, int]
-    ) -> None:
+    def _entry_batch(self, run: list[OutboxItem]) -> tuple[list[OutboxItem], bytes]:
+        """The items of ``run`` that fit one request, and its body (in a worker thread: the
+        revisions read and the JSON built off the event loop, in one hop); an item that
+        cannot be sent as it is is settled as refused."""
         mutations: list[dict[str, Any]] = []
         sendable: list[OutboxItem] = []
         size = 0
         for item in run:
             try:
-                mutation = await asyncio.to_thread(local.entry_mutation, self.engine, item)
+                mutation = local.entry_mutation(self.engine, item)
             except ValueError as exc:
-                await asyncio.to_thread(local.settle_refused, self.engine, item, str(exc))
+                local.settle_refused(self.engine, item, str(exc))
                 continue
             size += len(mutation.model_dump_json().encode())
             if sendable and size > BODY_BUDGET:
                 break  # the rest goes in the next batch
             mutations.append(mutation.model_dump(mode="json"))
             sendable.append(item)
+        body = {"client_id": self.device_id, "mutations": mutations}
+        return sendable, _json(body) if sendable else b""
+
+    async def _push_entries(
+        self, http: httpx.AsyncClient, run: list[OutboxItem], counts: dict[str, int]
+    ) -> None:
+        sendable, body = await asyncio.to_thread(self._entry_batch, run)
         if not sendable:
             return
-        body = {"client_id": self.device_id, "mutations": mutations}
         response, refusal = await self._send(
-            sendable, http.post(f"{API}/push", content=_json(body), headers=JSON)
+            sendable, http.post(f"{API}/push", content=body, headers=JSON)
         )
         if refusal is not None:
             if len(sendable) > 1:  # find the change the service refuses; send the rest
@@ -444,12 +495,13 @@ class SyncClient:
         cursor = int(saved[local.CURSOR] or 0)
         scope = saved[local.SCOPE]
         while True:
+            await self._officer_first()
             params = {"since": cursor, "limit": self.page_limit, "client_id": self.device_id}
             response = await http.get(f"{API}/changes", params=params)
             if self._check(response) is not None:
                 raise SyncError(f"pull refused ({response.status_code}): {_detail(response)}")
-            try:
-                changes = ChangesOut.model_validate(response.json())
+            try:  # a page of hundreds of rows: read off the event loop
+                changes = await asyncio.to_thread(ChangesOut.model_validate_json, response.content)
             except (ValueError, ValidationError) as exc:
                 raise SyncError(f"unreadable pull answer: {exc}") from exc
             if changes.since != cursor:

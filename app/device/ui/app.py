@@ -80,6 +80,8 @@ def speak_in_every_handler(page: ft.Page, shell: Shell) -> None:
 
     async def dispatch_in_language(control_id: int, event_name: str, event_data: object) -> None:
         shell.state.activate()
+        if shell.state.sync is not None:
+            shell.state.sync.officer_active()  # the sync round lets this tap go first
         await dispatch(control_id, event_name, event_data)
 
     session.dispatch_event = dispatch_in_language  # type: ignore[method-assign]
