@@ -258,6 +258,19 @@ def test_every_tab_in_both_languages(browser: Browser, app_url: str) -> None:
                 page.mouse.move(206, 500)
                 page.mouse.wheel(0, 700)
                 check_screen(page, f"tab_{name}_{part}", language=language)
+        tab(page, language, "Today")  # the log form, its counters and note below the fold
+        page.get_by_role("button", name=say(language, "New entry")).click()
+        save = page.get_by_role("button", name=say(language, "Save"), exact=True)
+        expect(save).to_be_attached(timeout=TIMEOUT)
+        check_screen(page, "log_form", language=language)
+        for part in range(1, 3):
+            page.mouse.move(206, 500)
+            page.mouse.wheel(0, 700)
+            check_screen(page, f"log_form_{part}", language=language)
+        page.go_back()
+        expect(page.get_by_role("tab", name=say(language, "Settings"))).to_be_attached(
+            timeout=TIMEOUT
+        )
     page.context.close()
 
 
