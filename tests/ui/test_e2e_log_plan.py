@@ -376,4 +376,8 @@ def test_the_lock_screen(browser: Browser, quick_lock: str, language: str) -> No
     wrong = say(language, "Wrong password ({left} tries left).", left="@").split("(")[0]
     expect(page.get_by_text(re.compile("^" + re.escape(wrong)))).to_be_attached(timeout=TIMEOUT)
     check_screen(page, "lock_wrong_password", language=language)
+    page.get_by_role("button", name=say(language, "Sign out")).click()  # nothing waits: no ask
+    sign_in_button = page.get_by_role("button", name=say(language, "Sign me in"), exact=True)
+    expect(sign_in_button).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "signed_out", language=language)  # the device keeps its language
     page.context.close()
