@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -24,6 +25,7 @@ from browser_support import (
     type_into,
 )
 from playwright.sync_api import Browser, Page, expect
+from test_e2e_plan_import import PLAN, pdf_of
 
 from app.core.i18n import gettext
 from app.core.model.ids import stable_id
@@ -380,4 +382,37 @@ def test_the_lock_screen(browser: Browser, quick_lock: str, language: str) -> No
     sign_in_button = page.get_by_role("button", name=say(language, "Sign me in"), exact=True)
     expect(sign_in_button).to_be_attached(timeout=TIMEOUT)
     check_screen(page, "signed_out", language=language)  # the device keeps its language
+    page.context.close()
+
+
+NO_TEXT = (
+    "The PDF file {name} has no text layer (it looks like a scan) — save the plan as .docx, "
+    ".odt or .txt, or type it in the plan editor"
+)
+
+
+@BOTH
+def test_the_plan_import_and_its_warnings(
+    browser: Browser, app_url: str, language: str, tmp_path: Path
+) -> None:
+    """The importer's refusal and its warnings in the officer's language, on the editor."""
+    page, _asked = new_device(browser, app_url)
+    sign_in(page, "100301")
+    speak(page, language)
+    tab(page, language, "Plan")
+    button = page.get_by_role("button", name=say(language, "Import from a file"))
+    with page.expect_file_chooser(timeout=TIMEOUT) as chooser:
+        button.click()
+    chooser.value.set_files(str(pdf_of(None, tmp_path / "skan.pdf")))
+    scan = say(language, NO_TEXT, "plans", name="skan.pdf")
+    shown(page, re.compile("^" + re.escape(say(language, "Not imported: {reason}", reason=scan))))
+    check_screen(page, "import_refused", language=language)
+
+    without_unit = PLAN.split("\n", 1)[1].replace("KPP w Lubartowie", "komendy")
+    with page.expect_file_chooser(timeout=TIMEOUT) as chooser:
+        button.click()
+    chooser.value.set_files(str(pdf_of(without_unit, tmp_path / "plan.pdf")))
+    unit = say(language, "The police unit was not recognised", "plans")
+    expect(page.get_by_text(re.compile(re.escape(unit)))).to_be_attached(timeout=TIMEOUT)
+    check_screen(page, "import_warnings", language=language)
     page.context.close()
