@@ -1,9 +1,10 @@
 """Issue 14 in real Chromium at 412×915: the log form follows the plan, a goal that can be
 measured, a form a thumb can fill, Polish throughout.
 
-Every screen visited is checked from the accessibility tree: every tappable control has a
-name and is at least 48×48 px, and a Polish screen shows none of a list of English words
-(``ENGLISH``). Screenshots go to tests/artifacts/log_plan_*.png (both languages).
+Every screen visited, in Polish and in English, is checked from the accessibility tree: every
+tappable control has a name and is at least 48×48 px, a Polish screen shows none of a list of
+English words (``ENGLISH``) and an English screen none of our Polish ones (``POLISH``; the
+plans' own text is Polish data). Screenshots go to tests/artifacts/log_plan_*_{pl,en}.png.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from browser_support import (
     shot,
     shown,
     sign_in,
+    tap_until,
     type_into,
 )
 from playwright.sync_api import Browser, Page, expect
@@ -288,8 +290,9 @@ def test_history_edit_delete_and_undo(browser: Browser, app_url: str, language: 
     sign_in(page, "100301")
     speak(page, language)
     tab(page, language, "Today")
-    page.locator(f'[flt-semantics-identifier="log-{CHECK}"]').click()
-    page.get_by_role("button", name=say(language, "Save"), exact=True).click()
+    save = page.get_by_role("button", name=say(language, "Save"), exact=True)
+    tap_until(page, page.locator(f'[flt-semantics-identifier="log-{CHECK}"]'), save)
+    save.click()
     saved = say(language, "Saved: {what}", what=say(language, "Place check", "core"))
     shown(page, saved)
     tab(page, language, "History")
@@ -349,6 +352,9 @@ def test_the_plan_editor_and_the_approvals(browser: Browser, app_url: str, langu
     sign_in(boss, "100300")
     speak(boss, language)
     tab(boss, language, "Plan")
+    overview = boss.locator('[flt-semantics-identifier="unit-overview"]')
+    expect(overview).to_be_attached(timeout=60_000)
+    check_screen(boss, "supervisor_plan", language=language)
     pattern = re.escape(say(language, "To approve ({count})", count="@")).replace("@", r"\d+")
     reviews = boss.get_by_role("button", name=re.compile(f"^{pattern}$"))
     expect(reviews).to_be_attached(timeout=60_000)
