@@ -11,12 +11,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlmodel import Session, select
 
 from app.core.demo import PLACES
@@ -150,8 +151,10 @@ def tap_until(page: Page, target: Locator, shows: Locator) -> None:
         expect(shows.first).to_be_attached(timeout=5_000)
         return
     except AssertionError:
-        if target.count():  # still there: the tap was lost (else the screen is just slow)
-            target.click()
+        if target.count():  # still there: the tap was lost, or the app is busy with it
+            # disabled while the first tap is handled: then it was not lost
+            with suppress(PlaywrightTimeoutError):
+                target.click(timeout=5_000)
     expect(shows.first).to_be_attached(timeout=TIMEOUT)
 
 
