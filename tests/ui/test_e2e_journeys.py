@@ -31,6 +31,7 @@ from browser_support import (
     shot,
     shown,
     sign_in,
+    tap_until,
     to_english,
     type_into,
 )
@@ -38,7 +39,6 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 from sqlmodel import Session
 from test_e2e_browser import browser
-from test_e2e_pictures import tap_until
 from test_e2e_plan_import import PLAN, pdf_of, scroll_to
 from test_e2e_plans import add_action, reached_unit, review_card, unit_plan
 from test_e2e_trust import sync_now, wait_for_badge
