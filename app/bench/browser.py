@@ -165,6 +165,13 @@ def open_fresh(browser: Browser, url: str) -> tuple[Page, float]:
     return page, first_frame
 
 
+EDITING = """() => {
+  const e = document.activeElement;
+  return !!e && (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA');
+}"""
+"""Whether Flutter's editing element (an input or a textarea) holds the keyboard focus."""
+
+
 def type_into(page: Page, field: str | Locator, text: str, timeout_ms: float = WAIT_MS) -> None:
     """Type into a field (its label, or the field itself) once Flutter's editing element holds
     the focus (not timed).
@@ -177,6 +184,8 @@ def type_into(page: Page, field: str | Locator, text: str, timeout_ms: float = W
     for _ in range(5):
         field_.click()
         page.wait_for_timeout(300)
+        if not page.evaluate(EDITING):  # the click only moved the focus: typing now would
+            continue  # press whatever holds it (a space "clicks" a focused button)
         page.keyboard.press("Control+A")
         page.keyboard.press("Delete")
         page.keyboard.type(text)
