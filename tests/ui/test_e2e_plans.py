@@ -166,9 +166,7 @@ def test_the_editor_shows_errors_at_their_fields_and_survives_two_in_a_row(
         add.click()
         field = page.get_by_label("Działanie", exact=True).last
         expect(field).to_be_attached(timeout=TIMEOUT)
-        field.click()
-        page.wait_for_timeout(300)
-        page.keyboard.type(text)
+        type_into(page, field, text)  # typed only once the field holds the focus
     page.get_by_role("button", name="Usuń działanie").first.click()
     shown(page, "Usunięto działanie 1.")
     add.click()

@@ -140,8 +140,7 @@ def test_a_new_place_and_its_entry_reach_the_supervisor(
     add = page.get_by_role("button", name="Dodaj nowe miejsce tutaj")
     expect(add).to_be_enabled(timeout=TIMEOUT)
     add.click()
-    page.get_by_label("Nazwa nowego miejsca").click()
-    page.keyboard.type("Garaże przy Lubelskiej")
+    type_into(page, "Nazwa nowego miejsca", "Garaże przy Lubelskiej")
     page.get_by_role("button", name="Dodaj miejsce").click()
     expect(page.get_by_text(re.compile("Garaże przy Lubelskiej")).first).to_be_attached(
         timeout=TIMEOUT
