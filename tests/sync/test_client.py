@@ -326,3 +326,24 @@ async def test_the_baseline_of_an_approved_plan_is_entered_on_a_device_and_synce
             assert plan.criterion_baseline == 26
             assert plan.criterion_baseline_by.endswith("(100300)")
             assert plan.criterion_baseline_at >= entered_at
+
+
+async def test_an_entry_logged_after_the_address_changed_never_goes_to_the_old_one(
+    make_device, server, monkeypatch
+):
+    """A round under way when the officer sets a new address stops before its next request
+    and goes on at the new one: what is logged after the change is not sent to the old."""
+    old, new = CountingTransport(server), CountingTransport(server)
+    phone = make_device(OFFICER, transport=old)
+    await phone.sync_once()
+    monkeypatch.setattr(client_module, "OFFICER_QUIET_S", 0.5)
+    phone.officer_active()
+    sending = asyncio.create_task(phone.sync_once())  # waits for the officer to pause
+    await asyncio.sleep(0.05)
+    local.write_settings(phone.engine, {local.SERVER_URL: "http://nowy.example"})
+    phone.transport = new  # what answers at the new address
+    log_local(phone, leaflets=3)
+    result = await sending
+    assert (result.pushed, result.errors) == (1, [])
+    assert (old.pushes, new.pushes) == ([], [1])
+    assert phone.server_url == "http://nowy.example"

@@ -105,6 +105,10 @@ class SignInRequired(SyncError):
         """The service's answer to a sign-in (401 refused, 429 too many tries), if any."""
 
 
+class _AddressChanged(Exception):
+    """The officer set another address while a round was under way (internal)."""
+
+
 @dataclass(frozen=True)
 class SyncResult:
     pushed: int
@@ -264,9 +268,14 @@ class SyncClient:
                 token = await self._token()
                 if not token:
                     raise SignInRequired("not signed in")
-                async with await self._http(token) as http:
-                    await self._push_all(http, counts)
-                    await self._pull_all(http, counts)
+                while True:
+                    try:
+                        async with await self._http(token) as http:
+                            await self._push_all(http, counts)
+                            await self._pull_all(http, counts)
+                        break
+                    except _AddressChanged:
+                        continue  # the officer set a new address: the rest of the round goes there
                 self._online = True
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 self._online = False
@@ -318,10 +327,18 @@ class SyncClient:
     # rounds ----------------------------------------------------------------------------
 
     async def _officer_first(self) -> None:
-        """Wait until the officer pauses, at most ``OFFICER_WAIT_MAX_S``."""
+        """Wait until the officer pauses, at most ``OFFICER_WAIT_MAX_S``; then, before the
+        round's next request, make sure the address it speaks to is still the one set: an
+        entry logged after the officer changed the address is never sent to the old one."""
         deadline = time.monotonic() + OFFICER_WAIT_MAX_S
         while (wait := min(_TAPS.last + OFFICER_QUIET_S, deadline) - time.monotonic()) > 0:
             await asyncio.sleep(wait)
+        if await self._address_now() != self.server_url:
+            raise _AddressChanged
+
+    async def _address_now(self) -> str:
+        saved = await asyncio.to_thread(local.read_settings, self.engine, local.SERVER_URL)
+        return (saved[local.SERVER_URL] or self.default_url).rstrip("/")
 
     def _offline_message(self, exc: Exception) -> str:
         if isinstance(exc, httpx.InvalidURL):
@@ -330,8 +347,7 @@ class SyncClient:
 
     async def _http(self, token: str | None) -> httpx.AsyncClient:
         """A client for the address set on the device now (the default until one is set)."""
-        saved = await asyncio.to_thread(local.read_settings, self.engine, local.SERVER_URL)
-        self.server_url = (saved[local.SERVER_URL] or self.default_url).rstrip("/")
+        self.server_url = await self._address_now()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.AsyncClient(
             base_url=self.server_url,

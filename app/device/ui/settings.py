@@ -44,7 +44,7 @@ def _sync_card(shell: Shell, status: SyncState) -> ft.Control:
         await asyncio.to_thread(services.set_preference, state.engine, keys.SETTING_SERVER_URL, url)
         state.server_url = url
         if state.sync is not None:
-            state.sync.request_sync()  # the next round already goes to the new address
+            state.sync.request_sync()  # a round under way goes on at the new address
         shell.toast(_("Server address saved."), key="address-saved")
         shell.page.update()
 
