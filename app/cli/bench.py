@@ -12,13 +12,14 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _sections(quick: bool, pg_url: str) -> dict[str, Callable[[], list[Figure]]]:
-    from app.bench import browser, docs, local, places, sync, web
+    from app.bench import browser, docs, local, places, pull, sync, web
 
     scale = 10 if quick else 1
     return {
         "save": lambda: local.save_latency((0, 10_000 // scale, 100_000 // scale)),
         "today": lambda: local.today_screen(100_000 // scale),
         "places": lambda: places.nearest_place(10_000 // scale),
+        "pull": lambda: pull.apply_pulled(2_000, repeat=2 if quick else 5),
         "push-sqlite": lambda: sync.push_throughput("sqlite", pg_url, n=10_000 // scale),
         "push-postgresql": lambda: sync.push_throughput("postgresql", pg_url, n=10_000 // scale),
         "load": lambda: sync.server_load(pg_url, seconds=30 / scale, requests=6000 // scale),
@@ -51,7 +52,7 @@ def bench(
         list[str] | None,
         typer.Option(
             "--only",
-            help="Run only these: save, today, places, push-sqlite, "
+            help="Run only these: save, today, places, pull, push-sqlite, "
             "push-postgresql, load, import, report, web, browser.",
         ),
     ] = None,
