@@ -220,14 +220,16 @@ def served_app(name: str) -> tuple[object, object]:
     return storage, app_url
 
 
-def shown(page: Page, text: str | re.Pattern[str]) -> None:
-    """``text`` is on screen: as a text node, or as the label of a group (a snackbar).
-
-    Flutter exposes a snackbar's text either way, depending on timing, so both are accepted.
-    """
+def message(page: Page, text: str | re.Pattern[str]) -> Locator:
+    """``text`` as a text node, or as the label of a group (a snackbar): Flutter exposes a
+    snackbar's text either way, depending on timing, so both are accepted."""
     exact = isinstance(text, str)
-    target = page.get_by_text(text, exact=exact).or_(page.get_by_label(text, exact=exact))
-    expect(target.first).to_be_attached(timeout=TIMEOUT)
+    return page.get_by_text(text, exact=exact).or_(page.get_by_label(text, exact=exact))
+
+
+def shown(page: Page, text: str | re.Pattern[str]) -> None:
+    """``text`` is on screen (``message``)."""
+    expect(message(page, text).first).to_be_attached(timeout=TIMEOUT)
 
 
 def shot(page: Page, name: str) -> None:
