@@ -5,7 +5,7 @@ three tabs (Start, Lista, Plan) one tap apart; a button that opens a view with e
 (the quick log's size); a Save on it that goes back and shows a snackbar, as ours does. No
 database, no data: every millisecond here is Flet's (server, wire, Flutter client).
 
-``python -m app.bench.flet_reference PORT`` serves it on 127.0.0.1 (no CDN, like ours).
+``python -m app.bench.flet_reference PORT`` serves it on 127.0.0.1 (no CDN, CanvasKit: like ours).
 """
 
 from __future__ import annotations
@@ -84,8 +84,10 @@ def serve(port: int) -> None:
     import uvicorn
     from flet_web.fastapi import app as flet_app
 
+    from app.device.ui.app import WEB_RENDERER
+
     uvicorn.run(
-        flet_app(main, no_cdn=True, app_name="Flet reference"),
+        flet_app(main, no_cdn=True, app_name="Flet reference", web_renderer=WEB_RENDERER),
         host="127.0.0.1",
         port=port,
         log_level="warning",

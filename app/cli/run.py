@@ -45,7 +45,7 @@ def build_asgi(
     from starlette.routing import Mount
 
     from app.core.model.clock import fixed_day_clock, set_clock
-    from app.device.ui.app import make_web_main
+    from app.device.ui.app import WEB_RENDERER, make_web_main
     from app.device.ui.devices import DEVICES_FOLDER, WebDevices
 
     clock = fixed_day_clock(today) if today else None
@@ -64,7 +64,9 @@ def build_asgi(
         sync_url = f"http://{_loopback(host)}:{port}{SYNC_PATH}"
     devices = WebDevices(storage / DEVICES_FOLDER, server_url=sync_url, lock_minutes=lock_minutes)
     main = make_web_main(devices, clock=clock)
-    web = flet_app(main, assets_dir=str(ASSETS), no_cdn=True, app_name="Rejon")
+    web = flet_app(
+        main, assets_dir=str(ASSETS), no_cdn=True, app_name="Rejon", web_renderer=WEB_RENDERER
+    )
     routes.append(Mount("/", app=web))
     asgi = FastAPI(
         routes=routes,

@@ -20,7 +20,7 @@ import flet as ft
 
 from app.core.config import get_settings
 from app.core.model.clock import fixed_day_clock
-from app.device.ui.app import make_main, make_web_main
+from app.device.ui.app import WEB_RENDERER, make_main, make_web_main
 from app.device.ui.bootstrap import open_local_store
 from app.device.ui.devices import DEVICES_FOLDER, WebDevices
 
@@ -60,6 +60,7 @@ def run() -> None:
         port=int(os.environ.get("FLET_PORT", "8550")),
         assets_dir=str(Path(__file__).resolve().parents[2] / "assets"),
         no_cdn=True,
+        web_renderer=WEB_RENDERER,
     )
 
 
