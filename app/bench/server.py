@@ -56,6 +56,26 @@ class RunningServer:
     url: str
     process: subprocess.Popen
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) used so far by the server and its worker processes; None
+        where ``/proc`` does not tell (not Linux). The database's own is not included."""
+        return process_tree_cpu(self.process.pid)
+
+
+def process_tree_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a process and its live descendants (Linux ``/proc``)."""
+    total, pending, ticks = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    try:
+        while pending:
+            current = pending.pop()
+            stat = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(stat[11]) + int(stat[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
 
 @contextmanager
 def serve(db_url: str, workers: int = 1, *, ceiling: bool = False) -> Iterator[RunningServer]:

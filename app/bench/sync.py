@@ -3,6 +3,7 @@
 import asyncio
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -271,14 +272,17 @@ async def _load(
     seconds: float,
     rate: float | None = None,
     devices: str = "bench",
-) -> tuple[list[float], float]:
-    """All phones at once; each as fast as it is answered, or together ``rate`` requests/s."""
+    cpu: Callable[[], float | None] = lambda: None,
+) -> tuple[list[float], float, float | None]:
+    """All phones at once; each as fast as it is answered, or together ``rate`` requests/s:
+    latencies, seconds, and the CPU seconds ``cpu`` counted meanwhile (None if unknown)."""
     period = 2 * len(phones) / rate if rate else 0.0
     # all at once: a connection left idle past the server's keep-alive (5 s) would be closed
     clients = await asyncio.gather(*(_sign_in(base, phone.badge) for phone in phones))
     cursors = await asyncio.gather(*(_catch_up(client, headers) for client, headers in clients))
     try:
         latencies: list[float] = []
+        cpu_before = cpu()
         start = time.perf_counter()
         budget = {"left": float(requests), "until": start + seconds}
         await asyncio.gather(
@@ -298,10 +302,27 @@ async def _load(
                 )
             )
         )
-        return latencies, time.perf_counter() - start
+        elapsed, cpu_after = time.perf_counter() - start, cpu()
+        used = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        return latencies, elapsed, used
     finally:
         for client, _ in clients:
             await client.aclose()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One server's load: latencies and seconds as fast as answered (with the server
+    processes' CPU seconds meanwhile, None if unknown), then paced."""
+
+    fast: list[float]
+    elapsed: float
+    cpu: float | None
+    steady: list[float]
+    steady_elapsed: float
+
+    def cpu_per_request(self) -> float | None:
+        return None if self.cpu is None or not self.fast else self.cpu / len(self.fast)
 
 
 def _load_run(
@@ -313,16 +334,24 @@ def _load_run(
     paced: float,
     *,
     ceiling: bool,
-) -> tuple[tuple[list[float], float], tuple[list[float], float]]:
-    """One server over a fresh database: (latencies, seconds) as fast as answered, and paced."""
+) -> _Run:
+    """One server over a fresh database: as fast as answered, then paced."""
     with fresh_database("postgresql", pg_url) as url:
         phones = _add_officers(url, officers)
         with serve(url, workers=workers, ceiling=ceiling) as server:
-            fast = asyncio.run(_load(server.url, phones, requests, seconds))
-            steady = asyncio.run(
+            fast, elapsed, cpu = asyncio.run(
+                _load(server.url, phones, requests, seconds, cpu=server.cpu_seconds)
+            )
+            steady, steady_elapsed, _ = asyncio.run(
                 _load(server.url, phones, requests, seconds / 2, rate=paced, devices="steady")
             )
-    return fast, steady
+    return _Run(fast, elapsed, cpu, steady, steady_elapsed)
+
+
+def _cpu_text(run: _Run) -> str:
+    """The server processes' CPU per timed request, as fast as answered."""
+    per_request = run.cpu_per_request()
+    return "" if per_request is None else f", server CPU {per_request * 1000:.2f} ms/request"
 
 
 SERVICE_RATIO = 0.7
@@ -349,27 +378,27 @@ def server_load(
     title = f"{officers} officers pull+push, {workers} workers, PostgreSQL"
     reference = _load_run(pg_url, officers, requests, seconds, workers, paced, ceiling=True)
     service = _load_run(pg_url, officers, requests, seconds, workers, paced, ceiling=False)
-    (ref_fast, ref_elapsed), (ref_steady, ref_steady_elapsed) = reference
-    (latencies, elapsed), (steady, steady_elapsed) = service
-    ref_rate = len(ref_fast) / ref_elapsed
-    rate = len(latencies) / elapsed
-    stats, steady_stats = Stats.of(latencies), Stats.of(steady)
+    ref_rate = len(reference.fast) / reference.elapsed
+    rate = len(service.fast) / service.elapsed
+    stats, steady_stats = Stats.of(service.fast), Stats.of(service.steady)
     ratio = rate / ref_rate
     figures += [
         Figure(
             f"bare ASGI + same statements (reference): {title}, as fast as answered",
-            Stats.of(ref_fast),
-            value=f"{ref_rate:,.0f} requests/s over {len(ref_fast):,} requests",
+            Stats.of(reference.fast),
+            value=f"{ref_rate:,.0f} requests/s over {len(reference.fast):,} requests"
+            + _cpu_text(reference),
         ),
         Figure(
             f"bare ASGI + same statements (reference): paced at {paced:,.0f} req/s",
-            Stats.of(ref_steady),
-            value=f"{len(ref_steady) / ref_steady_elapsed:,.0f} requests/s",
+            Stats.of(reference.steady),
+            value=f"{len(reference.steady) / reference.steady_elapsed:,.0f} requests/s",
         ),
         Figure(
             f"server load: {title}, as fast as answered",
             stats,
-            value=f"{rate:,.0f} requests/s over {len(latencies):,} requests",
+            value=f"{rate:,.0f} requests/s over {len(service.fast):,} requests"
+            + _cpu_text(service),
             ratio=ratio,
             ratio_label="of the reference's requests/s",
             target=f"≥ {SERVICE_RATIO}× reference",
@@ -378,9 +407,20 @@ def server_load(
         Figure(
             f"server load: {title}, paced at {paced:,.0f} req/s",
             steady_stats,
-            value=f"{len(steady) / steady_elapsed:,.0f} requests/s over {len(steady):,} requests",
+            value=f"{len(service.steady) / service.steady_elapsed:,.0f} requests/s over "
+            f"{len(service.steady):,} requests",
             target="p99 < 100 ms",
             met=steady_stats.p99 < 0.100,
         ),
     ]
+    ref_cpu, cpu = reference.cpu_per_request(), service.cpu_per_request()
+    if ref_cpu and cpu:  # steadier than requests/s on a shared machine: others' load moves it less
+        figures.append(
+            Figure(
+                "server CPU per request, as fast as answered (the database's not included)",
+                value=f"{cpu * 1000:.2f} ms (reference {ref_cpu * 1000:.2f} ms)",
+                ratio=ref_cpu / cpu,
+                ratio_label="of the reference's requests per CPU second",
+            )
+        )
     return figures
