@@ -130,3 +130,37 @@ async def test_sync_badge_counts_waiting_changes_and_offline(app_factory):
 
     async with app_factory(sync=FakeSync()) as h:
         assert h.get("sync-badge").content.controls[1].value == "Offline (3)"
+
+
+async def test_a_redraw_asked_before_a_tab_tap_draws_that_tab(app_factory, monkeypatch):
+    """A redraw of Today (a sync round, an unlock) queued behind other drawings draws the
+    screen current when its turn comes: a tab tapped meanwhile stays on screen."""
+    from app.device.ui.screens import SCREENS
+
+    today_view = SCREENS.builders["/"]
+    shells: list = []
+    gate = asyncio.Event()
+    gate.set()
+    entered = asyncio.Event()
+
+    async def slow_today(shell, query):
+        shells.append(shell)
+        entered.set()
+        await gate.wait()
+        return await today_view(shell, query)
+
+    monkeypatch.setitem(SCREENS.builders, "/", slow_today)
+    async with app_factory() as h:
+        [shell] = shells
+        gate.clear()
+        entered.clear()
+        drawing = asyncio.create_task(shell.refresh())  # Today being drawn, slowly
+        await entered.wait()
+        tapped = asyncio.create_task(h.go("/plan"))  # the officer taps Plan meanwhile
+        await asyncio.sleep(0)
+        queued = asyncio.create_task(shell.refresh())  # and a redraw is asked
+        await asyncio.sleep(0)
+        gate.set()
+        await asyncio.gather(drawing, tapped, queued)
+        await h.settle()
+        assert h.view_routes() == ["/plan"]

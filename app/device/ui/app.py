@@ -29,15 +29,6 @@ SyncFactory = Callable[[AppState], SyncClient | None]
 log = logging.getLogger(__name__)
 _ = translator("ui")
 
-WEB_RENDERER = ft.WebRenderer.CANVAS_KIT
-"""The browser's renderer: CanvasKit, on one thread. The prebuilt client's default in Chromium is
-multi-threaded skwasm, which now and then left a page spinning at 100 % CPU on its main thread
-and its rendering worker, never drawing again (seen in headless Chromium on the log form, the
-plan editor and a second browser; flutter/flutter#190039 reports the same spin from a heap
-corrupted by text layout and rasterization at once). An officer's phone browser must not
-freeze: a slower first frame is the price."""
-
-
 _clients: dict[int, SyncClient] = {}
 
 
@@ -208,7 +199,7 @@ def make_web_main(
             if state.locked:
                 while page.pop_dialog() is not None:
                     pass
-            await shell.render(shell.route if state.officer is not None else "/")
+            await shell.render(None if state.officer is not None else "/")
 
         device.listen(id(shell), follow_device)
         listening.append(id(shell))

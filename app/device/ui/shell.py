@@ -82,8 +82,9 @@ class Shell:
             await self.page.push_route(route)
 
     async def refresh(self) -> None:
-        """Draw the current screen again from fresh data."""
-        await self.render(self.route)
+        """Draw the current screen again from fresh data: the one current when its turn to
+        draw comes, not when it was asked (a tab tapped meanwhile stays on screen)."""
+        await self.render(None)
 
     async def _route_changed(self, event: ft.RouteChangeEvent) -> None:
         await self.render(event.route)
@@ -92,11 +93,12 @@ class Shell:
         path = urlsplit(self.route).path
         await self.go(OVERLAYS.get(path, "/"))
 
-    async def render(self, route: str) -> None:
+    async def render(self, route: str | None) -> None:
+        """Draw ``route`` (None: the route current once the drawings before this one are done)."""
         screens = self.screens
         async with self._rendering:
             self.state.activate()
-            parts = urlsplit(route or "/")
+            parts = urlsplit((self.route if route is None else route) or "/")
             path = parts.path or "/"
             if path not in TABS and path not in OVERLAYS:
                 path = "/"
