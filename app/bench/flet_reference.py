@@ -84,10 +84,12 @@ def serve(port: int) -> None:
     import uvicorn
     from flet_web.fastapi import app as flet_app
 
-    from app.device.ui.app import WEB_RENDERER
+    from app.device.web_page import WEB_RENDERER, single_threaded
 
     uvicorn.run(
-        flet_app(main, no_cdn=True, app_name="Flet reference", web_renderer=WEB_RENDERER),
+        single_threaded(
+            flet_app(main, no_cdn=True, app_name="Flet reference", web_renderer=WEB_RENDERER)
+        ),
         host="127.0.0.1",
         port=port,
         log_level="warning",

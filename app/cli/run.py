@@ -45,8 +45,9 @@ def build_asgi(
     from starlette.routing import Mount
 
     from app.core.model.clock import fixed_day_clock, set_clock
-    from app.device.ui.app import WEB_RENDERER, make_web_main
+    from app.device.ui.app import make_web_main
     from app.device.ui.devices import DEVICES_FOLDER, WebDevices
+    from app.device.web_page import WEB_RENDERER, single_threaded
 
     clock = fixed_day_clock(today) if today else None
     set_clock(clock)  # before anything asks the time: one day for the app and its service
@@ -67,7 +68,7 @@ def build_asgi(
     web = flet_app(
         main, assets_dir=str(ASSETS), no_cdn=True, app_name="Rejon", web_renderer=WEB_RENDERER
     )
-    routes.append(Mount("/", app=web))
+    routes.append(Mount("/", app=single_threaded(web)))
     asgi = FastAPI(
         routes=routes,
         docs_url=None,

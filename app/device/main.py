@@ -20,9 +20,10 @@ import flet as ft
 
 from app.core.config import get_settings
 from app.core.model.clock import fixed_day_clock
-from app.device.ui.app import WEB_RENDERER, make_main, make_web_main
+from app.device.ui.app import make_main, make_web_main
 from app.device.ui.bootstrap import open_local_store
 from app.device.ui.devices import DEVICES_FOLDER, WebDevices
+from app.device.web_page import ISOLATED_PAGE_RENDERER
 
 
 def _day() -> date | None:
@@ -60,7 +61,7 @@ def run() -> None:
         port=int(os.environ.get("FLET_PORT", "8550")),
         assets_dir=str(Path(__file__).resolve().parents[2] / "assets"),
         no_cdn=True,
-        web_renderer=WEB_RENDERER,
+        web_renderer=ISOLATED_PAGE_RENDERER,
     )
 
 

@@ -42,6 +42,10 @@ def open_app(browser: Browser, url: str, *, gps: bool = True) -> Page:
 
 def test_today_lists_the_demo_tasks(browser: Browser, app_url: str) -> None:
     page = open_app(browser, app_url)
+    # drawn by skwasm on the page's own thread: no rendering worker that could spin
+    assert page.evaluate("window._flutter_skwasmInstance !== undefined")
+    assert page.evaluate("window.crossOriginIsolated") is False
+    assert page.workers == []
     for text in (
         "Kontrole placu zabaw Nivea w godzinach 7:00–22:00",
         "Rozmowy profilaktyczne z mieszkańcami rejonu",

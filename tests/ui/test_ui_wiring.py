@@ -27,6 +27,10 @@ async def test_run_serves_the_app_and_the_sync_service_in_one_process(tmp_path):
     async with httpx.AsyncClient(transport=transport, base_url="http://rejon") as client:
         page = await client.get("/")
         assert page.status_code == 200 and "flutter" in page.text.lower()
+        # skwasm on the page's own thread: not cross-origin isolated, so no rendering worker
+        assert 'flet.webRenderer="skwasm"' in page.text
+        assert "cross-origin-embedder-policy" not in page.headers
+        assert page.headers["cross-origin-opener-policy"] == "same-origin"
         assert (await client.get("/icon.png")).headers["content-type"] == "image/png"
         assert (await client.get("/sync/healthz")).json()["status"] == "ok"
         login = await client.post(
