@@ -419,3 +419,45 @@ async def test_the_last_tab_closing_sends_what_waits(web, service_engine):
             break
         await asyncio.sleep(0.05)
     assert ids.count(waiting.object_id) == 1
+
+
+def entry_ids(engine: Engine) -> set[str]:
+    from sqlmodel import select
+
+    from app.core.model import Entry
+
+    with session_scope(engine) as session:
+        return set(session.exec(select(Entry.id)).all())
+
+
+async def test_a_browser_with_no_page_connected_pulls_nothing_until_one_is_back(
+    web, service_engine
+):
+    """``rejon run`` keeps a closed tab's session (and device) for an hour: its rounds send
+    what waits but leave the others' changes on the service until a page reconnects."""
+    phone_storage: dict = {}
+    phone_tab = await web["browser"](phone_storage).start()
+    await sign_in(phone_tab)
+    await phone_tab.wait_for(lambda: bool(phone_tab.find("new-entry")))
+    phone = registry_device(web, phone_storage)
+    assert phone.watched()
+    await phone_tab.session.disconnect(3600)  # the tab went away; the session waits for it
+    assert not phone.watched()
+
+    async with web["browser"]({}) as other:  # the same officer in another browser logs a check
+        await sign_in(other)
+        await other.wait_for(lambda: bool(other.find("new-entry")))
+        await other.click(f"log-{CHECK_ACTION}")
+        await other.wait_for(lambda: "±8 m" in (other.get("gps-status").value or ""))
+        before = entry_ids(service_engine)
+        await other.click("save")
+        await other.wait_for(lambda: entry_ids(service_engine) - before != set(), timeout=15)
+        [logged] = entry_ids(service_engine) - before
+
+    result = await phone.client.sync_once()
+    assert result.ok and result.pulled == 0 and logged not in entry_ids(phone.engine)
+
+    await phone_tab.session.connect(phone_tab.conn)  # the tab is back: it pulls at once
+    assert phone.watched()
+    await phone_tab.wait_for(lambda: logged in entry_ids(phone.engine), timeout=15)
+    await close(phone_tab)

@@ -17,7 +17,7 @@ import asyncio
 import json
 import ssl
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -196,6 +196,7 @@ class SyncClient:
         interval: float = 60.0,
         timeout: float = 30.0,
         backoff: Backoff | None = None,
+        wants_news: Callable[[], bool] = lambda: True,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1…{MAX_BATCH}")
@@ -211,6 +212,11 @@ class SyncClient:
         self.interval = interval
         self.timeout = timeout
         self.backoff = backoff or Backoff()
+        self.wants_news = wants_news
+        """Whether a round pulls: a browser's device with no page open sends what waits and
+        leaves the others' changes on the service until a page is back (``rejon run`` serves
+        every browser's device from one process: a closed tab's pulls would cost the open
+        ones' taps)."""
         self._online: bool | None = None  # not known before the first try
         self._last_error: str | None = None
         self._lock = asyncio.Lock()
@@ -272,7 +278,8 @@ class SyncClient:
                     try:
                         async with await self._http(token) as http:
                             await self._push_all(http, counts)
-                            await self._pull_all(http, counts)
+                            if self.wants_news():
+                                await self._pull_all(http, counts)
                         break
                     except _AddressChanged:
                         continue  # the officer set a new address: the rest of the round goes there

@@ -163,12 +163,19 @@ def make_web_main(
 
         async def closed(_event: ft.ControlEvent) -> None:
             """Flet ends the session (an hour after its tab went away): release the device."""
+            device.disconnected(id(page))
             for session_id in listening:
                 device.unlisten(session_id)
             await devices.detach(device)
 
+        def disconnected(event: ft.ControlEvent) -> None:
+            _drop_dialogs(event)
+            device.disconnected(id(page))
+
         page.on_close = closed  # set first: a session that fails below still releases it
-        page.on_disconnect = _drop_dialogs
+        page.on_disconnect = disconnected
+        page.on_connect = lambda _event: device.connected(id(page))
+        device.connected(id(page))
         settings = await asyncio.to_thread(services.load_device, device.engine, devices.server_url)
         state = AppState(
             engine=device.engine,

@@ -178,6 +178,8 @@ class WebDevice:
         self.sync_interval = sync_interval
         self.transport = transport
         self._listeners: dict[int, Listener] = {}
+        self._connected: set[int] = set()
+        """The pages (sessions) of this browser connected now: none, and no pull is made."""
         self._sync_stop: asyncio.Event | None = None
         self._tasks: list[asyncio.Task] = []
         self._saved_input = self.lock.last_input
@@ -208,6 +210,7 @@ class WebDevice:
             self.sync_id,
             transport=self.transport,
             interval=self.sync_interval,
+            wants_news=self.watched,
         )
 
     def start(self) -> None:
@@ -237,6 +240,21 @@ class WebDevice:
         await asyncio.to_thread(self.engine.dispose)
 
     # ---- sessions (tabs) ------------------------------------------------------------------
+    def watched(self) -> bool:
+        """Whether a page of this browser is connected now (its sync rounds then pull)."""
+        return bool(self._connected)
+
+    def connected(self, page_id: int) -> None:
+        """A page (re)connected: it pulls what it missed at once."""
+        self._connected.add(page_id)
+        if self.client is not None:
+            self.client.request_sync()
+
+    def disconnected(self, page_id: int) -> None:
+        """A page went away (its tab closed, its network lost): with none left, this device
+        sends what waits and pulls nothing until a page is back."""
+        self._connected.discard(page_id)
+
     def listen(self, session_id: int, listener: Listener) -> None:
         self._listeners[session_id] = listener
 
