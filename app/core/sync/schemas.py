@@ -19,6 +19,7 @@ from pydantic import (
     JsonValue,
     StrictBool,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -77,12 +78,20 @@ class Exact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+TEXT_CHECKED: dict[str, bool] = {"text_checked": True}
+"""Validation context of a body whose JSON text was found free of NUL characters and lone
+surrogates before it was parsed (``app.server.deps.read_json_body``): no need to search it
+again as ``refuse_nul`` does."""
+
+
 class Strict(Exact):
     """A request body: unknown fields refused, no NUL characters anywhere in it."""
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
+    def _no_nul(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context is not None and info.context.get("text_checked") is True:
+            return data
         return refuse_nul(data)
 
 
