@@ -144,11 +144,15 @@ def json_response(model: BaseModel, status_code: int = 200) -> Response:
 
 
 _PLAIN_JSON_TEXT = re.compile(rb"\s*\{")
-_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|\x00")
+_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 """Where JSON text can hold a NUL or a lone surrogate once parsed: a ``\\u0000`` or
-``\\uD800``–``\\uDFFF`` escape (raw, either is invalid JSON or invalid UTF-8); or a NUL
-byte (text in UTF-16 or UTF-32). Escaped backslashes (``\\\\u0000``) match too: a false
-alarm only costs the slower path."""
+``\\uD800``–``\\uDFFF`` escape (raw, either is invalid JSON or invalid UTF-8), or a NUL
+byte (text in UTF-16 or UTF-32, see ``_may_hold_nul_or_surrogate``). Escaped backslashes
+(``\\\\u0000``) match too: a false alarm only costs the slower path."""
+
+
+def _may_hold_nul_or_surrogate(body: bytes) -> bool:
+    return b"\x00" in body or (b"\\u" in body and _NUL_OR_SURROGATE.search(body) is not None)
 
 
 def json_body_openapi(model: type[BaseModel]) -> dict[str, Any]:
@@ -195,7 +199,7 @@ async def read_json_body(request: Request, model: type[M]) -> M:
     if not _is_json(request.headers.get("content-type")):
         data: Any = body  # what FastAPI validates when the body is not JSON (strict content type)
     else:
-        if _PLAIN_JSON_TEXT.match(body) and not _NUL_OR_SURROGATE.search(body):
+        if _PLAIN_JSON_TEXT.match(body) and not _may_hold_nul_or_surrogate(body):
             try:
                 return model.model_validate_json(body, context=TEXT_CHECKED)
             except ValidationError as exc:
