@@ -35,7 +35,7 @@ the batch is run again with the lock taken first, so the result is always the lo
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Literal
@@ -43,12 +43,10 @@ from typing import Any, Literal
 from sqlalchemy import (
     Boolean,
     ColumnElement,
-    DateTime,
     Integer,
     Select,
     String,
     Table,
-    TypeDecorator,
     Update,
     bindparam,
     cast,
@@ -61,7 +59,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.types import TypeEngine
 from sqlmodel import Session, select
 
 from app.core.model import Action, Entry, EntryRevision, Place, Plan, SyncDevice
@@ -173,7 +170,7 @@ class _DriverInsert:
         names = compiled.positiontup
         assert names and len(names) > 1, "positional parameters (SQLite), a tuple of them"
         processors = (
-            (position, _processor(table.c[name].type, dialect))
+            (position, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
             for position, name in enumerate(names)
         )
         return cls(
@@ -190,33 +187,6 @@ class _DriverInsert:
                 values[position] = process(values[position])
             parameters.append(tuple(values))
         return parameters
-
-
-_PROBES = tuple(
-    datetime(2024, 3, 31, 1, 59, 59, microsecond, tzinfo=zone)
-    for microsecond in (0, 7, 999_999)
-    for zone in (UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=9, minutes=30)))
-)
-
-
-def _utc_text(value: datetime | None) -> str | None:
-    """An aware instant as SQLite stores a UTC datetime (``2024-03-31 01:59:59.000000``)."""
-    if value is None:
-        return None
-    if value.utcoffset() is None:
-        raise ValueError(f"{value} has no time zone")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _processor(kind: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """The type's own bind processor; for an instant, ``_utc_text`` instead where it gives
-    the same text for every probe (several times as fast: one call in C, no dict)."""
-    process = kind.dialect_impl(dialect).bind_processor(dialect)
-    stored = kind.impl_instance if isinstance(kind, TypeDecorator) else kind
-    if process is None or not isinstance(stored, DateTime):
-        return process
-    same = all(process(probe) == _utc_text(probe) for probe in _PROBES)
-    return _utc_text if same and process(None) is None else process
 
 
 def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
