@@ -643,7 +643,7 @@ def _revision(
     device: _Device, mutation: MutationIn, rows: _Batch, *, seq: int, officer_id: str
 ) -> _Revision:
     row = {
-        **dict(mutation.content),  # its fields as validated: model_dump() would copy each again
+        **vars(mutation.content),  # its fields as validated (model_dump() would copy each)
         "id": mutation.revision_id,
         "entry_id": mutation.entry_id,
         "seq": seq,
