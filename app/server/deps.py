@@ -188,9 +188,10 @@ async def read_json_body(request: Request, model: type[M]) -> M:
     A plain JSON object whose text cannot hold a NUL or a lone surrogate (``_NUL_OR_SURROGATE``)
     is parsed and validated in one pass (pydantic's JSON parser, in Rust), the model told that
     its text is checked (``TEXT_CHECKED``): ``refuse_nul`` would have written the whole body
-    out again as JSON to search it. Anything else — another content type, an empty body, JSON
-    the fast parser refuses, text that may hold such characters — takes FastAPI's own way:
-    ``json.loads``, then the model with every check; so errors read as before."""
+    out again as JSON to search it. Anything else — another content type, an empty body, text
+    that may hold such characters, a body so refused — takes FastAPI's own way: ``json.loads``,
+    then the model with every check; refusals read exactly as before (JSON mode words some
+    errors otherwise)."""
     body = await request.body()
     if not body:
         raise RequestValidationError(
@@ -202,9 +203,8 @@ async def read_json_body(request: Request, model: type[M]) -> M:
         if _PLAIN_JSON_TEXT.match(body) and not _may_hold_nul_or_surrogate(body):
             try:
                 return model.model_validate_json(body, context=TEXT_CHECKED)
-            except ValidationError as exc:
-                if not any(error["type"] == "json_invalid" for error in exc.errors()):
-                    raise _invalid_body(exc) from None
+            except ValidationError:
+                pass  # refused: the general way below says why, in its own words
         try:
             data = json.loads(body)
         except json.JSONDecodeError as exc:

@@ -73,7 +73,7 @@ def _fastapi_way(body: bytes, content_type: str | None) -> PushIn:
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
 
 
-def _text(content: dict | None = None, **fields: object) -> str:
+def _text(content: object = None, **fields: object) -> str:
     one = mutation(1) | fields
     if content is not None:
         one["content"] = content
@@ -120,6 +120,22 @@ BODIES: dict[str, tuple[bytes, str | None]] = {
     "1.0 for a mutation id": (_text(mutation_id=1.0).encode(), "application/json"),
     "an unknown field": (_text(colour="red").encode(), "application/json"),
     "no content": (_text(content={}).encode(), "application/json"),
+    "a number for content": (_text(content=5).encode(), "application/json"),
+    "a list for content": (_text(content=[]).encode(), "application/json"),
+    "an object for mutations": (b'{"client_id": "p", "mutations": {}}', "application/json"),
+    "no mutations": (b'{"client_id": "p", "mutations": []}', "application/json"),
+    "null for a mutation": (b'{"client_id": "p", "mutations": [null]}', "application/json"),
+    "a number for client_id": (b'{"client_id": 5, "mutations": []}', "application/json"),
+    "a number for a date": (_text(entry_content(occurred_at=1e9)).encode(), "application/json"),
+    "a date for a date": (
+        _text(entry_content(occurred_at="2024-03-01")).encode(),
+        "application/json",
+    ),
+    "an unknown kind": (_text(entry_content(kind="party")).encode(), "application/json"),
+    "a huge count": (_text(entry_content(leaflets=10**30)).encode(), "application/json"),
+    "true for lat": (_text(entry_content(lat=True)).encode(), "application/json"),
+    "a string for lat": (_text(entry_content(lat="51.0")).encode(), "application/json"),
+    "a note too long": (_text(entry_content(note="x" * 5000)).encode(), "application/json"),
     "a naive recorded_at": (_text(recorded_at="2024-03-01T10:00:00").encode(), "application/json"),
     "a bad uuid": (_text(entry_id="nope").encode(), "application/json"),
     "a list": (b"[1, 2]", "application/json"),

@@ -6,9 +6,11 @@ lengths), so the app, the API and imports accept exactly the same entries.
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime, time
 from enum import StrEnum
 from itertools import pairwise
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -78,7 +80,7 @@ class Exact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-TEXT_CHECKED: dict[str, bool] = {"text_checked": True}
+TEXT_CHECKED: Mapping[str, bool] = MappingProxyType({"text_checked": True})
 """Validation context of a body whose JSON text was found free of NUL characters and lone
 surrogates before it was parsed (``app.server.deps.read_json_body``): no need to search it
 again as ``refuse_nul`` does."""
