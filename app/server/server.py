@@ -314,7 +314,8 @@ def _body_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
     _, definitions = generator.generate_definitions(
         [(model, "validation", TypeAdapter(model).core_schema) for model in models]
     )
-    encoded = jsonable_encoder(Components(schemas=definitions), by_alias=True, exclude_none=True)
+    components = Components.model_validate({"schemas": definitions})
+    encoded = jsonable_encoder(components, by_alias=True, exclude_none=True)
     return dict(encoded["schemas"])
 
 
