@@ -20,7 +20,7 @@ as the transaction is rolled back, nothing of it is stored.
 
 A batch is read in two queries and written in a few bulk statements, with its server
 versions allocated once: building hundreds of ORM objects per batch would cost more than the
-database does. On SQLite the new rows go to the driver's executemany directly (``_BulkInsert``).
+database does. On SQLite the new rows go to the driver's executemany directly (``_insert_rows``).
 
 Concurrency. On SQLite (one writer at a time anyway) a batch takes the writers' lock (see
 ``versions``) before it reads anything. On PostgreSQL it first runs optimistically: it reads
