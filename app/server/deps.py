@@ -8,29 +8,35 @@ process (``ServerConfig.threads``, each with its own pooled connection) serve mo
 than many: forty threads mostly waited for the GIL and for each other (measured under load,
 ``rejon bench --only load``). A burst of requests queues for a thread, holding nothing.
 
-Answers are serialised once, by the model that describes them (``json_response``).
+Answers are serialised once, by the model that describes them (``json_response``). A large
+request body (a push) is parsed and validated in one pass by the model (``read_json_body``).
 """
 
+import email.message
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from anyio import CapacityLimiter
 from anyio.to_thread import run_sync
 from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.core.model import Officer
+from app.core.sync.schemas import TEXT_CHECKED
 from app.server.accounts import authenticate
 from app.server.config import ServerConfig
 from app.server.scope import Scope
 
 _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth/login")
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -135,3 +141,87 @@ TokenDep = Annotated[str, Depends(get_token)]
 def json_response(model: BaseModel, status_code: int = 200) -> Response:
     """The answer serialised once (FastAPI would validate a returned model a second time)."""
     return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
+_PLAIN_JSON_TEXT = re.compile(rb"\s*\{")
+_NUL_OR_SURROGATE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+"""Where JSON text can hold a NUL or a lone surrogate once parsed: a ``\\u0000`` or
+``\\uD800``–``\\uDFFF`` escape (raw, either is invalid JSON or invalid UTF-8), or a NUL
+byte (text in UTF-16 or UTF-32, see ``_may_hold_nul_or_surrogate``). Escaped backslashes
+(``\\\\u0000``) match too: a false alarm only costs the slower path."""
+
+
+def _may_hold_nul_or_surrogate(body: bytes) -> bool:
+    return b"\x00" in body or (b"\\u" in body and _NUL_OR_SURROGATE.search(body) is not None)
+
+
+def json_body_openapi(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` of a route that reads its body with ``read_json_body``: the body as
+    FastAPI documents a model parameter (the model's schema joins the components when the
+    document is built, ``app.server.server``)."""
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}, "required": True}}
+
+
+def _is_json(content_type: str | None) -> bool:
+    """FastAPI's test of a JSON body's content type (``application/json``, ``…+json``)."""
+    if not content_type:
+        return False
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
+def _invalid_body(exc: ValidationError) -> RequestValidationError:
+    """Errors located as FastAPI locates a body parameter's (under ``body``)."""
+    return RequestValidationError(
+        [{**error, "loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
+    )
+
+
+async def read_json_body(request: Request, model: type[M]) -> M:
+    """The request's body validated as ``model``, with FastAPI's answers to a body parameter.
+
+    A plain JSON object whose text cannot hold a NUL or a lone surrogate (``_NUL_OR_SURROGATE``)
+    is parsed and validated in one pass (pydantic's JSON parser, in Rust), the model told that
+    its text is checked (``TEXT_CHECKED``): ``refuse_nul`` would have written the whole body
+    out again as JSON to search it. Anything else — another content type, an empty body, text
+    that may hold such characters, a body so refused — takes FastAPI's own way: ``json.loads``,
+    then the model with every check; refusals read exactly as before (JSON mode words some
+    errors otherwise)."""
+    body = await request.body()
+    if not body:
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
+        )
+    if not _is_json(request.headers.get("content-type")):
+        data: Any = body  # what FastAPI validates when the body is not JSON (strict content type)
+    else:
+        if _PLAIN_JSON_TEXT.match(body) and not _may_hold_nul_or_surrogate(body):
+            try:
+                return model.model_validate_json(body, context=TEXT_CHECKED)
+            except ValidationError:
+                pass  # refused: the general way below says why, in its own words
+        try:
+            data = json.loads(body)
+        except json.JSONDecodeError as exc:
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "json_invalid",
+                        "loc": ("body", exc.pos),
+                        "msg": "JSON decode error",
+                        "input": {},
+                        "ctx": {"error": exc.msg},
+                    }
+                ]
+            ) from None
+        except ValueError:  # not UTF-8 (nor UTF-16/32) text
+            raise HTTPException(400, "There was an error parsing the body") from None
+    try:
+        return model.model_validate(data, from_attributes=True)
+    except ValidationError as exc:
+        raise _invalid_body(exc) from None

@@ -20,7 +20,7 @@ as the transaction is rolled back, nothing of it is stored.
 
 A batch is read in two queries and written in a few bulk statements, with its server
 versions allocated once: building hundreds of ORM objects per batch would cost more than the
-database does.
+database does. On SQLite the new rows go to the driver's executemany directly (``_insert_rows``).
 
 Concurrency. On SQLite (one writer at a time anyway) a batch takes the writers' lock (see
 ``versions``) before it reads anything. On PostgreSQL it first runs optimistically: it reads
@@ -33,8 +33,11 @@ mutation id the same way. If anything changed meanwhile the transaction is rolle
 the batch is run again with the lock taken first, so the result is always the locked one.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -43,6 +46,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Table,
     Update,
     bindparam,
     cast,
@@ -53,6 +57,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -146,7 +151,60 @@ places the batch points at with their areas."""
 _COMPARED = (*EntryContentIn.model_fields, "base_revision_id", "deleted")
 """What a replay must repeat exactly to be the same change."""
 _REPLAYED = select(_REVISION.c.id, *(_REVISION.c[name] for name in _COMPARED))
-_INSERT_HEADS, _INSERT_REVISIONS = insert(_ENTRY), insert(_REVISION)
+
+
+@dataclass(frozen=True)
+class _DriverInsert:
+    """``INSERT INTO table`` of every column as the driver takes it (positional parameters),
+    with what turns a row into the driver's values: the columns in parameter order, and the
+    positions of those whose type converts the value (its own bind processor)."""
+
+    sql: str
+    values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+    @classmethod
+    @lru_cache(maxsize=16)
+    def of(cls, table: Table, dialect: Dialect) -> "_DriverInsert":
+        compiled = insert(table).compile(dialect=dialect)
+        names = compiled.positiontup
+        assert names and len(names) > 1, "positional parameters (SQLite), a tuple of them"
+        processors = (
+            (position, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for position, name in enumerate(names)
+        )
+        return cls(
+            compiled.string,
+            itemgetter(*names),
+            tuple((position, process) for position, process in processors if process),
+        )
+
+    def parameters(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        parameters = []
+        for row in rows:
+            values = list(self.values(row))
+            for position, process in self.processors:
+                values[position] = process(values[position])
+            parameters.append(tuple(values))
+        return parameters
+
+
+def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (each with every column of ``table``) in one executemany.
+
+    On SQLite the rows go to the driver as they are, each value of a column whose type
+    converts it passed through the type's own bind processor: the values SQLAlchemy's
+    executemany would send, without its per-row bookkeeping, which costs about as much as
+    SQLite's own work here. Elsewhere SQLAlchemy's own (on PostgreSQL it batches the rows into
+    multi-row VALUES)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(table), rows)
+        return
+    statement = _DriverInsert.of(table, connection.dialect)
+    connection.exec_driver_sql(statement.sql, statement.parameters(rows))
+
+
 _MOVE_HEAD = (
     update(_ENTRY)
     .where(_ENTRY.c.id == bindparam("head_id"), _ENTRY.c.current_revision_id == bindparam("read"))
@@ -231,6 +289,8 @@ class _Batch:
     plan_starts: dict[str, date] = field(default_factory=dict)
     """plan id → the first day of its period (plans named and plans of actions named)"""
     checked: set[tuple[str | None, str | None, str | None]] = field(default_factory=set)
+    earliest: dict[str | None, datetime] = field(default_factory=dict)
+    """plan id (None: no plan) → the first instant its entries may carry"""
     written: list[_Revision] = field(default_factory=list)
     now: datetime = field(default_factory=utcnow)
     """The batch's instant: what it stores as received and judges "the future" against."""
@@ -286,9 +346,9 @@ class _Batch:
                 revision.row["server_version"] = revision.server_version
         new_heads = [h for h in self.heads.values() if h.new]
         if new_heads:
-            session.connection().execute(_INSERT_HEADS, [_head_row(h) for h in new_heads])
+            _insert_rows(session, _ENTRY, [_head_row(h) for h in new_heads])
         if self.written:
-            session.connection().execute(_INSERT_REVISIONS, [r.row for r in self.written if r.row])
+            _insert_rows(session, _REVISION, [r.row for r in self.written if r.row])
         for head in self.heads.values():
             if not head.changed or head.new:
                 continue
@@ -561,7 +621,10 @@ def _check_dates(mutation: MutationIn, number: int, rows: _Batch) -> None:
     plan_id = content.plan_id
     if plan_id is None and content.action_id is not None:
         plan_id = rows.actions[content.action_id][0]
-    earliest = EARLIEST if plan_id is None else earliest_for_plan(rows.plan_starts[plan_id])
+    earliest = rows.earliest.get(plan_id)
+    if earliest is None:
+        earliest = EARLIEST if plan_id is None else earliest_for_plan(rows.plan_starts[plan_id])
+        rows.earliest[plan_id] = earliest
     now = rows.now
     for name, value in (
         ("occurred_at", content.occurred_at),
@@ -580,7 +643,7 @@ def _revision(
     device: _Device, mutation: MutationIn, rows: _Batch, *, seq: int, officer_id: str
 ) -> _Revision:
     row = {
-        **mutation.content.model_dump(),
+        **vars(mutation.content),  # its fields as validated (model_dump() would copy each)
         "id": mutation.revision_id,
         "entry_id": mutation.entry_id,
         "seq": seq,

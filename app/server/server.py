@@ -16,10 +16,15 @@ from typing import Any
 
 from anyio import CapacityLimiter
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.constants import REF_TEMPLATE
 from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.models import Components
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import (
     DataError,
@@ -303,15 +308,30 @@ def _no_nul_in_text(node: Any) -> None:
             _no_nul_in_text(value)
 
 
-def _install_openapi(app: FastAPI) -> None:
+def _body_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
+    """Components for bodies read by ``read_json_body``, as FastAPI writes a body parameter's."""
+    generator = GenerateJsonSchema(ref_template=REF_TEMPLATE)
+    _, definitions = generator.generate_definitions(
+        [(model, "validation", TypeAdapter(model).core_schema) for model in models]
+    )
+    components = Components.model_validate({"schemas": definitions})
+    encoded = jsonable_encoder(components, by_alias=True, exclude_none=True)
+    return dict(encoded["schemas"])
+
+
+def _install_openapi(app: FastAPI, body_models: tuple[type[BaseModel], ...]) -> None:
     """The document as the service answers: refusals are ``ErrorOut`` (422 included, which
-    never echoes the input), 503 and 429 carry ``Retry-After``, every answer ``no-store``."""
+    never echoes the input), 503 and 429 carry ``Retry-After``, every answer ``no-store``;
+    bodies read by ``read_json_body`` (``body_models``) described as FastAPI describes any."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, component in _body_schemas(body_models).items():
+            components.setdefault(name, component)
         retry_after = {
             "Retry-After": {
                 "description": "seconds to wait before trying again",
@@ -329,7 +349,6 @@ def _install_openapi(app: FastAPI) -> None:
                 for code in ("429", "503"):
                     if code in responses:
                         responses[code]["headers"] = retry_after
-        components = schema.get("components", {}).get("schemas", {})
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         for name, component in components.items():
@@ -408,7 +427,7 @@ def create_app(target: Engine | str, config: ServerConfig | None = None) -> Fast
     app.include_router(health.router, dependencies=[Depends(known_query)])
     if config.docs:
         _install_docs(app)
-    _install_openapi(app)
+    _install_openapi(app, push.BODY_MODELS)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=app.state.config.max_body_bytes)
     app.add_middleware(Hardening, routes=app.router.routes)

@@ -6,9 +6,11 @@ lengths), so the app, the API and imports accept exactly the same entries.
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime, time
 from enum import StrEnum
 from itertools import pairwise
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -19,6 +21,7 @@ from pydantic import (
     JsonValue,
     StrictBool,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -77,12 +80,20 @@ class Exact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+TEXT_CHECKED: Mapping[str, bool] = MappingProxyType({"text_checked": True})
+"""Validation context of a body whose JSON text was found free of NUL characters and lone
+surrogates before it was parsed (``app.server.deps.read_json_body``): no need to search it
+again as ``refuse_nul`` does."""
+
+
 class Strict(Exact):
     """A request body: unknown fields refused, no NUL characters anywhere in it."""
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
+    def _no_nul(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context is not None and info.context.get("text_checked") is True:
+            return data
         return refuse_nul(data)
 
 
