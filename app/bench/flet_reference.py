@@ -5,7 +5,8 @@ three tabs (Start, Lista, Plan) one tap apart; a button that opens a view with e
 (the quick log's size); a Save on it that goes back and shows a snackbar, as ours does. No
 database, no data: every millisecond here is Flet's (server, wire, Flutter client).
 
-``python -m app.bench.flet_reference PORT`` serves it on 127.0.0.1 (no CDN, CanvasKit: like ours).
+``python -m app.bench.flet_reference PORT`` serves it on 127.0.0.1 like ours: no CDN, skwasm on
+the page's own thread (``app.device.web_page``).
 """
 
 from __future__ import annotations

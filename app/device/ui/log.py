@@ -28,6 +28,10 @@ from app.device.ui.state import Fix
 _ = translator("ui")
 
 PICK_LIST = 5
+REST_AFTER_S = 0.1
+"""The form's first frame holds what a two-tap log needs (the task, the place, what counts
+for the plan, Zapisz); the other counts, the note, the date and the time follow this much
+later, in a frame of their own, so the first one comes sooner."""
 FUTURE_SLACK_S = 10 * 60
 """Clocks differ a little; a time further ahead than this is a typing error."""
 
@@ -103,6 +107,8 @@ class LogForm:
         self.placeless_ok = False
         """The officer said once that this entry has no place: not asked again."""
         self.all_counters = False
+        self.complete = False
+        """Whether the rest of the form is drawn (see ``REST_AFTER_S``)."""
 
         now = self.state.now()
         when = to_local(base.occurred_at) if base is not None and mode == "edit" else now
@@ -175,6 +181,10 @@ class LogForm:
             icon=ft.Icons.EXPAND_MORE,
             kind="outlined",
         )
+        self.rest = ft.Column(
+            [self.note, ft.Row([self.day, self.time])], spacing=10, visible=False, key="log-rest"
+        )
+        self.others_card: ft.Control | None = None
         self._draw_places()
         self._draw_gps()
         self._draw_counters()
@@ -194,10 +204,19 @@ class LogForm:
                 self.new_place_save,
             ),
             self.counter_box,
-            self.note,
-            ft.Row([self.day, self.time]),
+            self.rest,
             ft.Container(height=8),
         ]
+
+    async def complete_later(self) -> None:
+        """Runs beside the form (page.run_task): draws the rest of it after its first frame."""
+        await asyncio.sleep(REST_AFTER_S)
+        self.state.activate()
+        self.complete = True
+        self.rest.visible = True
+        if self.others_card is not None:
+            self.others_card.visible = True
+        self.shell.page.update()
 
     def save_bar(self) -> ft.Control:
         """Zapisz, fixed at the bottom below everything the officer fills: reachable from
@@ -277,7 +296,10 @@ class LogForm:
         rest: list[ft.Control] = [self.counters[u.name].control for u in shown]
         self.more_counters.visible = len(shown) < len(others)
         heading = _("Other counts") if counting else _("Counts")
-        boxes.append(controls.card(controls.heading(heading, 17), *rest, self.more_counters))
+        others_card = controls.card(controls.heading(heading, 17), *rest, self.more_counters)
+        others_card.visible = self.complete
+        self.others_card = others_card
+        boxes.append(others_card)
         self.counter_box.controls = boxes
 
     def _bad(self) -> set[str]:
@@ -595,6 +617,7 @@ async def view(shell: Shell, query: dict[str, str]) -> ft.View:
     )
     if form.locating:
         shell.page.run_task(form.locate)
+    shell.page.run_task(form.complete_later)
     body = form.controls()
     if action is not None:
         body.insert(0, controls.muted(action.text, key="log-task"))
