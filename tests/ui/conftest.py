@@ -112,6 +112,15 @@ async def app(app_factory: Callable[..., FletHarness]) -> AsyncIterator[FletHarn
 
 
 @pytest.fixture(autouse=True)
+def _forms_complete_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log form draws its rest a moment after its first frame (``REST_AFTER_S``): here at
+    once, in the same task as in the app, so a test's tap finds every field when it settles."""
+    from app.device.ui import log
+
+    monkeypatch.setattr(log, "REST_AFTER_S", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _no_handler_fails_unnoticed(
     request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
 ) -> Iterator[None]:

@@ -185,15 +185,17 @@ class FletHarness:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + cap
         current = asyncio.current_task()
-        while True:
-            await asyncio.sleep(0.002)
+        quiet = 0
+        while quiet < 3:  # idle three times running: work handed on (a task started from a
+            await asyncio.sleep(0.002)  # thread, ``page.run_task``) has had its turn to start
             pending = [
                 t
                 for t in asyncio.all_tasks()
                 if t is not current and not t.done() and (since is None or t not in since)
             ]
-            if not pending or loop.time() > deadline:
+            if loop.time() > deadline:
                 return
+            quiet = 0 if pending else quiet + 1
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         """Wait until background work (a thread, a GPS fake) made ``predicate`` true."""

@@ -329,3 +329,26 @@ async def test_a_handler_draws_in_the_officers_language_whatever_context_it_runs
         )
         assert any(t.startswith("Counts towards the") for t in h.texts())
         assert not [t for t in h.texts() if t.startswith(("Liczy się", "liczy się"))]
+
+
+async def test_the_forms_first_frame_holds_a_two_tap_log_and_the_rest_follows(app, monkeypatch):
+    """What a two-tap log needs (the task, the place, what counts, Zapisz) goes out first; the
+    other counts, the note, the date and the time a frame later."""
+    from app.device.ui import log
+
+    monkeypatch.setattr(log, "REST_AFTER_S", 0.05)
+    first_frame: list[set[str]] = []
+    complete_later = log.LogForm.complete_later
+
+    async def recording(form: log.LogForm) -> None:
+        keys = {getattr(c, "key", None) for c in app.walk(app.page.views[-1])}
+        first_frame.append({k for k in keys if isinstance(k, str)})
+        await complete_later(form)
+
+    monkeypatch.setattr(log.LogForm, "complete_later", recording)
+    await app.click(f"log-{CHECK_ACTION}")
+    [drawn] = first_frame
+    assert {"save", "kind", "task", "place-list", "count-offences"} <= drawn
+    assert not drawn & {"note", "date", "time", "count-persons_legitimised", "more-counters"}
+    for key in ("note", "date", "time", "count-persons_legitimised", "more-counters"):
+        assert app.get(key) is not None

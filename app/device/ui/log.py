@@ -181,10 +181,11 @@ class LogForm:
             icon=ft.Icons.EXPAND_MORE,
             kind="outlined",
         )
-        self.rest = ft.Column(
-            [self.note, ft.Row([self.day, self.time])], spacing=10, visible=False, key="log-rest"
-        )
-        self.others_card: ft.Control | None = None
+        self.others_card: ft.Control = ft.Container()
+        """The counts that count for nothing in the plan: in the form once it is complete."""
+        self.rest = ft.Column(spacing=10, key="log-rest")
+        """The note, the date and the time: put in once the first frame is out (neither built
+        nor sent before: a hidden control costs the diff and the client as a shown one)."""
         self._draw_places()
         self._draw_gps()
         self._draw_counters()
@@ -213,9 +214,8 @@ class LogForm:
         await asyncio.sleep(REST_AFTER_S)
         self.state.activate()
         self.complete = True
-        self.rest.visible = True
-        if self.others_card is not None:
-            self.others_card.visible = True
+        self.rest.controls = [self.note, ft.Row([self.day, self.time])]
+        self.counter_box.controls.append(self.others_card)
         self.shell.page.update()
 
     def save_bar(self) -> ft.Control:
@@ -296,10 +296,9 @@ class LogForm:
         rest: list[ft.Control] = [self.counters[u.name].control for u in shown]
         self.more_counters.visible = len(shown) < len(others)
         heading = _("Other counts") if counting else _("Counts")
-        others_card = controls.card(controls.heading(heading, 17), *rest, self.more_counters)
-        others_card.visible = self.complete
-        self.others_card = others_card
-        boxes.append(others_card)
+        self.others_card = controls.card(controls.heading(heading, 17), *rest, self.more_counters)
+        if self.complete:
+            boxes.append(self.others_card)
         self.counter_box.controls = boxes
 
     def _bad(self) -> set[str]:
