@@ -110,8 +110,8 @@ def _push(engine: Engine, token: str, body: dict[str, Any]) -> Response:
                 }
             )
         connection = session.connection()
-        connection.execute(push._INSERT_HEADS, heads)
-        connection.execute(push._INSERT_REVISIONS, revisions)
+        push._insert_rows(session, push._ENTRY, heads)
+        push._insert_rows(session, push._REVISION, revisions)
         last = mutations[-1]["mutation_id"]
         device = reads.get("device")
         if device is None:
