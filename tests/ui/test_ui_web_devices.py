@@ -460,4 +460,7 @@ async def test_a_browser_with_no_page_connected_pulls_nothing_until_one_is_back(
     await phone_tab.session.connect(phone_tab.conn)  # the tab is back: it pulls at once
     assert phone.watched()
     await phone_tab.wait_for(lambda: logged in entry_ids(phone.engine), timeout=15)
+    await phone_tab.session.disconnect(3600)
+    await phone_tab.go("/history")  # an event from the page: it is there, whatever was told
+    assert phone.watched()
     await close(phone_tab)

@@ -67,7 +67,13 @@ def keep_session_alive(page: ft.Page, shell: Shell) -> None:
     session.error = handler_failed  # type: ignore[method-assign]
 
 
-def speak_in_every_handler(page: ft.Page, shell: Shell) -> None:
+_SESSION_EVENTS = frozenset({"connect", "disconnect", "close"})
+"""The page's events that Flet itself raises about its connection, not the browser."""
+
+
+def speak_in_every_handler(
+    page: ft.Page, shell: Shell, heard: Callable[[], None] | None = None
+) -> None:
     """Every handler runs in the officer's language.
 
     Flet dispatches each event in a task of its own, whose context starts from the server's
@@ -79,6 +85,8 @@ def speak_in_every_handler(page: ft.Page, shell: Shell) -> None:
 
     async def dispatch_in_language(control_id: int, event_name: str, event_data: object) -> None:
         shell.state.activate()
+        if heard is not None and event_name not in _SESSION_EVENTS:
+            heard()  # the page is connected: it sent this event
         if shell.state.sync is not None:
             shell.state.sync.officer_active()  # the sync round lets this tap go first
         await dispatch(control_id, event_name, event_data)
@@ -193,7 +201,7 @@ def make_web_main(
         state.sync = device.client
         shell = Shell(page, state, SCREENS)
         keep_session_alive(page, shell)
-        speak_in_every_handler(page, shell)
+        speak_in_every_handler(page, shell, heard=lambda: device.heard_from(id(page)))
         state.file_picker = _file_picker(shell)
 
         async def follow_device() -> None:

@@ -250,6 +250,13 @@ class WebDevice:
         if self.client is not None:
             self.client.request_sync()
 
+    def heard_from(self, page_id: int) -> None:
+        """An event came from a page: it is connected, whatever order its connect and
+        disconnect events came in (a reload's new connection may be told before the old one's
+        end)."""
+        if page_id not in self._connected:
+            self.connected(page_id)
+
     def disconnected(self, page_id: int) -> None:
         """A page went away (its tab closed, its network lost): with none left, this device
         sends what waits and pulls nothing until a page is back."""
