@@ -172,6 +172,18 @@ EDITING = """() => {
 """Whether Flutter's editing element (an input or a textarea) holds the keyboard focus."""
 
 
+def steady(page: Page, target: Locator, attempts: int = 20) -> None:
+    """Wait until ``target`` stays where it is (a scroll or a redraw has come to rest): a click
+    computed while the page still moves lands on whatever moved under it."""
+    box = target.bounding_box()
+    for _ in range(attempts):
+        page.wait_for_timeout(150)
+        now = target.bounding_box()
+        if now == box:
+            return
+        box = now
+
+
 def type_into(page: Page, field: str | Locator, text: str, timeout_ms: float = WAIT_MS) -> None:
     """Type into a field (its label, or the field itself) once Flutter's editing element holds
     the focus (not timed).
@@ -182,6 +194,7 @@ def type_into(page: Page, field: str | Locator, text: str, timeout_ms: float = W
 
     field_ = page.get_by_label(field, exact=True) if isinstance(field, str) else field
     for _ in range(5):
+        steady(page, field_)
         field_.click()
         page.wait_for_timeout(300)
         if not page.evaluate(EDITING):  # the click only moved the focus: typing now would
