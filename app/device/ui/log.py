@@ -183,7 +183,9 @@ class LogForm:
         )
         self.others_card: ft.Control = ft.Container()
         """The counts that count for nothing in the plan: in the form once it is complete."""
-        self.rest = ft.Column(spacing=10, key="log-rest")
+        self.rest = ft.Column(
+            spacing=10, horizontal_alignment=ft.CrossAxisAlignment.STRETCH, key="log-rest"
+        )
         """The note, the date and the time: put in once the first frame is out (neither built
         nor sent before: a hidden control costs the diff and the client as a shown one)."""
         self._draw_places()
