@@ -199,6 +199,8 @@ def type_into(page: Page, field: str | Locator, text: str, timeout_ms: float = W
         page.wait_for_timeout(300)
         if not page.evaluate(EDITING):  # the click only moved the focus: typing now would
             continue  # press whatever holds it (a space "clicks" a focused button)
+        if not field_.evaluate("el => el === document.activeElement"):
+            continue  # another field took the click (the page moved): never type over it
         page.keyboard.press("Control+A")
         page.keyboard.press("Delete")
         page.keyboard.type(text)

@@ -197,6 +197,9 @@ def add_action(page: Page, text: str, language: str = "pl") -> None:
     expect(fields).to_have_count(before + 1, timeout=TIMEOUT)
     page.mouse.wheel(0, 600)
     page.wait_for_timeout(500)
+    # the last field on screen is the new, empty one (Flutter leaves far-off fields out of the
+    # page: under load the previous action's was once taken for it and typed over)
+    expect(fields.last).to_have_value("", timeout=TIMEOUT)
     type_into(page, fields.last, text)
 
 
