@@ -32,6 +32,18 @@ from flet.messaging.protocol import (
 from flet.messaging.session import Session
 from flet.pubsub.pubsub_hub import PubSubHub
 
+# Coroutines that run for the whole session (the sync loop, the idle watch, the screen that
+# follows the first sync) and the waits the sync loop parks on between rounds. Settling never
+# waits for them; a test that needs a sync round's result waits for it (``wait_for``).
+BACKGROUND = frozenset(
+    {"SyncClient.run_forever", "WebDevice._watch_idle", "Shell._follow_sync", "Event.wait"}
+)
+
+
+def in_background(task: asyncio.Task) -> bool:
+    return getattr(task.get_coro(), "__qualname__", "") in BACKGROUND
+
+
 # method_handlers key: "<method>" (any control) or "<ControlType>.<method>", e.g.
 # "Geolocator.get_current_position".
 MethodHandler = Callable[[BaseControl, dict], Any]
@@ -176,11 +188,13 @@ class FletHarness:
     def messages(self) -> list[Message]:
         return self.conn.messages if self.conn else []
 
-    async def settle(self, since: set[asyncio.Task] | None = None, cap: float = 1.0) -> None:
+    async def settle(self, since: set[asyncio.Task] | None = None, cap: float = 5.0) -> None:
         """Wait until the work an event started (route changes, threads) has finished.
 
-        Tasks that existed before the event (``since``) are not waited for; a task still
-        running after ``cap`` seconds (a GPS fake that never answers) is left running.
+        Tasks that existed before the event (``since``) are not waited for, nor are the ones
+        that live as long as the session (``BACKGROUND``); a task still running after ``cap``
+        seconds (a GPS fake that never answers) is left running. The cap is generous: a
+        loaded CI machine once took longer than one second to save a plan.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + cap
@@ -191,7 +205,10 @@ class FletHarness:
             pending = [
                 t
                 for t in asyncio.all_tasks()
-                if t is not current and not t.done() and (since is None or t not in since)
+                if t is not current
+                and not t.done()
+                and (since is None or t not in since)
+                and not in_background(t)
             ]
             if loop.time() > deadline:
                 return
