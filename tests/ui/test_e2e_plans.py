@@ -189,18 +189,30 @@ def reached_unit(storage: Path, title: str, status: PlanStatus, seconds: float =
 
 
 def add_action(page: Page, text: str, language: str = "pl") -> None:
-    """Dodaj działanie, then its text typed into the new card (scrolled to, on screen)."""
-    words = WORDS[language]
-    before = page.get_by_label(words["action"], exact=True).count()
-    page.get_by_role("button", name=words["add_action"]).click()
-    fields = page.get_by_label(words["action"], exact=True)
-    expect(fields).to_have_count(before + 1, timeout=TIMEOUT)
-    page.mouse.wheel(0, 600)
-    page.wait_for_timeout(500)
-    # the last field on screen is the new, empty one (Flutter leaves far-off fields out of the
-    # page: under load the previous action's was once taken for it and typed over)
-    expect(fields.last).to_have_value("", timeout=TIMEOUT)
-    type_into(page, fields.last, text)
+    """Dodaj działanie, then its text typed into the new card (the editor scrolls to it).
+
+    The new card is the one with the highest serial, found by its identifier once it is on
+    screen: which other fields Flutter keeps in the page depends on the scroll, so "the last
+    field labelled Działanie" was once the previous action's, and it was typed over."""
+    before = max(action_serials(page), default=0)
+    page.get_by_role("button", name=WORDS[language]["add_action"]).click()
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while (newest := max(action_serials(page), default=0)) <= before:
+        assert time.monotonic() < deadline, "the new action did not come into view"
+        page.wait_for_timeout(100)
+    field = page.locator(f'[flt-semantics-identifier="action-{newest}-text"]').get_by_label(
+        WORDS[language]["action"], exact=True
+    )
+    expect(field).to_have_value("", timeout=TIMEOUT)
+    type_into(page, field, text)
+
+
+def action_serials(page: Page) -> set[int]:
+    """The serials of the action texts Flutter has in the page now (those near the screen)."""
+    found = page.locator('[flt-semantics-identifier^="action-"]').evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('flt-semantics-identifier'))"
+    )
+    return {int(i.split("-")[1]) for i in found}
 
 
 def review_card(boss: Page, plan_id: str, language: str = "pl") -> Locator:

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 from conftest import OFFICER, SUPERVISOR
+from flet_harness import FletHarness
 
 from app.core.model import PlanStatus
 from app.core.store.db import session_scope
@@ -91,6 +92,11 @@ async def test_a_bad_field_is_named_and_nothing_is_saved(app, ui_engine):
     assert plans_titled(ui_engine, "Dzikie wysypisko przy ul. Leśnej") == []
 
 
+def scrolls(app: FletHarness) -> list[str]:
+    """The scroll keys the screen was asked to scroll to, in order."""
+    return [str(a["scroll_key"]) for _c, name, a in app.conn.method_calls if name == "scroll_to"]
+
+
 async def test_errors_in_polish_at_their_fields_in_form_order(app, ui_engine):
     """An empty form and bad values: every error at its own field, in Polish, nothing raw or
     English; the first field in the form's order is scrolled to; nothing is stored."""
@@ -100,8 +106,10 @@ async def test_errors_in_polish_at_their_fields_in_form_order(app, ui_engine):
     await app.select("plan-criterion-kind", "reduce_by_percent")
     await app.type_into("plan-target", "150")
     await app.click("add-action")
+    assert scrolls(app) == ["action-1-text"], "a new action is scrolled into view to be written"
     await app.type_into("action-1-freq-times", "0")
     await app.type_into("action-1-from", "25:00")
+    app.conn.method_calls.clear()
     await app.click("save-plan")
 
     errors = {
@@ -118,10 +126,7 @@ async def test_errors_in_polish_at_their_fields_in_form_order(app, ui_engine):
         assert app.get(key).error == message, key
     assert app.get("plan-measures-error").value == "Zaznacz co najmniej jeden miernik."
     assert app.get("plan-message").value == "Nie zapisano: popraw pola zaznaczone na czerwono (9)."
-    scrolled = [
-        str(a["scroll_key"]) for _c, name, a in app.conn.method_calls if name == "scroll_to"
-    ]
-    assert scrolled == ["plan-end"], "the first error in the form's order"
+    assert scrolls(app) == ["plan-end"], "the first error in the form's order"
     assert plans_titled(ui_engine, "") == []
 
     await app.type_into("plan-threat", "Picie alkoholu na skwerze.")  # a second, other error

@@ -326,7 +326,7 @@ class ActionEditor:
         self.control = controls.card(
             self.heading,
             *warning_notes(notes or [], f"warn-action-{serial}"),
-            self.text,
+            ft.Semantics(content=self.text, identifier=f"{k}-text"),  # findable in a browser
             controls.labelled(ft.Row([self.kind]), _("Kind")),
             ft.Row([ft.Container(self.start, expand=True), ft.Container(self.end, expand=True)]),
             controls.tap_tall(self.deadline),
@@ -939,10 +939,17 @@ class PlanEditor:
             action.heading.value = _("Action {number}", number=number)
         self.action_column.controls = [a.control for a in self.actions]
 
-    def _add_action(self, _event: ft.ControlEvent) -> None:
+    async def _add_action(self, _event: ft.ControlEvent) -> None:
+        """A new, empty action at the end of the list, scrolled into view to be written."""
         self.shell.state.activate()  # a handler runs in a fresh context: the officer's language
-        self.actions.append(ActionEditor(self, self._new_serial(), None))
+        action = ActionEditor(self, self._new_serial(), None)
+        self.actions.append(action)
         self._show_actions()
+        self.shell.page.update()
+        view = self.shell.page.views[-1] if self.shell.page.views else None
+        if view is not None and isinstance(action.text.key, ft.ScrollKey):
+            with contextlib.suppress(RuntimeError, TimeoutError):  # it is there all the same
+                await view.scroll_to(scroll_key=action.text.key, duration=300)
 
     def remove_action(self, editor: ActionEditor) -> None:
         """Remove the action from the form, with Undo (nothing is saved until "Save")."""
