@@ -315,9 +315,11 @@ def test_history_edit_delete_and_undo(browser: Browser, app_url: str, language: 
     question = say(language, "Delete this entry?")
     expect(page.get_by_text(question, exact=True)).to_be_attached(timeout=TIMEOUT)
     check_screen(page, "history_delete_dialog", language=language)
-    page.get_by_role("button", name=say(language, "Delete")).last.click()
+    confirm = page.get_by_role("alertdialog").get_by_role("button", name=say(language, "Delete"))
     undo = page.get_by_role("button", name=say(language, "Undo"))
+    confirm.click()
     expect(undo).to_be_attached(timeout=TIMEOUT)
+    expect(page.get_by_role("alertdialog")).to_have_count(0)  # it once stayed over the list
     check_screen(page, "history_deleted_undo", language=language)
     undo.click()
     expect(page.get_by_role("button", name=say(language, "Edit")).first).to_be_attached(

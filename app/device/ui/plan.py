@@ -85,7 +85,7 @@ def plan_choice_button(shell: Shell, plans: list[Plan], current_id: str) -> ft.C
             shell.page.update()
 
         async def chosen(plan_id: str) -> None:
-            close()
+            await shell.close_dialog(dialog)
             await shell.go(route_for("/plan", id=plan_id))
 
         dialog = ft.AlertDialog(
@@ -376,7 +376,7 @@ def open_baseline_dialog(shell: Shell, screen: services.PlanScreen) -> None:
         assert officer is not None
         value = int(text) if text else None
         await asyncio.to_thread(services.set_baseline, shell.state.engine, officer, plan.id, value)
-        close()
+        await shell.close_dialog(dialog)
         await shell.go(route_for("/plan", id=plan.id))
         shell.toast(_("Baseline saved."), key="baseline-saved")
         shell.follow_sync()
