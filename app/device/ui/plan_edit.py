@@ -946,10 +946,7 @@ class PlanEditor:
         self.actions.append(action)
         self._show_actions()
         self.shell.page.update()
-        view = self.shell.page.views[-1] if self.shell.page.views else None
-        if view is not None and isinstance(action.text.key, ft.ScrollKey):
-            with contextlib.suppress(RuntimeError, TimeoutError):  # it is there all the same
-                await view.scroll_to(scroll_key=action.text.key, duration=300)
+        await self._scroll_to(action.text)
 
     def remove_action(self, editor: ActionEditor) -> None:
         """Remove the action from the form, with Undo (nothing is saved until "Save")."""
@@ -1068,11 +1065,15 @@ class PlanEditor:
         )
         self.shell.page.update()
         order = {id(control): n for n, control in enumerate(self.markable())}
-        first = min(problems.marked, key=lambda c: order.get(id(c), len(order)))
+        await self._scroll_to(min(problems.marked, key=lambda c: order.get(id(c), len(order))))
+
+    async def _scroll_to(self, control: ft.Control) -> None:
+        """Scroll the editor to ``control`` (keyed by a ``ScrollKey``); a scroll the client
+        does not answer leaves the form as it is (what it points at is shown all the same)."""
         view = self.shell.page.views[-1] if self.shell.page.views else None
-        if view is not None and isinstance(first.key, ft.ScrollKey):
-            with contextlib.suppress(RuntimeError, TimeoutError):  # the errors are shown anyway
-                await view.scroll_to(scroll_key=first.key, duration=300)
+        if view is not None and isinstance(control.key, ft.ScrollKey):
+            with contextlib.suppress(RuntimeError, TimeoutError):
+                await view.scroll_to(scroll_key=control.key, duration=300)
 
     async def _store(self) -> str | None:
         """Save the draft; the plan's id, or None with the problems shown at their fields."""
