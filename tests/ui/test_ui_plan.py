@@ -72,6 +72,10 @@ async def test_choosing_another_plan(app):
 
     await app.go("/plan")
     await app.click("plan-choice")
+    await app.click("plan-choice-cancel")
+    assert not any(isinstance(d, ft.AlertDialog) and d.open for d in app.dialogs())
+    assert app.page.route == "/plan", "cancelling leaves the plan as it was"
+    await app.click("plan-choice")
     [dialog] = [d for d in app.dialogs() if isinstance(d, ft.AlertDialog) and d.open]
     tiles = app.find(type=ft.ListTile, root=dialog)
     assert len(tiles) == len([p for p in demo_plans(DAY) if p.officer_id == OFFICER])

@@ -80,9 +80,8 @@ def plan_choice_button(shell: Shell, plans: list[Plan], current_id: str) -> ft.C
     def open_list(_event: ft.ControlEvent) -> None:
         shell.state.activate()  # a fresh context: the list in the device's language
 
-        def close() -> None:
-            dialog.open = False
-            shell.page.update()
+        async def cancelled(_event: ft.ControlEvent) -> None:
+            await shell.close_dialog(dialog)
 
         async def chosen(plan_id: str) -> None:
             await shell.close_dialog(dialog)
@@ -99,7 +98,7 @@ def plan_choice_button(shell: Shell, plans: list[Plan], current_id: str) -> ft.C
             actions=[
                 ft.TextButton(
                     _("Cancel"),
-                    on_click=lambda _e: close(),
+                    on_click=cancelled,
                     key="plan-choice-cancel",
                     height=controls.TAP_MIN,
                 )
@@ -355,9 +354,8 @@ def open_baseline_dialog(shell: Shell, screen: services.PlanScreen) -> None:
     )
     done = False
 
-    def close() -> None:
-        dialog.open = False
-        shell.page.update()
+    async def cancelled(_event: ft.ControlEvent) -> None:
+        await shell.close_dialog(dialog)
 
     async def save(_event: ft.ControlEvent) -> None:
         nonlocal done
@@ -388,7 +386,7 @@ def open_baseline_dialog(shell: Shell, screen: services.PlanScreen) -> None:
         actions=[
             ft.TextButton(
                 _("Cancel"),
-                on_click=lambda _e: close(),
+                on_click=cancelled,
                 key="baseline-cancel",
                 height=controls.TAP_MIN,
             ),

@@ -23,9 +23,9 @@ _ = translator("ui")
 
 TABS = ("/", "/history", "/map", "/plan", "/settings")
 OVERLAYS = {"/log": "/", "/plan/edit": "/plan", "/approvals": "/plan"}
-# How long a closing dialog is given to leave the screen before the next drawing is sent.
-DIALOG_CLOSE_S = 0.3
 """Screens that open on top of a tab: route → the tab underneath."""
+DIALOG_CLOSE_S = 0.3
+"""How long a closing dialog is given to leave the screen before the next drawing is sent."""
 
 Query = dict[str, str]
 ScreenBuilder = Callable[["Shell", Query], Awaitable[ft.View]]
@@ -305,9 +305,8 @@ class Shell:
             await self.close_dialog(dialog)
             await action()
 
-        def cancelled(_event: ft.ControlEvent) -> None:
-            dialog.open = False
-            self.page.update()
+        async def cancelled(_event: ft.ControlEvent) -> None:
+            await self.close_dialog(dialog)
 
         dialog = ft.AlertDialog(  # no key of its own: see ``toast``
             title=ft.Text(title),
