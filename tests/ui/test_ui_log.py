@@ -5,13 +5,14 @@ from conftest import CHECK_ACTION, DAY, LUBARTOW_PLAN, NIVEA, NIVEA_ID, geo_deni
 
 from app.core.demo import place_id
 from app.core.i18n import fmt_number, set_language
-from app.core.model import MAX_COUNT
+from app.core.model import MAX_COUNT, EntryKind
 from app.core.model.ids import stable_id
 from app.core.plans.progress import plan_progress
 from app.core.reports.generate import DEVICE_ID as GENERATOR
 from app.core.store.db import session_scope
 from app.core.store.entries import current_entries, entry_history
 from app.core.store.places import list_places
+from app.device.ui import log
 
 KRASNIK_OFFICER = stable_id("officer", "200301")
 
@@ -265,11 +266,13 @@ async def test_add_a_new_place_at_the_current_position(app_factory, ui_engine):
     async with app_factory(geo=geo_fakes(51.47, 22.62, 5)) as h:
         await h.click("new-entry")
         await h.wait_for(lambda: not h.get("add-place").disabled)
+        assert h.find("new-place-name") == []  # put in when asked for, not sent hidden
         await h.click("add-place")
         await h.click("new-place-save")
         assert h.get("new-place-name").error == "Podaj nazwę miejsca."
         await h.type_into("new-place-name", "Skwer przy Lubelskiej")
         await h.click("new-place-save")
+        assert h.find("new-place-name") == [] and h.find("new-place-save") == []
         await h.click("save")
         [entry] = stored(ui_engine)
         with session_scope(ui_engine) as session:
@@ -352,3 +355,25 @@ async def test_the_forms_first_frame_holds_a_two_tap_log_and_the_rest_follows(ap
     assert not drawn & {"note", "date", "time", "count-persons_legitimised", "more-counters"}
     for key in ("note", "date", "time", "count-persons_legitimised", "more-counters"):
         assert app.get(key) is not None
+
+
+async def test_the_forms_first_frame_carries_only_the_chosen_options(app, monkeypatch):
+    """The drop-downs' other options come with the rest of the form, a tenth of a second
+    later: the first frame is smaller, and what it shows is the same."""
+    first: dict[str, list[str]] = {}
+    complete = log.LogForm.complete_later
+
+    async def seen_first(form: log.LogForm) -> None:
+        first["kind"] = [str(o.key) for o in form.kind.options]
+        first["task"] = [str(o.key) for o in form.task.options]
+        await complete(form)
+
+    monkeypatch.setattr(log.LogForm, "complete_later", seen_first)
+    await app.click(f"log-{CHECK_ACTION}")
+    assert first == {"kind": ["place_check"], "task": [f"{LUBARTOW_PLAN}|{CHECK_ACTION}"]}
+    kinds = [o.key for o in app.get("kind").options]
+    assert kinds == [str(k) for k in EntryKind] and app.get("kind").value == "place_check"
+    tasks = [o.key for o in app.get("task").options]
+    assert f"{LUBARTOW_PLAN}|{CHECK_ACTION}" in tasks and "|" in tasks and len(tasks) > 3
+    await app.select("task", "|")  # every option can be chosen once the form is complete
+    assert app.get("kind").value == "place_check" and app.get("task").value == "|"

@@ -30,8 +30,9 @@ _ = translator("ui")
 PICK_LIST = 5
 REST_AFTER_S = 0.1
 """The form's first frame holds what a two-tap log needs (the task, the place, what counts
-for the plan, Zapisz); the other counts, the note, the date and the time follow this much
-later, in a frame of their own, so the first one comes sooner."""
+for the plan, Zapisz); the other counts, the note, the date, the time and the drop-downs'
+other options follow this much later, in a frame of their own, so the first one comes
+sooner."""
 FUTURE_SLACK_S = 10 * 60
 """Clocks differ a little; a time further ahead than this is a typing error."""
 
@@ -52,6 +53,14 @@ def parse_when(day_text: str, time_text: str) -> datetime:
     except ValueError:
         raise ValueError("time") from None
     return datetime.combine(day, clock, LOCAL_TZ)
+
+
+def chosen_only(options: list[ft.DropdownOption], value: str) -> list[ft.DropdownOption]:
+    """A drop-down's first frame: only the option shown (all of them if none is the value);
+    the others come with the rest of the form, ``REST_AFTER_S`` later, before a finger can
+    open the list."""
+    shown = [option for option in options if option.key == value]
+    return shown or options
 
 
 def counts_for(goal: bool, actions: list[str]) -> str:
@@ -112,11 +121,13 @@ class LogForm:
 
         now = self.state.now()
         when = to_local(base.occurred_at) if base is not None and mode == "edit" else now
+        self.kind_options = [ft.DropdownOption(key=str(k), text=kind_label(k)) for k in EntryKind]
+        self.task_options = self._task_options()
         self.kind = ft.Dropdown(
             key="kind",
             label=_("What"),
             value=str(kind),
-            options=[ft.DropdownOption(key=str(k), text=kind_label(k)) for k in EntryKind],
+            options=chosen_only(self.kind_options, str(kind)),
             on_select=self._kind_chosen,
             expand=True,
         )
@@ -124,7 +135,7 @@ class LogForm:
             key="task",
             label=_("Plan task"),
             value=self._task_key(),
-            options=self._task_options(),
+            options=chosen_only(self.task_options, self._task_key()),
             on_select=self._task_chosen,
             expand=True,
             visible=bool(self.choices),
@@ -132,13 +143,15 @@ class LogForm:
         self.counter_box = ft.Column(spacing=10, key="counters")
         self.gps_text = ft.Text(size=15, key="gps-status")
         self.place_list = ft.Column(spacing=8, key="place-list")
-        self.new_place_name = ft.TextField(
-            label=_("Name of the new place"), key="new-place-name", visible=False
-        )
+        self.new_place_name = ft.TextField(label=_("Name of the new place"), key="new-place-name")
         self.new_place_save = controls.action_button(
             _("Add place"), self._add_place, key="new-place-save", kind="outlined"
         )
-        self.new_place_save.visible = False
+        self.new_place = ft.Column(
+            spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH, visible=False
+        )
+        """The new place's name and its button, put in when "Add new place here" is tapped
+        (hidden while empty: an empty column would still take the card's spacing)."""
         self.add_place_button = controls.action_button(
             _("Add new place here"),
             self._show_new_place,
@@ -203,8 +216,7 @@ class LogForm:
                 self.gps_text,
                 self.place_list,
                 self.add_place_button,
-                self.new_place_name,
-                self.new_place_save,
+                self.new_place,
             ),
             self.counter_box,
             self.rest,
@@ -216,6 +228,7 @@ class LogForm:
         await asyncio.sleep(REST_AFTER_S)
         self.state.activate()
         self.complete = True
+        self.kind.options, self.task.options = self.kind_options, self.task_options
         self.rest.controls = [self.note, ft.Row([self.day, self.time])]
         self.counter_box.controls.append(self.others_card)
         self.shell.page.update()
@@ -423,8 +436,8 @@ class LogForm:
         self._draw_counters()
 
     def _show_new_place(self, _event: ft.ControlEvent) -> None:
-        self.new_place_name.visible = True
-        self.new_place_save.visible = True
+        self.new_place.controls = [self.new_place_name, self.new_place_save]
+        self.new_place.visible = True
 
     async def _add_place(self, _event: ft.ControlEvent) -> None:
         name = (self.new_place_name.value or "").strip()
@@ -447,8 +460,8 @@ class LogForm:
             self.place_from_task = False
             self.new_place_name.error = None
             self.new_place_name.value = ""
-            self.new_place_name.visible = False
-            self.new_place_save.visible = False
+            self.new_place.controls = []
+            self.new_place.visible = False
             self._draw_places()
         self.shell.page.update()
 

@@ -7,6 +7,8 @@ and the plan editor open on top of their tab, so nothing is deeper than two taps
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,8 @@ OVERLAYS = {"/log": "/", "/plan/edit": "/plan", "/approvals": "/plan"}
 """Screens that open on top of a tab: route → the tab underneath."""
 DIALOG_CLOSE_S = 0.3
 """How long a closing dialog is given to leave the screen before the next drawing is sent."""
+ECHO_S = 10.0
+"""How long the browser's report of a route drawn and pushed is waited for (see ``Echoes``)."""
 
 Query = dict[str, str]
 ScreenBuilder = Callable[["Shell", Query], Awaitable[ft.View]]
@@ -50,6 +54,42 @@ def route_for(path: str, **query: str | None) -> str:
     return f"{path}?{urlencode(params)}" if params else path
 
 
+def same_route(route: str) -> str:
+    """``route`` spelled one way (its query encoded as ``route_for`` does), so a route the
+    browser reports back compares equal to the one pushed."""
+    parts = urlsplit(route)
+    return route_for(parts.path or "/", **dict(parse_qsl(parts.query)))
+
+
+class Echoes:
+    """Routes drawn and then pushed to the browser whose route change is still to come.
+
+    The client reports each pushed route back in the order pushed. A route change that is
+    none of them is the browser's own (Back, Forward): it forgets them all. One never
+    reported (Flet drops a change to the route it reported last) is forgotten after
+    ``ECHO_S``, so it can never swallow a later Back to the same route."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._waiting: deque[tuple[str, float]] = deque()
+
+    def expect(self, route: str) -> None:
+        now = self._clock()
+        while self._waiting and now - self._waiting[0][1] > ECHO_S:
+            self._waiting.popleft()
+        self._waiting.append((same_route(route), now))
+
+    def heard(self, route: str) -> bool:
+        """Whether ``route`` is the echo of a pushed one (it and those before it are done)."""
+        now, route = self._clock(), same_route(route)
+        if not any(r == route and now - at <= ECHO_S for r, at in self._waiting):
+            self._waiting.clear()
+            return False
+        while self._waiting.popleft()[0] != route:
+            pass
+        return True
+
+
 class Shell:
     """Owns the page's views; screens ask it to navigate, refresh and confirm."""
 
@@ -66,6 +106,7 @@ class Shell:
         self.previous_route = "/"
         """The route drawn before the one being drawn (a screen may keep what it showed)."""
         self._rendering = asyncio.Lock()
+        self._echoes = Echoes()
 
     async def start(self) -> None:
         self.page.on_route_change = self._route_changed
@@ -74,14 +115,19 @@ class Shell:
 
     # ---- navigation -------------------------------------------------------------------------
     async def go(self, route: str) -> None:
-        """Navigate like a tap would: the browser's URL changes and the screen follows.
+        """Navigate like a tap would: the screen is drawn at once, then the browser's URL
+        follows (Back and a reload find it there).
 
-        The client reports no change for the route it already shows: that one is redrawn here.
+        The client answers the new URL with a route change for the screen already drawn: that
+        echo is not drawn again. Drawing only on the route change, as Flet's examples do, put a
+        round trip to the browser and back (12–15 ms in Chromium) before every screen.
         """
         if route == self.route:
             await self.render(route)
-        else:
-            await self.page.push_route(route)
+            return
+        self._echoes.expect(route)
+        await self.render(route)
+        await self.page.push_route(route)
 
     async def refresh(self) -> None:
         """Draw the current screen again from fresh data: the one current when its turn to
@@ -89,7 +135,9 @@ class Shell:
         await self.render(None)
 
     async def _route_changed(self, event: ft.RouteChangeEvent) -> None:
-        await self.render(event.route)
+        if self._echoes.heard(event.route):
+            return
+        await self.render(event.route)  # the browser's own: Back, Forward, a typed address
 
     async def _view_popped(self, _event: ft.ViewPopEvent) -> None:
         path = urlsplit(self.route).path
