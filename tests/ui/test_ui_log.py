@@ -335,42 +335,30 @@ async def test_a_handler_draws_in_the_officers_language_whatever_context_it_runs
 
 
 async def test_the_forms_first_frame_holds_a_two_tap_log_and_the_rest_follows(app, monkeypatch):
-    """What a two-tap log needs (the task, the place, what counts, Zapisz) goes out first; the
-    other counts, the note, the date and the time a frame later."""
-    from app.device.ui import log
-
+    """What a two-tap log needs (the task, the kind, the place, Zapisz) goes out first, the
+    drop-downs with their chosen option only; the counts, the note, the date, the time and
+    the other options a frame later, below what is drawn."""
     monkeypatch.setattr(log, "REST_AFTER_S", 0.05)
     first_frame: list[set[str]] = []
+    options: dict[str, list[str]] = {}
     complete_later = log.LogForm.complete_later
 
     async def recording(form: log.LogForm) -> None:
         keys = {getattr(c, "key", None) for c in app.walk(app.page.views[-1])}
         first_frame.append({k for k in keys if isinstance(k, str)})
+        options["kind"] = [str(o.key) for o in form.kind.options]
+        options["task"] = [str(o.key) for o in form.task.options]
         await complete_later(form)
 
     monkeypatch.setattr(log.LogForm, "complete_later", recording)
     await app.click(f"log-{CHECK_ACTION}")
     [drawn] = first_frame
-    assert {"save", "kind", "task", "place-list", "count-offences"} <= drawn
-    assert not drawn & {"note", "date", "time", "count-persons_legitimised", "more-counters"}
-    for key in ("note", "date", "time", "count-persons_legitimised", "more-counters"):
+    later = {"note", "date", "time", "count-offences", "count-persons_legitimised", "more-counters"}
+    assert {"save", "kind", "task", "place-list", "add-place"} <= drawn
+    assert not drawn & later
+    assert options == {"kind": ["place_check"], "task": [f"{LUBARTOW_PLAN}|{CHECK_ACTION}"]}
+    for key in (*later, "counts-for-offences"):
         assert app.get(key) is not None
-
-
-async def test_the_forms_first_frame_carries_only_the_chosen_options(app, monkeypatch):
-    """The drop-downs' other options come with the rest of the form, a tenth of a second
-    later: the first frame is smaller, and what it shows is the same."""
-    first: dict[str, list[str]] = {}
-    complete = log.LogForm.complete_later
-
-    async def seen_first(form: log.LogForm) -> None:
-        first["kind"] = [str(o.key) for o in form.kind.options]
-        first["task"] = [str(o.key) for o in form.task.options]
-        await complete(form)
-
-    monkeypatch.setattr(log.LogForm, "complete_later", seen_first)
-    await app.click(f"log-{CHECK_ACTION}")
-    assert first == {"kind": ["place_check"], "task": [f"{LUBARTOW_PLAN}|{CHECK_ACTION}"]}
     kinds = [o.key for o in app.get("kind").options]
     assert kinds == [str(k) for k in EntryKind] and app.get("kind").value == "place_check"
     tasks = [o.key for o in app.get("task").options]
