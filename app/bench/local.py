@@ -90,6 +90,7 @@ class RawSave:
             "object_type": "entry",
             "object_id": entry_id,
             "revision_id": revision_id,
+            "officer_id": OFFICER,
             "created_at": now,
             "acked_at": None,
             "attempts": 0,
